@@ -1,0 +1,169 @@
+/**
+ * Raw stack config → validated Settings. Pure: no Pulumi runtime access, so every rule is unit-tested
+ * with plain objects. All problems are collected and reported together.
+ */
+import { z } from "zod";
+import { vpcCidrProblem } from "./cidr";
+import { ConfigError, ConfigIssue, setCommand } from "./errors";
+import { exampleFor, keysAt, schemaAt, valueAt } from "./fields";
+import { CACHE_ENGINE_VERSIONS, CONFIG_KEYS, ConfigKey, RawConfig } from "./schema";
+import { Settings, Tier, TIERS } from "./settings";
+import { TIER_DEFAULTS } from "./tiers";
+
+export interface ConfigContext {
+    project: string;
+    stack: string;
+    /** `aws:region` from the stack config, when set: it must agree with `platform:region`. */
+    awsRegion?: string;
+}
+
+/** Keys every stack must set; everything else has a default in Pulumi.yaml or the tier. */
+const REQUIRED_KEYS: readonly ConfigKey[] = ["tier"];
+
+export function resolveSettings(raw: Record<string, unknown>, ctx: ConfigContext): Settings {
+    const issues: ConfigIssue[] = [];
+    const parsed = parseKeys(raw, ctx.stack, issues);
+
+    const tier: Tier = parsed.tier ?? "dev"; // only used to keep checking after a tier problem
+    const settings = merge(parsed, tier, ctx);
+    issues.push(...invariants(settings, parsed, ctx));
+
+    if (issues.length > 0) throw new ConfigError(ctx.stack, issues);
+    return settings;
+}
+
+function parseKeys(raw: Record<string, unknown>, stack: string, issues: ConfigIssue[]): RawConfig {
+    const parsed: Record<string, unknown> = {};
+    for (const key of Object.keys(raw)) {
+        if (!(key in CONFIG_KEYS)) {
+            issues.push({
+                key,
+                value: raw[key],
+                allowed: `known keys: ${Object.keys(CONFIG_KEYS).join(", ")}`,
+                fix: `remove it (pulumi config rm ${key} --stack ${stack}) or correct the spelling`,
+            });
+        }
+    }
+    for (const key of REQUIRED_KEYS) {
+        if (raw[key] === undefined) {
+            issues.push({
+                key,
+                value: undefined,
+                allowed: `one of: ${TIERS.join(", ")}`,
+                fix: setCommand(stack, key, "dev"),
+            });
+        }
+    }
+    for (const [key, spec] of Object.entries(CONFIG_KEYS) as [ConfigKey, (typeof CONFIG_KEYS)[ConfigKey]][]) {
+        const value = raw[key];
+        if (value === undefined) continue;
+        const result = (spec.schema as z.ZodType).safeParse(value);
+        if (result.success) parsed[key] = result.data;
+        else issues.push(...result.error.issues.flatMap((i) => toIssues(key, spec.schema, value, i, stack)));
+    }
+    return parsed as RawConfig;
+}
+
+function toIssues(key: string, schema: z.ZodType, value: unknown, issue: z.core.$ZodIssue, stack: string): ConfigIssue[] {
+    const pathText = (path: readonly PropertyKey[]) => [key, ...path.map(String)].join(".");
+    if (issue.code === "unrecognized_keys") {
+        const known = keysAt(schema, issue.path);
+        return issue.keys.map((unknownKey) => ({
+            key: pathText([...issue.path, unknownKey]),
+            value: valueAt(value, [...issue.path, unknownKey]),
+            allowed: `known keys here: ${known.join(", ")}`,
+            fix: `remove it (pulumi config rm --path '${pathText([...issue.path, unknownKey])}' --stack ${stack}) or correct the spelling`,
+        }));
+    }
+    const example = exampleFor(schemaAt(schema, issue.path)) ?? "<value>";
+    const fullKey = pathText(issue.path);
+    return [{ key: fullKey, value: valueAt(value, issue.path), allowed: issue.message, fix: setCommand(stack, fullKey, example) }];
+}
+
+function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext): Settings {
+    const d = TIER_DEFAULTS[tier];
+    const userTags = raw.tags ?? {};
+    return {
+        project: ctx.project,
+        stack: ctx.stack,
+        tier,
+        region: raw.region ?? "us-east-1",
+        tags: { ...userTags, project: ctx.project, stack: ctx.stack, tier },
+        protectData: d.protectData,
+        network: { ...d.network, ...raw.network },
+        logs: { ...d.logs, ...raw.logs },
+        database: { ...d.database, ...raw.database },
+        cache: { ...d.cache, ...raw.cache },
+        storage: {
+            uploads: { ...d.storage.uploads, ...raw.storage?.uploads },
+            logs: { ...d.storage.logs, ...raw.storage?.logs },
+        },
+        backup: { ...d.backup, ...raw.backup },
+    };
+}
+
+/**
+ * Rules that span fields or depend on the tier. Each names the key the user should change; values
+ * that came from the tier default are reported as such.
+ */
+function invariants(s: Settings, raw: RawConfig, ctx: ConfigContext): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const fix = (key: string, example: string) => setCommand(ctx.stack, key, example);
+    const rule = (ok: boolean, key: string, value: unknown, allowed: string, example: string) => {
+        if (!ok) issues.push({ key, value, allowed, fix: fix(key, example) });
+    };
+    const prod = s.tier === "prod";
+
+    if (raw.network?.cidr !== undefined) {
+        const problem = vpcCidrProblem(s.network.cidr);
+        rule(problem === undefined, "network.cidr", s.network.cidr, `a private /16-/20 IPv4 block; this one ${problem}`, "10.20.0.0/16");
+    }
+    if (ctx.awsRegion !== undefined && ctx.awsRegion !== s.region) {
+        issues.push({
+            key: "aws:region",
+            value: ctx.awsRegion,
+            allowed: `unset, or equal to platform:region (${s.region}); the program's provider uses platform:region`,
+            fix: `pulumi config rm aws:region --stack ${ctx.stack}, and set platform:region instead`,
+        });
+    }
+
+    // Production safety: these are refused, never silently corrected.
+    if (prod) {
+        rule(s.network.natGateways === "perAz", "network.natGateways", s.network.natGateways, "perAz in prod (a single NAT gateway is a single point of failure)", "perAz");
+        rule(s.database.multiAz, "database.multiAz", s.database.multiAz, "true in prod", "true");
+        rule(s.database.backupRetentionDays >= 30, "database.backupRetentionDays", s.database.backupRetentionDays, "30 to 35 in prod", "30");
+        rule(s.database.deletionProtection, "database.deletionProtection", s.database.deletionProtection, "true in prod", "true");
+        rule(s.database.finalSnapshot, "database.finalSnapshot", s.database.finalSnapshot, "true in prod", "true");
+        rule(s.cache.nodes >= 2, "cache.nodes", s.cache.nodes, "2 to 6 in prod (automatic failover needs a replica)", "2");
+        rule(s.cache.snapshotRetentionDays >= 7, "cache.snapshotRetentionDays", s.cache.snapshotRetentionDays, "7 to 35 in prod", "7");
+        rule(s.backup.retentionDays >= 30, "backup.retentionDays", s.backup.retentionDays, "30 or more in prod", "30");
+        rule(s.logs.retentionDays >= 365, "logs.retentionDays", s.logs.retentionDays, "365 or more in prod", "365");
+    }
+
+    // Cross-field rules, all tiers.
+    rule(
+        s.database.maxAllocatedStorageGb > s.database.allocatedStorageGb,
+        "database.maxAllocatedStorageGb",
+        s.database.maxAllocatedStorageGb,
+        `more than database.allocatedStorageGb (${s.database.allocatedStorageGb}) so storage can autoscale`,
+        String(s.database.allocatedStorageGb * 2),
+    );
+    const versions = CACHE_ENGINE_VERSIONS[s.cache.engine];
+    rule(versions.includes(s.cache.engineVersion), "cache.engineVersion", s.cache.engineVersion, `for ${s.cache.engine}: ${versions.join(", ")}`, versions[versions.length - 1]);
+    rule(
+        s.storage.uploads.noncurrentExpireDays > s.storage.uploads.noncurrentToGlacierDays,
+        "storage.uploads.noncurrentExpireDays",
+        s.storage.uploads.noncurrentExpireDays,
+        `more than storage.uploads.noncurrentToGlacierDays (${s.storage.uploads.noncurrentToGlacierDays})`,
+        String(s.storage.uploads.noncurrentToGlacierDays + 90),
+    );
+    rule(
+        s.storage.logs.expireDays > s.storage.logs.toGlacierDays,
+        "storage.logs.expireDays",
+        s.storage.logs.expireDays,
+        `more than storage.logs.toGlacierDays (${s.storage.logs.toGlacierDays})`,
+        String(s.storage.logs.toGlacierDays + 90),
+    );
+    rule(s.backup.copyToRegion !== s.region, "backup.copyToRegion", s.backup.copyToRegion, `"" or a region other than ${s.region}`, "us-west-2");
+    return issues;
+}

@@ -1,0 +1,101 @@
+/**
+ * What each tier gets when the stack file says nothing. A stack file may override any of these
+ * (inside the limits in schema.ts); invariants.ts refuses overrides that are unsafe for the tier.
+ * Sources: ../shared/design.md (tier table) and the seeds (30-day backups, Multi-AZ, read replicas).
+ */
+import type {
+    BackupSettings,
+    CacheSettings,
+    DatabaseSettings,
+    LogSettings,
+    NetworkSettings,
+    StorageSettings,
+    Tier,
+} from "./settings";
+
+export interface TierDefaults {
+    protectData: boolean;
+    network: NetworkSettings;
+    logs: LogSettings;
+    database: DatabaseSettings;
+    cache: CacheSettings;
+    storage: StorageSettings;
+    backup: BackupSettings;
+}
+
+const DAILY_05_UTC = "cron(0 5 * * ? *)";
+
+export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
+    dev: {
+        protectData: false,
+        network: { cidr: "10.0.0.0/16", azCount: 2, natGateways: "single" },
+        logs: { retentionDays: 7 },
+        database: {
+            instanceClass: "db.t4g.micro",
+            engineVersion: "17",
+            allocatedStorageGb: 20,
+            maxAllocatedStorageGb: 100,
+            multiAz: false,
+            readReplicas: 0,
+            backupRetentionDays: 7,
+            deletionProtection: false,
+            finalSnapshot: false,
+            monitoringIntervalSeconds: 0,
+            dbName: "app",
+        },
+        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.micro", nodes: 1, snapshotRetentionDays: 1 },
+        storage: {
+            uploads: { noncurrentToGlacierDays: 30, noncurrentExpireDays: 60 },
+            logs: { toGlacierDays: 30, expireDays: 90 },
+        },
+        backup: { retentionDays: 7, schedule: DAILY_05_UTC, copyToRegion: "" },
+    },
+    staging: {
+        protectData: false,
+        network: { cidr: "10.0.0.0/16", azCount: 2, natGateways: "single" },
+        logs: { retentionDays: 30 },
+        database: {
+            instanceClass: "db.t4g.small",
+            engineVersion: "17",
+            allocatedStorageGb: 20,
+            maxAllocatedStorageGb: 200,
+            multiAz: false,
+            readReplicas: 0,
+            backupRetentionDays: 14,
+            deletionProtection: true,
+            finalSnapshot: true,
+            monitoringIntervalSeconds: 0,
+            dbName: "app",
+        },
+        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.small", nodes: 2, snapshotRetentionDays: 3 },
+        storage: {
+            uploads: { noncurrentToGlacierDays: 30, noncurrentExpireDays: 180 },
+            logs: { toGlacierDays: 30, expireDays: 180 },
+        },
+        backup: { retentionDays: 14, schedule: DAILY_05_UTC, copyToRegion: "" },
+    },
+    prod: {
+        protectData: true,
+        network: { cidr: "10.0.0.0/16", azCount: 3, natGateways: "perAz" },
+        logs: { retentionDays: 365 },
+        database: {
+            instanceClass: "db.m7g.large",
+            engineVersion: "17",
+            allocatedStorageGb: 100,
+            maxAllocatedStorageGb: 1000,
+            multiAz: true,
+            readReplicas: 1,
+            backupRetentionDays: 30,
+            deletionProtection: true,
+            finalSnapshot: true,
+            monitoringIntervalSeconds: 60,
+            dbName: "app",
+        },
+        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.m7g.large", nodes: 2, snapshotRetentionDays: 7 },
+        storage: {
+            uploads: { noncurrentToGlacierDays: 30, noncurrentExpireDays: 365 },
+            logs: { toGlacierDays: 90, expireDays: 730 },
+        },
+        backup: { retentionDays: 30, schedule: DAILY_05_UTC, copyToRegion: "" },
+    },
+};

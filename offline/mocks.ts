@@ -1,0 +1,117 @@
+/**
+ * Mocked providers for running the program offline (tests and `npm run plan`). Emulates what the
+ * program reads back from AWS: ids, ARNs, auto-names, endpoints, Lambda versions, awsx Vpc outputs.
+ * An invoke it does not know throws, so a new data-source lookup cannot silently return nothing.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const ACCOUNT_ID = "111111111111";
+
+export interface Recorded {
+    resources: pulumi.runtime.MockResourceArgs[];
+    invokes: pulumi.runtime.MockCallArgs[];
+}
+
+const SERVICE_BY_TYPE = (type: string): string => type.split(":")[1]?.split("/")[0] ?? "mock";
+
+/** A deterministic auto-name like Pulumi's `<name>-<7 chars>`, lowercased where AWS requires it. */
+function physicalName(name: string): string {
+    return `${name}-abc1234`;
+}
+
+export function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Record<string, unknown> {
+    const { type, name, inputs } = args;
+    const arn = `arn:aws:${SERVICE_BY_TYPE(type)}:${region}:${ACCOUNT_ID}:${name}`;
+    const base = { ...inputs, arn: inputs.arn ?? arn };
+    switch (type) {
+        case "awsx:ec2:Vpc": {
+            const azs = Number(inputs.numberOfAvailabilityZones ?? 3);
+            const ids = (kind: string) => Array.from({ length: azs }, (_, i) => `subnet-${kind}-${i + 1}`);
+            return { vpcId: `vpc-${name}`, publicSubnetIds: ids("public"), privateSubnetIds: ids("private"), isolatedSubnetIds: [] };
+        }
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { ...base, name: inputs.name ?? `/mock/${physicalName(name)}`, arn: `arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:${inputs.name ?? name}` };
+        case "aws:kms/key:Key":
+            return { ...base, keyId: `key-${name}`, arn: `arn:aws:kms:${inputs.region ?? region}:${ACCOUNT_ID}:key/${name}` };
+        case "aws:s3/bucket:Bucket": {
+            const bucket = inputs.bucket ?? physicalName(name).toLowerCase();
+            return { ...base, bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` };
+        }
+        case "aws:rds/instance:Instance": {
+            const identifier = inputs.identifier ?? physicalName(name);
+            return {
+                ...base,
+                identifier,
+                arn: `arn:aws:rds:${region}:${ACCOUNT_ID}:db:${identifier}`,
+                address: `${identifier}.mock.${region}.rds.amazonaws.com`,
+                endpoint: `${identifier}.mock.${region}.rds.amazonaws.com:5432`,
+                port: 5432,
+                masterUserSecrets: inputs.manageMasterUserPassword
+                    ? [{ secretArn: `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:rds!db-${name}`, kmsKeyId: inputs.masterUserSecretKmsKeyId, secretStatus: "active" }]
+                    : [],
+            };
+        }
+        case "aws:elasticache/replicationGroup:ReplicationGroup":
+            return {
+                ...base,
+                primaryEndpointAddress: `master.${name}.mock.cache.amazonaws.com`,
+                readerEndpointAddress: `replica.${name}.mock.cache.amazonaws.com`,
+            };
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return { ...base, arnSuffix: `app/${inputs.name ?? name}/0123456789`, dnsName: `${inputs.name ?? name}.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" };
+        case "aws:lb/targetGroup:TargetGroup":
+            return { ...base, arnSuffix: `targetgroup/${inputs.name ?? name}/0123456789` };
+        case "aws:ecr/repository:Repository":
+            return { ...base, name: inputs.name ?? name, repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${inputs.name ?? name}` };
+        case "aws:lambda/function:Function":
+            return { ...base, name: inputs.name ?? physicalName(name), version: "7", qualifiedArn: `${arn}:7` };
+        case "aws:secretsmanager/secret:Secret":
+            return { ...base, arn: `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${name}` };
+        case "random:index/randomPassword:RandomPassword":
+            return { ...inputs, result: "mock-password-0123456789abcdef" };
+        default:
+            return { ...base, name: inputs.name ?? physicalName(name) };
+    }
+}
+
+export function mockCall(call: pulumi.runtime.MockCallArgs, region: string): Record<string, unknown> {
+    switch (call.token) {
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/mock`, userId: "mock", id: ACCOUNT_ID };
+        case "aws:index/getPartition:getPartition":
+            return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+        case "aws:ec2/getRouteTables:getRouteTables": {
+            const subnetFilter = (call.inputs.filters ?? []).find((f: { name: string }) => f.name === "association.subnet-id");
+            const subnets: string[] = subnetFilter?.values ?? [];
+            return { ids: subnets.map((s) => `rtb-${s}`), id: "rtbs" };
+        }
+        case "aws:elb/getServiceAccount:getServiceAccount":
+            return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };
+        default:
+            throw new Error(`offline mocks: unmocked invoke ${call.token}; add it to offline/mocks.ts`);
+    }
+}
+
+/** Installs the mocks for one stack and returns the lists they record into. */
+export function installMocks(project: string, stack: string, region: string, preview = false): Recorded {
+    const recorded: Recorded = { resources: [], invokes: [] };
+    void pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                recorded.resources.push(args);
+                const state = mockState(args, region);
+                // Components may have an empty id; custom resources never (their outputs would stay unknown).
+                return { id: args.custom ? `${args.name}-id` : "", state };
+            },
+            call: (call) => {
+                recorded.invokes.push(call);
+                return mockCall(call, region);
+            },
+        },
+        project,
+        stack,
+        preview,
+        `${project}-org`,
+    );
+    return recorded;
+}

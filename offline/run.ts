@@ -1,0 +1,150 @@
+/**
+ * Runs the whole program (index.ts) for one stack, offline: config assembled exactly as the Pulumi CLI
+ * does it, providers mocked, every registered resource and invoke recorded.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { installMocks, Recorded } from "./mocks";
+
+export const ROOT = path.resolve(__dirname, "..");
+
+interface ProjectFile {
+    name: string;
+    config?: Record<string, unknown>;
+}
+
+export function projectFile(): ProjectFile {
+    return yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as ProjectFile;
+}
+
+export function projectName(): string {
+    return projectFile().name;
+}
+
+/** Stacks that have a `Pulumi.<stack>.yaml` in the repository. */
+export function knownStacks(): string[] {
+    return fs
+        .readdirSync(ROOT)
+        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+        .filter((s): s is string => s !== undefined)
+        .sort();
+}
+
+export const TEST_SECRET = "offline-test-secret";
+
+/**
+ * Config the way the CLI hands it to the program: Pulumi.yaml `default:`/`value:` first, then the
+ * stack file's values, `secure:` values replaced by a test value (they cannot be decrypted offline),
+ * then `overrides` (a test's variation; `undefined` removes a key). Keys are fully qualified
+ * (`platform:network`), values are strings (objects as JSON), as the runtime receives them.
+ */
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): { config: Record<string, string>; secretKeys: string[] } {
+    const project = projectFile();
+    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        throw new Error(`unknown stack "${stack}": there is no Pulumi.${stack}.yaml (stacks here: ${knownStacks().join(", ")})`);
+    }
+    const stackFile = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    const qualify = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
+    const encode = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, decl] of Object.entries(project.config ?? {})) {
+        const isDecl = decl !== null && typeof decl === "object" && !Array.isArray(decl);
+        const value = isDecl ? ((decl as Record<string, unknown>).default ?? (decl as Record<string, unknown>).value) : decl;
+        if (value !== undefined) values[qualify(key)] = encode(value);
+    }
+    for (const [key, value] of Object.entries(stackFile.config ?? {})) {
+        if (value !== null && typeof value === "object" && "secure" in value) {
+            values[qualify(key)] = TEST_SECRET;
+            secretKeys.push(qualify(key));
+        } else {
+            values[qualify(key)] = encode(value);
+        }
+    }
+    for (const [key, value] of Object.entries(overrides)) {
+        if (value === undefined) delete values[qualify(key)];
+        else values[qualify(key)] = encode(value);
+    }
+    return { config: values, secretKeys };
+}
+
+export interface ProgramRun extends Recorded {
+    stack: string;
+    /** The program's exports, with every Output resolved. */
+    outputs: Record<string, unknown>;
+    /** Names of outputs that are secret. */
+    secretOutputs: string[];
+    /** Set when the program threw (e.g. invalid config); outputs are empty then. */
+    error?: Error;
+}
+
+/** Program modules, re-loaded for every run so top-level code runs against the new config. */
+function clearProgramModules(): void {
+    for (const id of Object.keys(require.cache)) {
+        const rel = path.relative(ROOT, id);
+        if (!rel.startsWith("..") && !rel.includes("node_modules") && /^(index\.ts|config\/|components\/)/.test(rel)) {
+            delete require.cache[id];
+        }
+    }
+}
+
+/** Resolves an Output (or plain data holding Outputs) to its value. Hangs on unknowns: keep preview off. */
+export async function resolve(value: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(value)) {
+        const inner = await new Promise<unknown>((res) => (value as pulumi.Output<unknown>).apply((v) => res(v)));
+        return resolve(inner);
+    }
+    if (Array.isArray(value)) return Promise.all(value.map(resolve));
+    if (value !== null && typeof value === "object" && !(value instanceof pulumi.Resource)) {
+        const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolve(v)] as const));
+        return Object.fromEntries(entries);
+    }
+    return value;
+}
+
+async function isSecretDeep(value: unknown): Promise<boolean> {
+    if (pulumi.Output.isInstance(value)) return pulumi.isSecret(value as pulumi.Output<unknown>);
+    if (value !== null && typeof value === "object") {
+        for (const v of Object.values(value)) if (await isSecretDeep(v)) return true;
+    }
+    return false;
+}
+
+/** Waits until no new resources or invokes have been registered for a few event-loop turns. */
+async function settle(recorded: Recorded): Promise<void> {
+    let last = -1;
+    let quiet = 0;
+    while (quiet < 5) {
+        await new Promise((r) => setTimeout(r, 5));
+        const now = recorded.resources.length + recorded.invokes.length;
+        quiet = now === last ? quiet + 1 : 0;
+        last = now;
+    }
+}
+
+export async function runProgram(stack: string, overrides: Record<string, unknown> = {}): Promise<ProgramRun> {
+    const project = projectName();
+    const { config, secretKeys } = stackConfig(stack, overrides);
+    const region = config[`${project}:region`] ?? "us-east-1";
+    const recorded = installMocks(project, stack, region);
+    pulumi.runtime.setAllConfig(config, secretKeys);
+    clearProgramModules();
+
+    let programExports: Record<string, unknown>;
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        programExports = require(path.join(ROOT, "index.ts")) as Record<string, unknown>;
+    } catch (error) {
+        await settle(recorded);
+        return { stack, ...recorded, outputs: {}, secretOutputs: [], error: error as Error };
+    }
+    const outputs = (await resolve({ ...programExports })) as Record<string, unknown>;
+    const secretOutputs: string[] = [];
+    for (const [k, v] of Object.entries(programExports)) if (await isSecretDeep(v)) secretOutputs.push(k);
+    await settle(recorded);
+    return { stack, ...recorded, outputs, secretOutputs };
+}
