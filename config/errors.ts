@@ -27,6 +27,14 @@ export class ConfigError extends pulumi.RunError {
         super(formatIssues(stack, issues));
         this.name = "ConfigError";
     }
+
+    /**
+     * True for a ConfigError from any copy of this module (the offline harness re-loads the program
+     * for every run, so `instanceof` is not enough).
+     */
+    static isInstance(e: unknown): e is ConfigError {
+        return e instanceof Error && e.name === "ConfigError" && Array.isArray((e as ConfigError).issues);
+    }
 }
 
 export function formatValue(value: unknown): string {

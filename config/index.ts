@@ -51,5 +51,5 @@ export function loadSettings(): Settings {
 }
 
 export function isConfigError(e: unknown): e is ConfigError {
-    return e instanceof ConfigError;
+    return ConfigError.isInstance(e);
 }

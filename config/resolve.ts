@@ -3,7 +3,6 @@
  * with plain objects. All problems are collected and reported together.
  */
 import { z } from "zod";
-import { vpcCidrProblem } from "./cidr";
 import { ConfigError, ConfigIssue, setCommand } from "./errors";
 import { exampleFor, keysAt, schemaAt, valueAt } from "./fields";
 import { CACHE_ENGINE_VERSIONS, CONFIG_KEYS, ConfigKey, RawConfig } from "./schema";
@@ -26,7 +25,7 @@ export function resolveSettings(raw: Record<string, unknown>, ctx: ConfigContext
 
     const tier: Tier = parsed.tier ?? "dev"; // only used to keep checking after a tier problem
     const settings = merge(parsed, tier, ctx);
-    issues.push(...invariants(settings, parsed, ctx));
+    issues.push(...invariants(settings, ctx));
 
     if (issues.length > 0) throw new ConfigError(ctx.stack, issues);
     return settings;
@@ -57,11 +56,34 @@ function parseKeys(raw: Record<string, unknown>, stack: string, issues: ConfigIs
     for (const [key, spec] of Object.entries(CONFIG_KEYS) as [ConfigKey, (typeof CONFIG_KEYS)[ConfigKey]][]) {
         const value = raw[key];
         if (value === undefined) continue;
-        const result = (spec.schema as z.ZodType).safeParse(value);
-        if (result.success) parsed[key] = result.data;
-        else issues.push(...result.error.issues.flatMap((i) => toIssues(key, spec.schema, value, i, stack)));
+        const schema = spec.schema as z.ZodType;
+        const result = schema.safeParse(value);
+        if (result.success) {
+            parsed[key] = result.data;
+            continue;
+        }
+        issues.push(...result.error.issues.flatMap((i) => toIssues(key, schema, value, i, stack)));
+        // Keep the group's valid fields so the cross-field and tier rules still run on them: all
+        // problems are reported in one go, not one per attempt.
+        const salvaged = schema.safeParse(withoutPaths(value, result.error.issues));
+        if (salvaged.success) parsed[key] = salvaged.data;
     }
     return parsed as RawConfig;
+}
+
+/** A copy of `value` without the fields the issues point at (unknown keys included). */
+function withoutPaths(value: unknown, issues: readonly z.core.$ZodIssue[]): unknown {
+    if (value === null || typeof value !== "object") return value;
+    const copy = structuredClone(value) as Record<PropertyKey, unknown>;
+    for (const issue of issues) {
+        const paths = issue.code === "unrecognized_keys" ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+        for (const path of paths) {
+            if (path.length === 0) continue;
+            const parent = valueAt(copy, path.slice(0, -1));
+            if (parent !== null && typeof parent === "object") delete (parent as Record<PropertyKey, unknown>)[path[path.length - 1]];
+        }
+    }
+    return copy;
 }
 
 function toIssues(key: string, schema: z.ZodType, value: unknown, issue: z.core.$ZodIssue, stack: string): ConfigIssue[] {
@@ -74,6 +96,11 @@ function toIssues(key: string, schema: z.ZodType, value: unknown, issue: z.core.
             allowed: `known keys here: ${known.join(", ")}`,
             fix: `remove it (pulumi config rm --path '${pathText([...issue.path, unknownKey])}' --stack ${stack}) or correct the spelling`,
         }));
+    }
+    if (issue.code === "invalid_key") {
+        // A record key (e.g. a tag name) failed: report the key's own rule, not the record's.
+        const fullKey = pathText(issue.path);
+        return [{ key: fullKey, value: valueAt(value, issue.path), allowed: issue.issues[0]?.message ?? issue.message, fix: `rename or remove ${fullKey}` }];
     }
     const example = exampleFor(schemaAt(schema, issue.path)) ?? "<value>";
     const fullKey = pathText(issue.path);
@@ -106,7 +133,7 @@ function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext): Settings {
  * Rules that span fields or depend on the tier. Each names the key the user should change; values
  * that came from the tier default are reported as such.
  */
-function invariants(s: Settings, raw: RawConfig, ctx: ConfigContext): ConfigIssue[] {
+function invariants(s: Settings, ctx: ConfigContext): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     const fix = (key: string, example: string) => setCommand(ctx.stack, key, example);
     const rule = (ok: boolean, key: string, value: unknown, allowed: string, example: string) => {
@@ -114,10 +141,6 @@ function invariants(s: Settings, raw: RawConfig, ctx: ConfigContext): ConfigIssu
     };
     const prod = s.tier === "prod";
 
-    if (raw.network?.cidr !== undefined) {
-        const problem = vpcCidrProblem(s.network.cidr);
-        rule(problem === undefined, "network.cidr", s.network.cidr, `a private /16-/20 IPv4 block; this one ${problem}`, "10.20.0.0/16");
-    }
     if (ctx.awsRegion !== undefined && ctx.awsRegion !== s.region) {
         issues.push({
             key: "aws:region",

@@ -4,6 +4,7 @@
  * typo never silently falls back to a default.
  */
 import { z } from "zod";
+import { vpcCidrProblem } from "./cidr";
 import { bool, intIn, numberIn, oneOf, pattern } from "./fields";
 import { CACHE_ENGINES, LOG_RETENTION_DAYS, NAT_STRATEGIES, TIERS } from "./settings";
 
@@ -27,11 +28,14 @@ const tagValue = z
     .max(256, { error: "a string of at most 256 characters" });
 
 export const networkSchema = z.strictObject({
-    cidr: pattern(
-        /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/,
-        "an IPv4 CIDR block such as 10.20.0.0/16",
-        "10.20.0.0/16",
-    ).optional(),
+    cidr: z
+        .string({ error: "an IPv4 CIDR block such as 10.20.0.0/16" })
+        .superRefine((cidr, ctx) => {
+            const problem = vpcCidrProblem(cidr);
+            if (problem) ctx.addIssue({ code: "custom", message: `a private /16-/20 IPv4 block; this one ${problem}` });
+        })
+        .meta({ example: "10.20.0.0/16" })
+        .optional(),
     azCount: intIn(2, 6, "3").optional(),
     natGateways: oneOf(NAT_STRATEGIES, "perAz").optional(),
 });
@@ -99,7 +103,7 @@ export const backupSchema = z.strictObject({
 export const CONFIG_KEYS = {
     tier: { pulumiType: "string", schema: oneOf(TIERS, "dev") },
     region: { pulumiType: "string", schema: regionField },
-    tags: { pulumiType: "object", schema: z.record(tagKey, tagValue, { error: "a map of tag name to string value" }).meta({ example: "{}" }) },
+    tags: { pulumiType: "object", schema: z.record(tagKey, tagValue).meta({ example: "{}" }) },
     network: { pulumiType: "object", schema: networkSchema },
     logs: { pulumiType: "object", schema: logsSchema },
     database: { pulumiType: "object", schema: databaseSchema },

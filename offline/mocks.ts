@@ -74,7 +74,7 @@ export function mockState(args: pulumi.runtime.MockResourceArgs, region: string)
     }
 }
 
-export function mockCall(call: pulumi.runtime.MockCallArgs, region: string): Record<string, unknown> {
+export function mockCall(call: pulumi.runtime.MockCallArgs): Record<string, unknown> {
     switch (call.token) {
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/mock`, userId: "mock", id: ACCOUNT_ID };
@@ -105,7 +105,7 @@ export function installMocks(project: string, stack: string, region: string, pre
             },
             call: (call) => {
                 recorded.invokes.push(call);
-                return mockCall(call, region);
+                return mockCall(call);
             },
         },
         project,

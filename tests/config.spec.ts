@@ -1,0 +1,169 @@
+import * as assert from "node:assert/strict";
+import { ConfigError, resolveSettings, TIER_DEFAULTS } from "../config";
+import { vpcCidrProblem } from "../config/cidr";
+import { variantRun, settingsFor, TIER_STACKS } from "./helpers";
+
+function issuesOf(raw: Record<string, unknown>, awsRegion?: string) {
+    try {
+        resolveSettings(raw, { project: "platform", stack: "test", awsRegion });
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+        return e.issues;
+    }
+    return [];
+}
+
+/**
+ * Bad configurations: each must be refused with an issue naming the key (and, as a program run,
+ * before any resource is registered). `config` is what the stack file would say (project keys
+ * without the `platform:` prefix, except where a test needs another namespace).
+ */
+const BAD: Array<{ rule: string; config: Record<string, unknown>; key: string; allowed: RegExp }> = [
+    { rule: "an unknown tier", config: { tier: "qa" }, key: "tier", allowed: /dev, staging, prod/ },
+    { rule: "a missing tier", config: { tier: undefined }, key: "tier", allowed: /dev, staging, prod/ },
+    { rule: "a malformed CIDR", config: { network: { cidr: "10.0.0/16" } }, key: "network.cidr", allowed: /IPv4 CIDR/ },
+    { rule: "a CIDR with host bits set", config: { network: { cidr: "10.0.1.0/16" } }, key: "network.cidr", allowed: /10\.0\.0\.0\/16/ },
+    { rule: "a public CIDR", config: { network: { cidr: "8.8.0.0/16" } }, key: "network.cidr", allowed: /RFC 1918/ },
+    { rule: "a CIDR too small for the subnets", config: { network: { cidr: "10.0.0.0/24" } }, key: "network.cidr", allowed: /\/16 to \/20/ },
+    { rule: "an AZ count below 2", config: { network: { azCount: 1 } }, key: "network.azCount", allowed: /2 to 6/ },
+    { rule: "an AZ count above 6", config: { network: { azCount: 7 } }, key: "network.azCount", allowed: /2 to 6/ },
+    { rule: "an AZ count of the wrong type", config: { network: { azCount: "three" } }, key: "network.azCount", allowed: /whole number/ },
+    { rule: "an unknown NAT strategy", config: { network: { natGateways: "none" } }, key: "network.natGateways", allowed: /single, perAz/ },
+    { rule: "a prod stack asking for a single NAT", config: { tier: "prod", network: { natGateways: "single" } }, key: "network.natGateways", allowed: /perAz in prod/ },
+    { rule: "an unknown top-level key", config: { teir: "dev" }, key: "teir", allowed: /known keys: tier, region/ },
+    { rule: "an unknown nested key", config: { network: { nat: "single" } }, key: "network.nat", allowed: /cidr, azCount, natGateways/ },
+    { rule: "a group that is not an object", config: { network: "10.0.0.0/16" }, key: "network", allowed: /object/ },
+    { rule: "an invalid region", config: { region: "mars-north-1" }, key: "region", allowed: /region code/ },
+    { rule: "a log retention CloudWatch does not offer", config: { logs: { retentionDays: 10 } }, key: "logs.retentionDays", allowed: /7, 14, 30/ },
+    { rule: "prod logs kept under a year", config: { tier: "prod", logs: { retentionDays: 90 } }, key: "logs.retentionDays", allowed: /365 or more/ },
+    { rule: "a tag overriding a reserved tag", config: { tags: { stack: "other" } }, key: "tags.stack", allowed: /set for you/ },
+    { rule: "a tag key in the aws: namespace", config: { tags: { "aws:owner": "me" } }, key: "tags.aws:owner", allowed: /aws:/ },
+    { rule: "aws:region disagreeing with platform:region", config: { "aws:region": "eu-west-1" }, key: "aws:region", allowed: /platform:region/ },
+];
+
+describe("stack config", () => {
+    describe("tier defaults", () => {
+        for (const tier of TIER_STACKS) {
+            it(`a ${tier} stack with only its tier set gets the ${tier} defaults and passes its own invariants`, () => {
+                const s = settingsFor({ tier });
+                const d = TIER_DEFAULTS[tier];
+                assert.equal(s.tier, tier);
+                assert.deepEqual(s.network, d.network);
+                assert.deepEqual(s.database, d.database);
+                assert.deepEqual(s.cache, d.cache);
+                assert.equal(s.logs.retentionDays, d.logs.retentionDays);
+            });
+        }
+
+        it("dev and staging share one NAT gateway over 2 AZs; prod has one NAT per AZ over 3", () => {
+            assert.deepEqual(
+                TIER_STACKS.map((t) => [TIER_DEFAULTS[t].network.azCount, TIER_DEFAULTS[t].network.natGateways]),
+                [[2, "single"], [2, "single"], [3, "perAz"]],
+            );
+        });
+
+        it("log retention is 7 days in dev, 30 in staging, 365 in prod", () => {
+            assert.deepEqual(TIER_STACKS.map((t) => TIER_DEFAULTS[t].logs.retentionDays), [7, 30, 365]);
+        });
+
+        it("only prod protects stateful resources with Pulumi protect", () => {
+            assert.deepEqual(TIER_STACKS.map((t) => TIER_DEFAULTS[t].protectData), [false, false, true]);
+        });
+    });
+
+    describe("overrides", () => {
+        it("a stack file overrides single fields and keeps the tier default for the rest", () => {
+            const s = settingsFor({ tier: "staging", network: { azCount: 3 } });
+            assert.equal(s.network.azCount, 3);
+            assert.equal(s.network.natGateways, TIER_DEFAULTS.staging.network.natGateways);
+            assert.equal(s.network.cidr, TIER_DEFAULTS.staging.network.cidr);
+        });
+
+        it("region defaults to us-east-1 and can be set", () => {
+            assert.equal(settingsFor({ tier: "dev" }).region, "us-east-1");
+            assert.equal(settingsFor({ tier: "dev", region: "eu-west-1" }).region, "eu-west-1");
+        });
+
+        it("aws:region may be set when it agrees with platform:region", () => {
+            assert.deepEqual(issuesOf({ tier: "dev", region: "eu-west-1" }, "eu-west-1"), []);
+        });
+
+        it("user tags are added to project, stack and tier tags", () => {
+            const s = resolveSettings({ tier: "dev", tags: { team: "payments" } }, { project: "platform", stack: "dev" });
+            assert.deepEqual(s.tags, { team: "payments", project: "platform", stack: "dev", tier: "dev" });
+        });
+    });
+
+    describe("bad configuration is refused with a message naming the key", () => {
+        for (const bad of BAD) {
+            it(`refuses ${bad.rule} (${bad.key})`, () => {
+                const { ["aws:region"]: awsRegion, ...raw } = { tier: "dev", ...bad.config } as Record<string, unknown>;
+                const issues = issuesOf(raw, awsRegion as string | undefined);
+                const issue = issues.find((i) => i.key === bad.key);
+                assert.ok(issue, `no issue for ${bad.key}; got ${JSON.stringify(issues)}`);
+                assert.match(issue.allowed, bad.allowed);
+                assert.ok(issue.fix.length > 0);
+            });
+        }
+    });
+
+    describe("bad configuration stops the program before any resource is registered", () => {
+        for (const bad of BAD) {
+            it(`registers nothing for ${bad.rule}`, async () => {
+                const overrides = Object.fromEntries(Object.entries(bad.config).map(([k, v]) => [k.includes(":") ? k : `platform:${k}`, v]));
+                const run = await variantRun("dev", overrides);
+                assert.ok(ConfigError.isInstance(run.error), `expected a ConfigError, got ${run.error}`);
+                assert.match(run.error.message, new RegExp(bad.key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+                assert.deepEqual(run.resources.map((r) => r.type), []);
+            });
+        }
+    });
+
+    describe("error messages", () => {
+        it("reports every problem at once", () => {
+            const issues = issuesOf({ tier: "prod", network: { cidr: "10.0.0.0/8", azCount: 9 }, logs: { retentionDays: 7 }, colour: "blue" });
+            assert.deepEqual(issues.map((i) => i.key).sort(), ["colour", "logs.retentionDays", "network.azCount", "network.cidr"]);
+        });
+
+        it("names the key, shows the bad value, what is allowed and a command that fixes it", () => {
+            try {
+                resolveSettings({ tier: "dev", network: { azCount: 9 } }, { project: "platform", stack: "dev" });
+                assert.fail("expected a ConfigError");
+            } catch (e) {
+                const msg = (e as Error).message;
+                assert.match(msg, /Invalid configuration for stack "dev" \(1 problem\)/);
+                assert.match(msg, /network\.azCount = 9/);
+                assert.match(msg, /allowed: a whole number from 2 to 6/);
+                assert.match(msg, /fix: pulumi config set --path 'network\.azCount' '3' --stack dev/);
+            }
+        });
+
+        it("a missing value says so instead of printing undefined", () => {
+            try {
+                resolveSettings({}, { project: "platform", stack: "qa" });
+                assert.fail("expected a ConfigError");
+            } catch (e) {
+                assert.match((e as Error).message, /tier = \(not set\)/);
+            }
+        });
+    });
+
+    describe("VPC CIDR rules", () => {
+        const table: Array<[string, boolean]> = [
+            ["10.0.0.0/16", true],
+            ["172.16.0.0/20", true],
+            ["192.168.0.0/16", true],
+            ["172.32.0.0/16", false],
+            ["10.0.0.0/15", false],
+            ["10.0.0.0/21", false],
+            ["10.0.0.1/16", false],
+            ["300.0.0.0/16", false],
+            ["10.0.0.0", false],
+        ];
+        for (const [cidr, ok] of table) {
+            it(`${cidr} is ${ok ? "accepted" : "refused"}`, () => {
+                assert.equal(vpcCidrProblem(cidr) === undefined, ok, vpcCidrProblem(cidr));
+            });
+        }
+    });
+});

@@ -1,0 +1,104 @@
+import * as assert from "node:assert/strict";
+import { TIER_DEFAULTS } from "../config";
+import { ofType, one, policy, stackRun, TIER_STACKS, variantRun } from "./helpers";
+
+const VPC = "awsx:ec2:Vpc";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+const OPEN = ["0.0.0.0/0", "::/0"];
+
+describe("network", () => {
+    for (const stack of TIER_STACKS) {
+        describe(`${stack} stack`, () => {
+            it("spans the tier's AZ count with the tier's NAT strategy and the stack's CIDR", async () => {
+                const run = await stackRun(stack);
+                const vpc = one(run, VPC);
+                const d = TIER_DEFAULTS[stack].network;
+                assert.equal(vpc.inputs.numberOfAvailabilityZones, d.azCount);
+                assert.equal(vpc.inputs.natGateways.strategy, d.natGateways === "perAz" ? "OnePerAz" : "Single");
+                assert.match(vpc.inputs.cidrBlock, /^10\.\d+\.0\.0\/16$/);
+                assert.equal(vpc.inputs.enableDnsHostnames, true);
+            });
+
+            it("sends every VPC flow (accepted and rejected) to a log group kept for the tier's retention", async () => {
+                const run = await stackRun(stack);
+                const flow = one(run, "aws:ec2/flowLog:FlowLog");
+                const group = one(run, "aws:cloudwatch/logGroup:LogGroup", "flow-logs");
+                assert.equal(flow.inputs.trafficType, "ALL");
+                assert.equal(flow.inputs.vpcId, `vpc-${stack}-network-vpc`);
+                assert.equal(flow.inputs.logDestinationType, "cloud-watch-logs");
+                assert.match(flow.inputs.logDestination, /:log-group:/);
+                assert.equal(group.inputs.retentionInDays, TIER_DEFAULTS[stack].logs.retentionDays);
+            });
+
+            it("the flow-log role can only write to its own log group and only this account's flow logs can assume it", async () => {
+                const run = await stackRun(stack);
+                const role = one(run, "aws:iam/role:Role", "network-flow-logs");
+                const trust = policy(role.inputs.assumeRolePolicy).Statement[0];
+                assert.equal(trust.Principal.Service, "vpc-flow-logs.amazonaws.com");
+                assert.ok(trust.Condition.StringEquals["aws:SourceAccount"]);
+                const perms = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "network-flow-logs").inputs.policy).Statement;
+                for (const s of perms) {
+                    for (const r of [s.Resource].flat()) assert.match(r, /:log-group:/, "no wildcard resources");
+                }
+            });
+
+            it("manages the default security group with no rules", async () => {
+                const run = await stackRun(stack);
+                const sg = one(run, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup");
+                assert.deepEqual(sg.inputs.ingress, []);
+                assert.deepEqual(sg.inputs.egress, []);
+            });
+
+            it("routes S3 through a gateway endpoint on every private route table", async () => {
+                const run = await stackRun(stack);
+                const endpoint = one(run, "aws:ec2/vpcEndpoint:VpcEndpoint", "-s3");
+                assert.equal(endpoint.inputs.vpcEndpointType, "Gateway");
+                assert.equal(endpoint.inputs.serviceName, "com.amazonaws.us-east-1.s3");
+                const privateSubnets = run.outputs.privateSubnetIds as string[];
+                assert.equal(privateSubnets.length, TIER_DEFAULTS[stack].network.azCount);
+                // The mock answers the route-table lookup with one table per private subnet it was asked about.
+                assert.deepEqual(endpoint.inputs.routeTableIds, privateSubnets.map((s) => `rtb-${s}`).sort());
+            });
+
+            it("nothing but the load balancer accepts traffic from the internet, and only on 80/443", async () => {
+                const run = await stackRun(stack);
+                const open = ofType(run, INGRESS).filter((r) => OPEN.includes(r.inputs.cidrIpv4) || OPEN.includes(r.inputs.cidrIpv6));
+                assert.ok(open.length > 0);
+                for (const rule of open) {
+                    assert.equal(rule.inputs.securityGroupId, `${stack}-network-lb-sg-id`, `${rule.name} opens another group`);
+                    assert.ok([80, 443].includes(rule.inputs.fromPort) && rule.inputs.fromPort === rule.inputs.toPort, rule.name);
+                }
+                for (const sg of ofType(run, "aws:ec2/securityGroup:SecurityGroup")) {
+                    assert.equal(sg.inputs.ingress, undefined, `${sg.name} must not have inline rules`);
+                    assert.equal(sg.inputs.egress, undefined, `${sg.name} must not have inline rules`);
+                }
+            });
+
+            it("the data tier accepts PostgreSQL and Redis from the app tier only and has no egress", async () => {
+                const run = await stackRun(stack);
+                const data = `${stack}-network-data-sg-id`;
+                const into = ofType(run, INGRESS).filter((r) => r.inputs.securityGroupId === data);
+                assert.deepEqual(into.map((r) => r.inputs.fromPort).sort(), [5432, 6379]);
+                for (const r of into) assert.equal(r.inputs.referencedSecurityGroupId, `${stack}-network-app-sg-id`);
+                assert.deepEqual(ofType(run, EGRESS).filter((r) => r.inputs.securityGroupId === data), []);
+            });
+
+            it("exports the VPC, subnets and security groups", async () => {
+                const run = await stackRun(stack);
+                assert.equal(run.outputs.vpcId, `vpc-${stack}-network-vpc`);
+                assert.equal((run.outputs.publicSubnetIds as string[]).length, TIER_DEFAULTS[stack].network.azCount);
+                assert.deepEqual(Object.keys(run.outputs.securityGroupIds as object).sort(), ["app", "data", "loadBalancer"]);
+            });
+        });
+    }
+
+    it("a stack may choose its AZ count, NAT strategy and CIDR within the rules", async () => {
+        const run = await variantRun("staging", { "platform:network": { cidr: "172.16.0.0/20", azCount: 3, natGateways: "perAz" } });
+        assert.equal(run.error, undefined);
+        const vpc = one(run, VPC);
+        assert.equal(vpc.inputs.cidrBlock, "172.16.0.0/20");
+        assert.equal(vpc.inputs.numberOfAvailabilityZones, 3);
+        assert.equal(vpc.inputs.natGateways.strategy, "OnePerAz");
+    });
+});
