@@ -24,3 +24,26 @@ export const securityGroupIds = {
     app: platform.network.appSecurityGroupId,
     data: platform.network.dataSecurityGroupId,
 };
+
+/** PostgreSQL primary endpoint (host name; port in dbPort). */
+export const dbEndpoint = platform.data.dbEndpoint;
+/** Read-replica endpoints (empty where the tier has none). */
+export const dbReaderEndpoints = platform.data.dbReaderEndpoints;
+/** PostgreSQL port. */
+export const dbPort = platform.data.dbPort;
+/** Database name created on the primary. */
+export const dbName = platform.data.dbName;
+/** Secrets Manager ARN of the RDS-managed master credentials (the ARN, never the value). */
+export const dbSecretArn = platform.data.dbSecretArn;
+/** Cache primary endpoint (TLS, AUTH required). */
+export const cacheEndpoint = platform.data.cacheEndpoint;
+/** Cache reader endpoint (spreads reads over replicas). */
+export const cacheReaderEndpoint = platform.data.cacheReaderEndpoint;
+/** Secrets Manager ARN of the cache host/port/AUTH token. */
+export const cacheAuthSecretArn = platform.data.cacheAuthSecretArn;
+/** Bucket names: user uploads, and the logs bucket (S3, ALB, CloudFront logs). */
+export const buckets = { uploads: platform.data.uploadsBucketName, logs: platform.data.logsBucketName };
+/** Customer-managed KMS keys: data (database, cache, uploads, secrets, backups) and logs. */
+export const kmsKeyArns = { data: platform.data.dataKeyArn, logs: platform.data.logsKeyArn };
+/** AWS Backup vault holding the database's daily recovery points. */
+export const backupVaultName = platform.data.backupVaultName;

@@ -1,10 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config";
+import { Data } from "./data";
 import { Network } from "./network";
 import { createProvider } from "./provider";
 
 export interface Platform {
     network: Network;
+    data: Data;
 }
 
 /**
@@ -29,5 +31,22 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
         componentOpts,
     );
 
-    return { network };
+    const data = new Data(
+        `${base}-data`,
+        {
+            region: settings.region,
+            database: settings.database,
+            cache: settings.cache,
+            storage: settings.storage,
+            backup: settings.backup,
+            logRetentionDays: settings.logs.retentionDays,
+            protectData: settings.protectData,
+            namePrefix: base,
+            privateSubnetIds: network.privateSubnetIds,
+            dataSecurityGroupId: network.dataSecurityGroupId,
+        },
+        componentOpts,
+    );
+
+    return { network, data };
 }

@@ -16,6 +16,8 @@ export interface ConfigContext {
     awsRegion?: string;
 }
 
+const STACK_NAME = /^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$/;
+
 /** Keys every stack must set; everything else has a default in Pulumi.yaml or the tier. */
 const REQUIRED_KEYS: readonly ConfigKey[] = ["tier"];
 
@@ -122,6 +124,7 @@ function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext): Settings {
         database: { ...d.database, ...raw.database },
         cache: { ...d.cache, ...raw.cache },
         storage: {
+            forceDestroy: raw.storage?.forceDestroy ?? d.storage.forceDestroy,
             uploads: { ...d.storage.uploads, ...raw.storage?.uploads },
             logs: { ...d.storage.logs, ...raw.storage?.logs },
         },
@@ -140,6 +143,16 @@ function invariants(s: Settings, ctx: ConfigContext): ConfigIssue[] {
         if (!ok) issues.push({ key, value, allowed, fix: fix(key, example) });
     };
     const prod = s.tier === "prod";
+
+    // The stack name prefixes physical names (RDS identifiers, ALB names), so it must fit their rules.
+    if (!STACK_NAME.test(ctx.stack) || ctx.stack.includes("--")) {
+        issues.push({
+            key: "(stack name)",
+            value: ctx.stack,
+            allowed: "a lowercase letter, then up to 19 lowercase letters, digits or single hyphens, not ending in a hyphen",
+            fix: "pulumi stack rename <new-name> (or create the stack under such a name)",
+        });
+    }
 
     if (ctx.awsRegion !== undefined && ctx.awsRegion !== s.region) {
         issues.push({
@@ -160,6 +173,7 @@ function invariants(s: Settings, ctx: ConfigContext): ConfigIssue[] {
         rule(s.cache.nodes >= 2, "cache.nodes", s.cache.nodes, "2 to 6 in prod (automatic failover needs a replica)", "2");
         rule(s.cache.snapshotRetentionDays >= 7, "cache.snapshotRetentionDays", s.cache.snapshotRetentionDays, "7 to 35 in prod", "7");
         rule(s.backup.retentionDays >= 30, "backup.retentionDays", s.backup.retentionDays, "30 or more in prod", "30");
+        rule(!s.storage.forceDestroy, "storage.forceDestroy", s.storage.forceDestroy, "false in prod (buckets holding objects are never deleted)", "false");
         rule(s.logs.retentionDays >= 365, "logs.retentionDays", s.logs.retentionDays, "365 or more in prod", "365");
     }
 

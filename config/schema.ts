@@ -62,6 +62,7 @@ export const databaseSchema = z.strictObject({
         "a letter followed by up to 62 letters, digits or underscores",
         "app",
     ).optional(),
+    applyImmediately: bool().optional(),
 });
 
 /** Engine versions we accept per cache engine (ElastiCache major.minor). */
@@ -81,6 +82,7 @@ export const cacheSchema = z.strictObject({
 const days = (example: string) => intIn(1, 3650, example).optional();
 
 export const storageSchema = z.strictObject({
+    forceDestroy: bool("false").optional(),
     uploads: z
         .strictObject({ noncurrentToGlacierDays: days("30"), noncurrentExpireDays: days("365") })
         .optional(),

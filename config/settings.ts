@@ -50,6 +50,8 @@ export interface DatabaseSettings {
     monitoringIntervalSeconds: number;
     /** Initial database name. */
     dbName: string;
+    /** Apply modifications now (true) or in the weekly maintenance window (false). */
+    applyImmediately: boolean;
 }
 
 export interface CacheSettings {
@@ -63,6 +65,8 @@ export interface CacheSettings {
 }
 
 export interface StorageSettings {
+    /** Let `pulumi destroy` delete buckets that still hold objects (dev only). */
+    forceDestroy: boolean;
     uploads: {
         /** Days after an object version becomes noncurrent before it moves to Glacier Flexible Retrieval. */
         noncurrentToGlacierDays: number;

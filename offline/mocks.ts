@@ -67,6 +67,8 @@ export function mockState(args: pulumi.runtime.MockResourceArgs, region: string)
             return { ...base, name: inputs.name ?? physicalName(name), version: "7", qualifiedArn: `${arn}:7` };
         case "aws:secretsmanager/secret:Secret":
             return { ...base, arn: `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${name}` };
+        case "random:index/randomId:RandomId":
+            return { ...inputs, hex: "0a1b2c3d", b64Url: "ChssPQ", dec: "169552957" };
         case "random:index/randomPassword:RandomPassword":
             return { ...inputs, result: "mock-password-0123456789abcdef" };
         default:

@@ -115,7 +115,7 @@ async function isSecretDeep(value: unknown): Promise<boolean> {
 }
 
 /** Waits until no new resources or invokes have been registered for a few event-loop turns. */
-async function settle(recorded: Recorded): Promise<void> {
+export async function settle(recorded: Recorded): Promise<void> {
     let last = -1;
     let quiet = 0;
     while (quiet < 5) {

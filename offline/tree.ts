@@ -50,6 +50,14 @@ export function buildTree(resources: Registered[], inputsOf: (type: string, name
             .sort((a, b) => b.name.length - a.name.length)[0];
         (parent ? parent.children : roots).push(node);
     }
+    // Siblings by name, then type: a bucket and its policy, versioning and lifecycle read as one block.
+    const order = (a: PlanNode, b: PlanNode) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type);
+    const sortDeep = (list: PlanNode[]) => {
+        list.sort(order);
+        for (const n of list) sortDeep(n.children);
+    };
+    // Roots stay in registration (data-flow) order.
+    for (const root of roots) sortDeep(root.children);
     return roots;
 }
 

@@ -48,3 +48,47 @@ export function settingsFor(raw: Record<string, unknown>, stack = "test"): Setti
 }
 
 export const TIER_STACKS = ["dev", "staging", "prod"] as const;
+
+export interface RecordedOptions {
+    type: string;
+    name: string;
+    opts: pulumi.CustomResourceOptions;
+}
+
+/**
+ * Builds the platform for a stack with a legacy `transformations` hook that records every resource's
+ * options. Mocks never see resource options, but transformations run client-side, so this is how the
+ * suite checks `protect` and friends on the real resources.
+ */
+export async function recordResourceOptions(stack: string): Promise<RecordedOptions[]> {
+    const { installMocks } = await import("../offline/mocks");
+    const { stackConfig, settle } = await import("../offline/run");
+    const { loadSettings } = await import("../config");
+    const { createPlatform } = await import("../components/platform");
+    const { config, secretKeys } = stackConfig(stack);
+    const recorded = installMocks("platform", stack, config["platform:region"] ?? "us-east-1");
+    pulumi.runtime.setAllConfig(config, secretKeys);
+    const seen: RecordedOptions[] = [];
+    createPlatform(loadSettings(), {
+        transformations: [
+            (a) => {
+                seen.push({ type: a.type, name: a.name, opts: a.opts as pulumi.CustomResourceOptions });
+                return undefined;
+            },
+        ],
+    });
+    await settle(recorded);
+    return seen;
+}
+
+/** Pulumi's marker for a secret value in serialized inputs (what mocks receive for secret Outputs). */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export function isSecretInput(v: unknown): boolean {
+    return v !== null && typeof v === "object" && Object.values(v as object).includes(SECRET_SIG);
+}
+
+/** The value inside a secret input (or the input itself when not secret). */
+export function unsecret<T = any>(v: unknown): T {
+    return (isSecretInput(v) ? (v as { value: unknown }).value : v) as T;
+}

@@ -22,7 +22,7 @@ describe("npm run plan", function () {
             assert.match(r.stdout, new RegExp(`^OFFLINE PLAN  stack=${stack}  tier=${stack}`, "m"));
             assert.match(r.stdout, /Providers are mocked: no AWS account/);
             assert.match(r.stdout, new RegExp(`${stack}-network  \\(platform:network:Network\\)`));
-            assert.match(r.stdout, /├─ .*\(awsx:ec2:Vpc\)  cidr=10\.\d+\.0\.0\/16/);
+            assert.match(r.stdout, /[├└]─ .*\(awsx:ec2:Vpc\)  cidr=10\.\d+\.0\.0\/16/);
             assert.match(r.stdout, /^Outputs:\n  tier: "/m);
             assert.match(r.stdout, /vpcId: "vpc-/);
             assert.ok(r.seconds < 10, `took ${r.seconds} s`);

@@ -1,0 +1,89 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { BackupSettings } from "../../config";
+import { accountRootStatement } from "./keys";
+import { statefulOptions } from "./protection";
+
+export interface BackupArgs {
+    settings: BackupSettings;
+    /** ARNs of what to back up (the primary database). */
+    resources: pulumi.Input<string>[];
+    dataKeyArn: pulumi.Input<string>;
+    accountId: pulumi.Input<string>;
+    protectData: boolean;
+}
+
+export interface Backup {
+    vault: aws.backup.Vault;
+    plan: aws.backup.Plan;
+    /** The vault copies go to, in `copyToRegion`, when configured. */
+    copyVault?: aws.backup.Vault;
+}
+
+/**
+ * AWS Backup for the database, on top of RDS's own automated backups (point-in-time recovery): a
+ * daily recovery point in a vault encrypted with the data key, kept `retentionDays`, optionally
+ * copied to a vault (with its own key) in another region so a regional outage cannot take both.
+ * ElastiCache is not an AWS Backup resource; it keeps its own daily snapshots.
+ */
+export function createBackup(name: string, args: BackupArgs, parent: pulumi.Resource): Backup {
+    const s = args.settings;
+    const stateful = { parent, ...statefulOptions(args.protectData) };
+
+    const vault = new aws.backup.Vault(`${name}-backup`, { kmsKeyArn: args.dataKeyArn }, stateful);
+    const copyVault = s.copyToRegion ? createCopyVault(name, s.copyToRegion, args.accountId, stateful) : undefined;
+
+    const plan = new aws.backup.Plan(
+        `${name}-backup`,
+        {
+            rules: [
+                {
+                    ruleName: "daily",
+                    targetVaultName: vault.name,
+                    schedule: s.schedule,
+                    startWindow: 60,
+                    completionWindow: 360,
+                    lifecycle: { deleteAfter: s.retentionDays },
+                    copyActions: copyVault ? [{ destinationVaultArn: copyVault.arn, lifecycle: { deleteAfter: s.retentionDays } }] : undefined,
+                },
+            ],
+        },
+        { parent },
+    );
+
+    const role = new aws.iam.Role(
+        `${name}-backup`,
+        {
+            description: "AWS Backup takes and restores the database's recovery points",
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+        },
+        { parent },
+    );
+    for (const [suffix, policyArn] of [
+        ["backup", aws.iam.ManagedPolicy.AWSBackupServiceRolePolicyForBackup],
+        ["restore", aws.iam.ManagedPolicy.AWSBackupServiceRolePolicyForRestores],
+    ] as const) {
+        new aws.iam.RolePolicyAttachment(`${name}-backup-${suffix}`, { role: role.name, policyArn }, { parent });
+    }
+    new aws.backup.Selection(`${name}-backup`, { planId: plan.id, iamRoleArn: role.arn, resources: args.resources }, { parent });
+    return { vault, plan, copyVault };
+}
+
+function createCopyVault(name: string, region: string, accountId: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.backup.Vault {
+    // A vault's key must live in the vault's region. @pulumi/aws v7 resources take `region`.
+    const key = new aws.kms.Key(
+        `${name}-backup-copy-key`,
+        {
+            region,
+            description: `${name}: cross-region backup copies`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [accountRootStatement(accountId)] }),
+        },
+        opts,
+    );
+    return new aws.backup.Vault(`${name}-backup-copy`, { region, kmsKeyArn: key.arn }, opts);
+}

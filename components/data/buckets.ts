@@ -1,0 +1,187 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { StorageSettings } from "../../config";
+import { statefulOptions } from "./protection";
+
+type Statement = Record<string, unknown>;
+type LifecycleRule = aws.types.input.s3.BucketLifecycleConfigurationRule;
+
+export interface HardenedBucketArgs {
+    /** SSE-KMS with this key; without one, SSE-S3 (what ALB and S3 log delivery require). */
+    kmsKeyArn?: pulumi.Input<string>;
+    versioned: boolean;
+    /** `BucketOwnerEnforced` (ACLs off) unless a log writer needs ACLs. */
+    objectOwnership: "BucketOwnerEnforced" | "BucketOwnerPreferred";
+    lifecycle: LifecycleRule[];
+    /** Server access logs go here (bucket name + prefix); the log bucket itself has none. */
+    accessLogs?: { bucket: pulumi.Input<string>; prefix: string };
+    /** Statements added to the TLS-only policy (e.g. log delivery). */
+    extraStatements?: (bucketArn: pulumi.Output<string>) => pulumi.Input<Statement>[];
+    forceDestroy: boolean;
+    protectData: boolean;
+}
+
+/** Deny any request not made over TLS (FSBP S3.5). */
+export function tlsOnlyStatement(bucketArn: pulumi.Input<string>): Statement {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, pulumi.interpolate`${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}
+
+export const ABORT_INCOMPLETE_UPLOADS: LifecycleRule = {
+    id: "abort-incomplete-multipart-uploads",
+    status: "Enabled",
+    filter: {},
+    abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+};
+
+/**
+ * A bucket with every guard on: all public access blocked, object ownership, default encryption,
+ * TLS-only policy, lifecycle, server access logging. One place, so no bucket can miss one.
+ */
+export function createHardenedBucket(name: string, args: HardenedBucketArgs, parent: pulumi.Resource): aws.s3.Bucket {
+    const bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, { parent, ...statefulOptions(args.protectData) });
+    const opts = { parent };
+
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+        name,
+        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+        opts,
+    );
+    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: args.objectOwnership } }, opts);
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+        name,
+        {
+            bucket: bucket.id,
+            rules: [
+                args.kmsKeyArn
+                    ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }
+                    : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+            ],
+        },
+        opts,
+    );
+    if (args.versioned) {
+        new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
+    }
+    new aws.s3.BucketLifecycleConfiguration(name, { bucket: bucket.id, rules: [...args.lifecycle, ABORT_INCOMPLETE_UPLOADS] }, opts);
+    if (args.accessLogs) {
+        new aws.s3.BucketLogging(
+            name,
+            { bucket: bucket.id, targetBucket: args.accessLogs.bucket, targetPrefix: args.accessLogs.prefix },
+            opts,
+        );
+    }
+    new aws.s3.BucketPolicy(
+        name,
+        {
+            bucket: bucket.id,
+            policy: pulumi.jsonStringify({
+                Version: "2012-10-17",
+                Statement: [tlsOnlyStatement(bucket.arn), ...(args.extraStatements?.(bucket.arn) ?? [])],
+            }),
+        },
+        // A policy granting a service principal counts as "public" to the block until it exists.
+        { parent, dependsOn: [publicAccess] },
+    );
+    return bucket;
+}
+
+export interface Buckets {
+    uploads: aws.s3.Bucket;
+    logs: aws.s3.Bucket;
+}
+
+/** Prefixes in the logs bucket, one per writer. */
+export const LOG_PREFIXES = { s3: "s3/", alb: "alb", cloudfront: "cloudfront/" } as const;
+
+/**
+ * `logs`: target for S3 server access logs, ALB access logs and CloudFront standard logs. SSE-S3,
+ * because ALB log delivery supports nothing else; ACLs stay possible (BucketOwnerPreferred) because
+ * CloudFront standard logging writes through an ACL grant. Lifecycle to Glacier, then expiry.
+ * `uploads`: user files. SSE-KMS with the data key, versioned; noncurrent versions go to Glacier and
+ * are expired later; ACLs off.
+ */
+export function createBuckets(
+    name: string,
+    args: { settings: StorageSettings; dataKeyArn: pulumi.Input<string>; accountId: pulumi.Input<string>; protectData: boolean },
+    parent: pulumi.Resource,
+): Buckets {
+    const s = args.settings;
+    const elbAccount = aws.elb.getServiceAccountOutput({}, { parent });
+
+    const logs = createHardenedBucket(
+        `${name}-logs`,
+        {
+            versioned: false,
+            objectOwnership: "BucketOwnerPreferred",
+            lifecycle: [
+                {
+                    id: "logs-to-glacier-then-expire",
+                    status: "Enabled",
+                    filter: {},
+                    transitions: [{ days: s.logs.toGlacierDays, storageClass: "GLACIER" }],
+                    expiration: { days: s.logs.expireDays },
+                },
+            ],
+            extraStatements: (arn) => [
+                {
+                    Sid: "S3ServerAccessLogs",
+                    Effect: "Allow",
+                    Principal: { Service: "logging.s3.amazonaws.com" },
+                    Action: "s3:PutObject",
+                    Resource: pulumi.interpolate`${arn}/${LOG_PREFIXES.s3}*`,
+                    Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+                },
+                {
+                    // Regions before August 2022 deliver ALB logs from the regional ELB account.
+                    Sid: "AlbAccessLogsRegionalAccount",
+                    Effect: "Allow",
+                    Principal: { AWS: elbAccount.arn },
+                    Action: "s3:PutObject",
+                    Resource: pulumi.interpolate`${arn}/${LOG_PREFIXES.alb}/AWSLogs/${args.accountId}/*`,
+                },
+                {
+                    // Newer regions deliver through the log-delivery service principal.
+                    Sid: "AlbAccessLogsDeliveryService",
+                    Effect: "Allow",
+                    Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+                    Action: "s3:PutObject",
+                    Resource: pulumi.interpolate`${arn}/${LOG_PREFIXES.alb}/AWSLogs/${args.accountId}/*`,
+                },
+            ],
+            forceDestroy: s.forceDestroy,
+            protectData: args.protectData,
+        },
+        parent,
+    );
+
+    const uploads = createHardenedBucket(
+        `${name}-uploads`,
+        {
+            kmsKeyArn: args.dataKeyArn,
+            versioned: true,
+            objectOwnership: "BucketOwnerEnforced",
+            lifecycle: [
+                {
+                    id: "noncurrent-to-glacier-then-expire",
+                    status: "Enabled",
+                    filter: {},
+                    noncurrentVersionTransitions: [{ noncurrentDays: s.uploads.noncurrentToGlacierDays, storageClass: "GLACIER" }],
+                    noncurrentVersionExpiration: { noncurrentDays: s.uploads.noncurrentExpireDays },
+                    expiration: { expiredObjectDeleteMarker: true },
+                },
+            ],
+            accessLogs: { bucket: logs.bucket, prefix: `${LOG_PREFIXES.s3}uploads/` },
+            forceDestroy: s.forceDestroy,
+            protectData: args.protectData,
+        },
+        parent,
+    );
+    return { uploads, logs };
+}

@@ -1,0 +1,97 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { CacheSettings } from "../../config";
+import { secretRecoveryWindowDays, statefulOptions } from "./protection";
+
+export interface CacheArgs {
+    settings: CacheSettings;
+    privateSubnetIds: pulumi.Input<string[]>;
+    dataSecurityGroupId: pulumi.Input<string>;
+    dataKeyArn: pulumi.Input<string>;
+    protectData: boolean;
+}
+
+export interface Cache {
+    group: aws.elasticache.ReplicationGroup;
+    /** Secrets Manager secret holding `{ host, port, authToken, tls }` (the token never appears in outputs). */
+    authSecret: aws.secretsmanager.Secret;
+}
+
+export const CACHE_PORT = 6379;
+/** AUTH tokens allow only these special characters (ElastiCache AUTH rules). */
+export const AUTH_TOKEN_SPECIALS = "!&#$^<>-";
+
+/** Failover and Multi-AZ need a replica: both follow from the node count. */
+export function cacheTopology(nodes: number): { numCacheClusters: number; automaticFailoverEnabled: boolean; multiAzEnabled: boolean } {
+    const replicated = nodes >= 2;
+    return { numCacheClusters: nodes, automaticFailoverEnabled: replicated, multiAzEnabled: replicated };
+}
+
+/**
+ * ElastiCache (Valkey or Redis OSS, cluster mode off) in private subnets, reachable from the app tier
+ * only, encrypted at rest with the data key and in transit (TLS required), with a generated AUTH
+ * token kept in Secrets Manager.
+ */
+export function createCache(name: string, args: CacheArgs, parent: pulumi.Resource): Cache {
+    const s = args.settings;
+    const stateful = { parent, ...statefulOptions(args.protectData) };
+
+    const subnetGroup = new aws.elasticache.SubnetGroup(
+        `${name}-cache`,
+        { description: `${name}: private subnets for the cache`, subnetIds: args.privateSubnetIds },
+        { parent },
+    );
+    const token = new random.RandomPassword(
+        `${name}-cache-auth`,
+        { length: 48, special: true, overrideSpecial: AUTH_TOKEN_SPECIALS, minSpecial: 0 },
+        { parent },
+    );
+    const finalSnapshot = args.protectData
+        ? new random.RandomId(`${name}-cache-final-snapshot`, { byteLength: 4 }, { parent }).hex.apply((h) => `${name}-cache-final-${h}`)
+        : undefined;
+
+    const group = new aws.elasticache.ReplicationGroup(
+        `${name}-cache`,
+        {
+            description: `${name}: ${s.engine} ${s.engineVersion}`,
+            engine: s.engine,
+            engineVersion: s.engineVersion,
+            nodeType: s.nodeType,
+            port: CACHE_PORT,
+            ...cacheTopology(s.nodes),
+            subnetGroupName: subnetGroup.name,
+            securityGroupIds: [args.dataSecurityGroupId],
+            atRestEncryptionEnabled: true,
+            kmsKeyId: args.dataKeyArn,
+            transitEncryptionEnabled: true,
+            transitEncryptionMode: "required",
+            authToken: token.result,
+            autoMinorVersionUpgrade: true,
+            snapshotRetentionLimit: s.snapshotRetentionDays,
+            snapshotWindow: "03:00-04:00",
+            maintenanceWindow: "sun:05:00-sun:06:00",
+            finalSnapshotIdentifier: finalSnapshot,
+        },
+        stateful,
+    );
+
+    const authSecret = new aws.secretsmanager.Secret(
+        `${name}-cache-auth`,
+        {
+            description: `${name}: cache endpoint and AUTH token`,
+            kmsKeyId: args.dataKeyArn,
+            recoveryWindowInDays: secretRecoveryWindowDays(args.protectData),
+        },
+        stateful,
+    );
+    new aws.secretsmanager.SecretVersion(
+        `${name}-cache-auth`,
+        {
+            secretId: authSecret.id,
+            secretString: pulumi.jsonStringify({ host: group.primaryEndpointAddress, port: CACHE_PORT, authToken: token.result, tls: true }),
+        },
+        { parent },
+    );
+    return { group, authSecret };
+}

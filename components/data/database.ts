@@ -1,0 +1,179 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import type { DatabaseSettings } from "../../config";
+import { statefulOptions } from "./protection";
+
+export interface DatabaseArgs {
+    settings: DatabaseSettings;
+    /** Physical identifier of the primary; replicas append `-replica-<n>`. */
+    identifier: string;
+    privateSubnetIds: pulumi.Input<string[]>;
+    dataSecurityGroupId: pulumi.Input<string>;
+    dataKeyArn: pulumi.Input<string>;
+    logsKeyArn: pulumi.Input<string>;
+    logRetentionDays: number;
+    protectData: boolean;
+}
+
+export interface Database {
+    primary: aws.rds.Instance;
+    replicas: aws.rds.Instance[];
+    /** ARN of the Secrets Manager secret RDS manages for the master user (value never leaves AWS). */
+    secretArn: pulumi.Output<string>;
+}
+
+export const POSTGRES_PORT = 5432;
+/** RDS CA with automatic server-certificate rotation; clients verify against the RDS CA bundle. */
+export const RDS_CA = "rds-ca-rsa2048-g1";
+/** Not `postgres` (FSBP RDS.25): a guessable admin name is half a credential. */
+export const MASTER_USERNAME = "app_admin";
+/** Log streams exported to CloudWatch (FSBP RDS.9 / RDS.36). */
+export const LOG_EXPORTS = ["postgresql", "upgrade"];
+
+/**
+ * PostgreSQL parameters: TLS is mandatory for every connection; slow statements (≥ 1 s), schema
+ * changes, connections and lock waits are logged. All are dynamic, so they apply without a reboot.
+ */
+export function postgresParameters(): Array<{ name: string; value: string; applyMethod: string }> {
+    return [
+        { name: "rds.force_ssl", value: "1" },
+        { name: "log_min_duration_statement", value: "1000" },
+        { name: "log_statement", value: "ddl" },
+        { name: "log_connections", value: "1" },
+        { name: "log_disconnections", value: "1" },
+        { name: "log_lock_waits", value: "1" },
+    ].map((p) => ({ ...p, applyMethod: "immediate" }));
+}
+
+/**
+ * RDS PostgreSQL: primary (Multi-AZ per tier) and same-region read replicas, private subnets only,
+ * reachable from the app tier's security group only (the data SG), encrypted with the data key,
+ * master password generated and rotated by RDS in Secrets Manager.
+ */
+export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.Resource): Database {
+    const s = args.settings;
+    const stateful = { parent, ...statefulOptions(args.protectData) };
+
+    const subnetGroup = new aws.rds.SubnetGroup(
+        `${name}-db`,
+        { description: `${name}: private subnets for PostgreSQL`, subnetIds: args.privateSubnetIds },
+        { parent },
+    );
+    const parameterGroup = new aws.rds.ParameterGroup(
+        `${name}-db`,
+        { family: `postgres${s.engineVersion}`, description: `${name}: TLS required, slow-query and DDL logging`, parameters: postgresParameters() },
+        { parent },
+    );
+    const monitoringRoleArn = s.monitoringIntervalSeconds > 0 ? createMonitoringRole(name, parent).arn : undefined;
+
+    const common = {
+        instanceClass: s.instanceClass,
+        storageEncrypted: true,
+        publiclyAccessible: false,
+        vpcSecurityGroupIds: [args.dataSecurityGroupId],
+        parameterGroupName: parameterGroup.name,
+        caCertIdentifier: RDS_CA,
+        autoMinorVersionUpgrade: true,
+        copyTagsToSnapshot: true,
+        iamDatabaseAuthenticationEnabled: true,
+        enabledCloudwatchLogsExports: LOG_EXPORTS,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: args.dataKeyArn,
+        performanceInsightsRetentionPeriod: 7, // the free tier of retention
+        monitoringInterval: s.monitoringIntervalSeconds,
+        monitoringRoleArn,
+        deletionProtection: s.deletionProtection,
+        applyImmediately: s.applyImmediately,
+    };
+
+    // RDS would create these log groups itself, unencrypted and kept forever; creating them first
+    // gives them the logs key and the tier's retention. This is why identifiers are fixed names.
+    const logGroups = (role: string, identifier: string) =>
+        LOG_EXPORTS.map(
+            (log) =>
+                new aws.cloudwatch.LogGroup(
+                    `${name}-${role}-${log}-logs`,
+                    { name: `/aws/rds/instance/${identifier}/${log}`, retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn },
+                    { parent },
+                ),
+        );
+
+    // A final snapshot name must be unique per deletion; a random suffix fixed at creation does that
+    // without changing on every run.
+    const snapshotSuffix = new random.RandomId(`${name}-db-final-snapshot`, { byteLength: 4, keepers: { identifier: args.identifier } }, { parent });
+
+    const primary = new aws.rds.Instance(
+        `${name}-db`,
+        {
+            ...common,
+            identifier: args.identifier,
+            engine: "postgres",
+            engineVersion: s.engineVersion,
+            dbName: s.dbName,
+            username: MASTER_USERNAME,
+            manageMasterUserPassword: true,
+            masterUserSecretKmsKeyId: args.dataKeyArn,
+            port: POSTGRES_PORT,
+            dbSubnetGroupName: subnetGroup.name,
+            kmsKeyId: args.dataKeyArn,
+            storageType: "gp3",
+            allocatedStorage: s.allocatedStorageGb,
+            maxAllocatedStorage: s.maxAllocatedStorageGb,
+            multiAz: s.multiAz,
+            backupRetentionPeriod: s.backupRetentionDays,
+            backupWindow: "03:00-04:00",
+            maintenanceWindow: "sun:04:30-sun:05:30",
+            skipFinalSnapshot: !s.finalSnapshot,
+            finalSnapshotIdentifier: s.finalSnapshot ? pulumi.interpolate`${args.identifier}-final-${snapshotSuffix.hex}` : undefined,
+            // Keep automated backups (point-in-time recovery) after the instance is deleted.
+            deleteAutomatedBackups: !s.finalSnapshot,
+        },
+        { ...stateful, dependsOn: logGroups("db", args.identifier) },
+    );
+
+    const replicas = Array.from({ length: s.readReplicas }, (_, i) => {
+        const identifier = `${args.identifier}-replica-${i + 1}`;
+        return new aws.rds.Instance(
+            `${name}-db-replica-${i + 1}`,
+            {
+                ...common,
+                identifier,
+                // Same region: the source identifier; encryption and subnet group come from the source.
+                replicateSourceDb: primary.identifier,
+                kmsKeyId: args.dataKeyArn,
+                multiAz: false,
+                backupRetentionPeriod: 0,
+                skipFinalSnapshot: true,
+            },
+            { ...stateful, dependsOn: logGroups(`db-replica-${i + 1}`, identifier) },
+        );
+    });
+
+    const secretArn = primary.masterUserSecrets.apply((secrets) => {
+        const arn = secrets?.[0]?.secretArn;
+        if (!arn) throw new Error(`${name}: RDS did not report the managed master-user secret`);
+        return arn;
+    });
+    return { primary, replicas, secretArn };
+}
+
+function createMonitoringRole(name: string, parent: pulumi.Resource): aws.iam.Role {
+    const role = new aws.iam.Role(
+        `${name}-db-monitoring`,
+        {
+            description: "RDS enhanced monitoring publishes OS metrics",
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+        },
+        { parent },
+    );
+    new aws.iam.RolePolicyAttachment(
+        `${name}-db-monitoring`,
+        { role: role.name, policyArn: aws.iam.ManagedPolicy.AmazonRDSEnhancedMonitoringRole },
+        { parent },
+    );
+    return role;
+}
