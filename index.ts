@@ -47,3 +47,19 @@ export const buckets = { uploads: platform.data.uploadsBucketName, logs: platfor
 export const kmsKeyArns = { data: platform.data.dataKeyArn, logs: platform.data.logsKeyArn };
 /** AWS Backup vault holding the database's daily recovery points. */
 export const backupVaultName = platform.data.backupVaultName;
+/** Base URL of the public services. */
+export const url = platform.compute.url;
+/** Load balancer DNS name (alias target for custom domains). */
+export const loadBalancerDnsName = platform.compute.loadBalancerDnsName;
+/** ECS cluster name. */
+export const clusterName = platform.compute.clusterName;
+/** ECR repository per image: CI pushes `<url>:<commit sha>` here. */
+export const repositories = platform.compute.repositoryUrls;
+/** What this stack runs, per image: repository, tag (commit SHA), digest. `npm run promote` reads this. */
+export const release = platform.compute.release;
+/** Deployed services: image by digest and task-count bounds. */
+export const services = platform.compute.services;
+/** Per service with a migration: the `aws ecs run-task` command to run before deploying a release. */
+export const migrations = platform.compute.migrations;
+/** Services not deployed yet (no release pinned), with how to ship their first image. */
+export const unreleased = platform.compute.unreleased;

@@ -16,6 +16,8 @@ export interface NetworkArgs {
     logRetentionDays: number;
     /** Ports the app tier listens on; the load balancer may reach the app tier on these only. @default - none */
     appPorts?: number[];
+    /** Ports of internal services; the app tier may reach itself on these (Service Connect). @default - none */
+    internalPorts?: number[];
     /** Ports of the data tier (PostgreSQL, Redis) the app tier may reach. @default [5432, 6379] */
     dataPorts?: number[];
 }
@@ -225,6 +227,9 @@ export class Network extends pulumi.ComponentResource {
         }
         for (const port of args.appPorts ?? []) {
             this.allow(name, "lb", loadBalancer, "app", app, port);
+        }
+        for (const port of args.internalPorts ?? []) {
+            this.allow(name, "app", app, "app", app, port);
         }
         for (const port of args.dataPorts ?? DEFAULT_DATA_PORTS) {
             this.allow(name, "app", app, "data", data, port);

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { ConfigError, ConfigIssue, setCommand } from "./errors";
 import { exampleFor, keysAt, schemaAt, valueAt } from "./fields";
 import { CACHE_ENGINE_VERSIONS, CONFIG_KEYS, ConfigKey, RawConfig } from "./schema";
-import { Settings, Tier, TIERS } from "./settings";
+import { ComputeSettings, FARGATE_SIZES, ImageRelease, ServiceSettings, Settings, Tier, TIERS } from "./settings";
 import { TIER_DEFAULTS } from "./tiers";
 
 export interface ConfigContext {
@@ -129,6 +129,43 @@ function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext): Settings {
             logs: { ...d.storage.logs, ...raw.storage?.logs },
         },
         backup: { ...d.backup, ...raw.backup },
+        compute: { ...d.compute, ...raw.compute },
+        services: Object.entries(raw.services ?? {})
+            .map(([name, svc]) => resolveService(name, svc, d.compute, raw.release?.[name]))
+            .sort((a, b) => a.name.localeCompare(b.name)),
+        release: raw.release ?? {},
+        domain: raw.domain?.name || raw.domain?.hostedZoneId || raw.domain?.certificateArn ? { ...raw.domain, name: raw.domain.name ?? "" } : undefined,
+    };
+}
+
+type RawService = NonNullable<RawConfig["services"]>[string];
+
+/** A service's config with its defaults applied (scaling bounds from the tier). */
+function resolveService(name: string, svc: RawService, compute: ComputeSettings, release: ImageRelease | undefined): ServiceSettings {
+    const expose = svc.expose ?? "public";
+    return {
+        name,
+        cpu: svc.cpu,
+        memory: svc.memory,
+        port: svc.port,
+        minTasks: svc.minTasks ?? compute.defaultMinTasks,
+        maxTasks: svc.maxTasks ?? Math.max(compute.defaultMaxTasks, svc.minTasks ?? 0),
+        expose,
+        healthCheckPath: svc.healthCheckPath ?? "/health",
+        paths: svc.paths ?? [],
+        hosts: svc.hosts ?? [],
+        command: svc.command,
+        environment: svc.environment ?? {},
+        featureFlags: svc.featureFlags ?? {},
+        secrets: [...new Set(svc.secrets ?? [])],
+        buckets: [...new Set(svc.buckets ?? [])],
+        queues: [...new Set(svc.queues ?? [])],
+        migrationCommand: svc.migrationCommand,
+        user: svc.user ?? "1000:1000",
+        cpuTargetPercent: svc.cpuTargetPercent ?? 60,
+        memoryTargetPercent: svc.memoryTargetPercent ?? 70,
+        requestsPerTarget: svc.requestsPerTarget ?? 500,
+        release,
     };
 }
 
@@ -174,6 +211,8 @@ function invariants(s: Settings, ctx: ConfigContext): ConfigIssue[] {
         rule(s.cache.snapshotRetentionDays >= 7, "cache.snapshotRetentionDays", s.cache.snapshotRetentionDays, "7 to 35 in prod", "7");
         rule(s.backup.retentionDays >= 30, "backup.retentionDays", s.backup.retentionDays, "30 or more in prod", "30");
         rule(!s.storage.forceDestroy, "storage.forceDestroy", s.storage.forceDestroy, "false in prod (buckets holding objects are never deleted)", "false");
+        rule(!s.compute.allowHttpWithoutDomain, "compute.allowHttpWithoutDomain", s.compute.allowHttpWithoutDomain, "false in prod (HTTPS only)", "false");
+        rule(s.compute.loadBalancerDeletionProtection, "compute.loadBalancerDeletionProtection", s.compute.loadBalancerDeletionProtection, "true in prod", "true");
         rule(s.logs.retentionDays >= 365, "logs.retentionDays", s.logs.retentionDays, "365 or more in prod", "365");
     }
 
@@ -201,6 +240,83 @@ function invariants(s: Settings, ctx: ConfigContext): ConfigIssue[] {
         `more than storage.logs.toGlacierDays (${s.storage.logs.toGlacierDays})`,
         String(s.storage.logs.toGlacierDays + 90),
     );
+    issues.push(...computeInvariants(s, ctx));
     rule(s.backup.copyToRegion !== s.region, "backup.copyToRegion", s.backup.copyToRegion, `"" or a region other than ${s.region}`, "us-west-2");
+    return issues;
+}
+
+/** Environment names the platform sets itself; a service's `environment` may not shadow them. */
+export const RESERVED_ENV = /^(DB_|REDIS_|UPLOADS_|FEATURE_|AWS_|ECS_)/;
+/** Names that say "secret": such values belong in Secrets Manager, never in plain environment (FSBP ECS.8). */
+export const SECRET_LIKE_ENV = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL)/i;
+
+function computeInvariants(s: Settings, ctx: ConfigContext): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    const add = (key: string, value: unknown, allowed: string, example: string) =>
+        issues.push({ key, value, allowed, fix: setCommand(ctx.stack, key, example) });
+
+    const lbName = `${ctx.project}-${ctx.stack}`;
+    if (lbName.length > 32) {
+        issues.push({ key: "(stack name)", value: ctx.stack, allowed: `project + stack at most 32 characters (load balancer name "${lbName}")`, fix: "use a shorter stack name" });
+    }
+
+    const seenPaths = new Map<string, string>();
+    for (const svc of s.services) {
+        const k = (field: string) => `services.${svc.name}.${field}`;
+        const memories = FARGATE_SIZES[svc.cpu] ?? [];
+        if (!memories.includes(svc.memory)) {
+            const range = memories.length > 3 ? `${memories[0]} to ${memories[memories.length - 1]} in steps of ${memories[1] - memories[0]}` : memories.join(", ");
+            add(k("memory"), svc.memory, `for cpu ${svc.cpu}: ${range} (MiB)`, String(memories[0]));
+        }
+        if (svc.minTasks > svc.maxTasks) add(k("maxTasks"), svc.maxTasks, `at least minTasks (${svc.minTasks})`, String(svc.minTasks));
+        if (s.tier === "prod" && svc.minTasks < 2) add(k("minTasks"), svc.minTasks, "2 or more in prod (tasks spread over AZs)", "2");
+        if (svc.expose === "public" && svc.paths.length + svc.hosts.length === 0) {
+            add(k("paths"), svc.paths, "at least one path pattern or host for a public service", '["/api/*"]');
+        }
+        if (svc.expose === "internal" && svc.paths.length + svc.hosts.length > 0) {
+            add(k("paths"), svc.paths, "none for an internal service (it is not behind the load balancer)", "[]");
+        }
+        for (const path of svc.paths) {
+            const other = seenPaths.get(path);
+            if (other) add(k("paths"), path, `a path no other service routes (${other} has it)`, "/other/*");
+            seenPaths.set(path, svc.name);
+        }
+        for (const name of Object.keys(svc.environment)) {
+            if (RESERVED_ENV.test(name)) add(k(`environment.${name}`), svc.environment[name], "a name not starting with DB_, REDIS_, UPLOADS_, FEATURE_, AWS_ or ECS_ (set by the platform)", "");
+            else if (SECRET_LIKE_ENV.test(name)) {
+                issues.push({
+                    key: k(`environment.${name}`),
+                    value: "(hidden)",
+                    allowed: "no secret-looking names in plain environment values",
+                    fix: "store it in Secrets Manager and reference it from the service's secrets",
+                });
+            }
+        }
+        if (svc.migrationCommand && !svc.secrets.includes("database")) {
+            add(k("secrets"), svc.secrets, 'must include "database" when migrationCommand is set', '["database"]');
+        }
+    }
+    for (const image of Object.keys(s.release)) {
+        if (!s.services.some((svc) => svc.name === image)) {
+            issues.push({
+                key: `release.${image}`,
+                value: s.release[image],
+                allowed: `an image this stack runs: ${s.services.map((svc) => svc.name).join(", ") || "(no services configured)"}`,
+                fix: `remove it (pulumi config rm --path 'release.${image}' --stack ${ctx.stack}) or add the service`,
+            });
+        }
+    }
+    if (s.domain) {
+        if (!s.domain.name) add("domain.name", undefined, "a host name when any domain field is set", "api.example.com");
+        if (Boolean(s.domain.hostedZoneId) === Boolean(s.domain.certificateArn)) {
+            add("domain.hostedZoneId", s.domain.hostedZoneId, "exactly one of domain.hostedZoneId (issue a certificate) or domain.certificateArn (bring one)", "Z0123456789ABCDEFGHIJ");
+        }
+        const certRegion = s.domain.certificateArn?.split(":")[3];
+        if (certRegion && certRegion !== s.region) {
+            add("domain.certificateArn", s.domain.certificateArn, `a certificate in ${s.region}, the load balancer's region`, `arn:aws:acm:${s.region}:<account>:certificate/<id>`);
+        }
+    } else if (!s.compute.allowHttpWithoutDomain && s.services.some((svc) => svc.expose === "public")) {
+        add("domain.name", undefined, `a domain for HTTPS: ${s.tier} serves public services over HTTPS only`, "api.example.com");
+    }
     return issues;
 }

@@ -6,7 +6,17 @@
 import { z } from "zod";
 import { vpcCidrProblem } from "./cidr";
 import { bool, intIn, numberIn, oneOf, pattern } from "./fields";
-import { CACHE_ENGINES, LOG_RETENTION_DAYS, NAT_STRATEGIES, TIERS } from "./settings";
+import {
+    CACHE_ENGINES,
+    EXPOSURES,
+    FARGATE_SIZES,
+    LOG_RETENTION_DAYS,
+    NAT_STRATEGIES,
+    SERVICE_BUCKETS,
+    SERVICE_QUEUES,
+    SERVICE_SECRETS,
+    TIERS,
+} from "./settings";
 
 export const REGION_PATTERN = /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]$/;
 const regionField = pattern(REGION_PATTERN, "an AWS region code such as us-east-1 or eu-west-1", "us-east-1");
@@ -98,6 +108,62 @@ export const backupSchema = z.strictObject({
         .optional(),
 });
 
+export const computeSchema = z.strictObject({
+    spot: bool("false").optional(),
+    keepReleases: intIn(1, 1000, "20").optional(),
+    loadBalancerDeletionProtection: bool().optional(),
+    allowHttpWithoutDomain: bool("false").optional(),
+    defaultMinTasks: intIn(1, 100, "2").optional(),
+    defaultMaxTasks: intIn(1, 100, "4").optional(),
+});
+
+/** Names of services and images: they become part of ECR repository, log group and task family names. */
+export const IMAGE_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+const imageName = z.string().regex(IMAGE_NAME, { error: "a lowercase letter, then up to 19 lowercase letters, digits or hyphens" });
+
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const envName = z.string().regex(ENV_NAME, { error: "letters, digits and underscores, not starting with a digit" });
+/** ALB path patterns: up to 128 characters from A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & * ? and a leading slash. */
+const pathPattern = pattern(/^\/[A-Za-z0-9_\-.$/~"'@:+&*?]{0,127}$/, "a path pattern starting with /, e.g. /api/*", "/api/*");
+const hostPattern = pattern(/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/, "a host name such as api.example.com or *.example.com", "api.example.com");
+const command = z.array(z.string({ error: "a list of strings" }), { error: "a list of strings, e.g. [\"node\", \"server.js\"]" }).min(1, { error: "at least one element" });
+
+export const serviceSchema = z.strictObject({
+    cpu: numberIn(Object.keys(FARGATE_SIZES).map(Number) as [number, ...number[]], "256"),
+    memory: intIn(512, 122880, "512"),
+    port: intIn(1024, 65535, "8080"),
+    minTasks: intIn(1, 100, "2").optional(),
+    maxTasks: intIn(1, 100, "4").optional(),
+    expose: oneOf(EXPOSURES, "public").optional(),
+    healthCheckPath: pattern(/^\/[A-Za-z0-9_\-./~]*$/, "a path starting with /", "/health").optional(),
+    paths: z.array(pathPattern).optional(),
+    hosts: z.array(hostPattern).optional(),
+    command: command.optional(),
+    environment: z.record(envName, z.string({ error: "a string (quote numbers and booleans)" })).optional(),
+    featureFlags: z.record(pattern(/^[A-Z][A-Z0-9_]*$/, "UPPER_SNAKE_CASE", "NEW_CHECKOUT"), bool()).optional(),
+    secrets: z.array(oneOf(SERVICE_SECRETS, "database")).optional(),
+    buckets: z.array(oneOf(SERVICE_BUCKETS, "uploads")).optional(),
+    queues: z.array(z.string().refine((q) => SERVICE_QUEUES.includes(q), { error: SERVICE_QUEUES.length ? `one of: ${SERVICE_QUEUES.join(", ")}` : "no queues exist in this stack yet" })).optional(),
+    migrationCommand: command.optional(),
+    user: pattern(/^[a-z0-9_][a-z0-9_-]*(:[a-z0-9_][a-z0-9_-]*)?$/, "a user[:group] name or id, e.g. 1000:1000", "1000:1000").optional(),
+    cpuTargetPercent: intIn(10, 90, "60").optional(),
+    memoryTargetPercent: intIn(10, 90, "70").optional(),
+    requestsPerTarget: intIn(1, 100000, "500").optional(),
+});
+
+export const TAG_PATTERN = /^[0-9a-f]{7,40}$/;
+export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
+export const imageReleaseSchema = z.strictObject({
+    tag: pattern(TAG_PATTERN, "the commit SHA the image was built from: 7 to 40 lowercase hex characters", "4f2c9e1"),
+    digest: pattern(DIGEST_PATTERN, "sha256: followed by 64 lowercase hex characters (docker buildx imagetools inspect <image>)", "sha256:<64 hex>"),
+});
+
+export const domainSchema = z.strictObject({
+    name: pattern(/^([a-z0-9-]+\.)+[a-z]{2,}$/, "a host name such as api.example.com", "api.example.com").optional(),
+    hostedZoneId: pattern(/^Z[A-Z0-9]{1,32}$/, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ", "Z0123456789ABCDEFGHIJ").optional(),
+    certificateArn: pattern(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, "an ACM certificate ARN", "arn:aws:acm:us-east-1:123456789012:certificate/<id>").optional(),
+});
+
 /**
  * Every `platform:*` key the program reads. `pulumiType` is what Pulumi.yaml declares (a test keeps
  * the two in step); object groups are validated here, field by field.
@@ -112,6 +178,10 @@ export const CONFIG_KEYS = {
     cache: { pulumiType: "object", schema: cacheSchema },
     storage: { pulumiType: "object", schema: storageSchema },
     backup: { pulumiType: "object", schema: backupSchema },
+    compute: { pulumiType: "object", schema: computeSchema },
+    services: { pulumiType: "object", schema: z.record(imageName, serviceSchema).meta({ example: "{}" }) },
+    release: { pulumiType: "object", schema: z.record(imageName, imageReleaseSchema).meta({ example: "{}" }) },
+    domain: { pulumiType: "object", schema: domainSchema },
 } as const satisfies Record<string, { pulumiType: "string" | "object"; schema: z.ZodType }>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

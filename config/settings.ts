@@ -88,6 +88,91 @@ export interface BackupSettings {
     copyToRegion: string;
 }
 
+/** Valid Fargate task sizes: CPU units → memory (MiB) choices (AWS RegisterTaskDefinition). */
+const steps = (from: number, to: number, by: number) => Array.from({ length: (to - from) / by + 1 }, (_, i) => from + i * by);
+export const FARGATE_SIZES: Record<number, readonly number[]> = {
+    256: [512, 1024, 2048],
+    512: steps(1024, 4096, 1024),
+    1024: steps(2048, 8192, 1024),
+    2048: steps(4096, 16384, 1024),
+    4096: steps(8192, 30720, 1024),
+    8192: steps(16384, 61440, 4096),
+    16384: steps(32768, 122880, 8192),
+};
+
+/** Secrets a service may ask for by name; each maps to environment variables injected by ECS. */
+export const SERVICE_SECRETS = ["database", "cache"] as const;
+export type ServiceSecret = (typeof SERVICE_SECRETS)[number];
+/** Buckets a service may be granted. */
+export const SERVICE_BUCKETS = ["uploads"] as const;
+export type ServiceBucket = (typeof SERVICE_BUCKETS)[number];
+/** Queues a service may be granted (the workers issue adds them; none exist yet). */
+export const SERVICE_QUEUES: readonly string[] = [];
+
+export const EXPOSURES = ["public", "internal"] as const;
+export type Exposure = (typeof EXPOSURES)[number];
+
+/** What one image runs: the commit SHA it was built from and its registry digest. */
+export interface ImageRelease {
+    tag: string;
+    digest: string;
+}
+
+export interface ServiceSettings {
+    name: string;
+    cpu: number;
+    memory: number;
+    port: number;
+    minTasks: number;
+    maxTasks: number;
+    /** `public`: routed from the internet-facing load balancer; `internal`: reachable from the app tier via Service Connect. */
+    expose: Exposure;
+    healthCheckPath: string;
+    /** Load balancer path patterns routed to this service (public only). */
+    paths: string[];
+    /** Host names routed to this service (public only). */
+    hosts: string[];
+    command?: string[];
+    /** Plain, non-secret environment values. */
+    environment: Record<string, string>;
+    /** Feature flags, set as FEATURE_<NAME>=true|false. */
+    featureFlags: Record<string, boolean>;
+    secrets: ServiceSecret[];
+    buckets: ServiceBucket[];
+    queues: string[];
+    /** Command that migrates the database before a deploy; a migration task definition is created for it. */
+    migrationCommand?: string[];
+    /** Container user; non-root by default. */
+    user: string;
+    cpuTargetPercent: number;
+    memoryTargetPercent: number;
+    requestsPerTarget: number;
+    /** The pinned image, or undefined when no release is configured (the service is skipped). */
+    release?: ImageRelease;
+}
+
+export interface ComputeSettings {
+    /** Run tasks on Fargate Spot (up to 70% cheaper, may be interrupted). */
+    spot: boolean;
+    /** Release images ECR keeps per repository. */
+    keepReleases: number;
+    loadBalancerDeletionProtection: boolean;
+    /** Serve plain HTTP when no domain is configured (dev only). */
+    allowHttpWithoutDomain: boolean;
+    /** Task-count bounds for services that do not set their own. */
+    defaultMinTasks: number;
+    defaultMaxTasks: number;
+}
+
+export interface DomainSettings {
+    /** Host name the load balancer answers on, e.g. api.example.com. */
+    name: string;
+    /** Route 53 zone: an ACM certificate is issued and DNS-validated there, and an alias record created. */
+    hostedZoneId?: string;
+    /** Or an existing ACM certificate in the stack's region. */
+    certificateArn?: string;
+}
+
 export interface Settings {
     project: string;
     stack: string;
@@ -103,4 +188,9 @@ export interface Settings {
     cache: CacheSettings;
     storage: StorageSettings;
     backup: BackupSettings;
+    compute: ComputeSettings;
+    services: ServiceSettings[];
+    /** Every pinned image, by image name (services today; workers later). */
+    release: Record<string, ImageRelease>;
+    domain?: DomainSettings;
 }

@@ -6,6 +6,7 @@
 import type {
     BackupSettings,
     CacheSettings,
+    ComputeSettings,
     DatabaseSettings,
     LogSettings,
     NetworkSettings,
@@ -21,6 +22,7 @@ export interface TierDefaults {
     cache: CacheSettings;
     storage: StorageSettings;
     backup: BackupSettings;
+    compute: ComputeSettings;
 }
 
 const DAILY_05_UTC = "cron(0 5 * * ? *)";
@@ -51,6 +53,7 @@ export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
             logs: { toGlacierDays: 30, expireDays: 90 },
         },
         backup: { retentionDays: 7, schedule: DAILY_05_UTC, copyToRegion: "" },
+        compute: { spot: true, keepReleases: 10, loadBalancerDeletionProtection: false, allowHttpWithoutDomain: true, defaultMinTasks: 1, defaultMaxTasks: 2 },
     },
     staging: {
         protectData: false,
@@ -77,6 +80,7 @@ export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
             logs: { toGlacierDays: 30, expireDays: 180 },
         },
         backup: { retentionDays: 14, schedule: DAILY_05_UTC, copyToRegion: "" },
+        compute: { spot: false, keepReleases: 20, loadBalancerDeletionProtection: false, allowHttpWithoutDomain: false, defaultMinTasks: 2, defaultMaxTasks: 4 },
     },
     prod: {
         protectData: true,
@@ -103,5 +107,6 @@ export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
             logs: { toGlacierDays: 90, expireDays: 730 },
         },
         backup: { retentionDays: 30, schedule: DAILY_05_UTC, copyToRegion: "" },
+        compute: { spot: false, keepReleases: 50, loadBalancerDeletionProtection: true, allowHttpWithoutDomain: false, defaultMinTasks: 2, defaultMaxTasks: 10 },
     },
 };

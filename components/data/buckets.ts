@@ -44,7 +44,7 @@ export const ABORT_INCOMPLETE_UPLOADS: LifecycleRule = {
  * A bucket with every guard on: all public access blocked, object ownership, default encryption,
  * TLS-only policy, lifecycle, server access logging. One place, so no bucket can miss one.
  */
-export function createHardenedBucket(name: string, args: HardenedBucketArgs, parent: pulumi.Resource): aws.s3.Bucket {
+export function createHardenedBucket(name: string, args: HardenedBucketArgs, parent: pulumi.Resource): HardenedBucket {
     const bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, { parent, ...statefulOptions(args.protectData) });
     const opts = { parent };
 
@@ -77,7 +77,7 @@ export function createHardenedBucket(name: string, args: HardenedBucketArgs, par
             opts,
         );
     }
-    new aws.s3.BucketPolicy(
+    const policy = new aws.s3.BucketPolicy(
         name,
         {
             bucket: bucket.id,
@@ -89,12 +89,17 @@ export function createHardenedBucket(name: string, args: HardenedBucketArgs, par
         // A policy granting a service principal counts as "public" to the block until it exists.
         { parent, dependsOn: [publicAccess] },
     );
-    return bucket;
+    return { bucket, policy };
+}
+
+export interface HardenedBucket {
+    bucket: aws.s3.Bucket;
+    policy: aws.s3.BucketPolicy;
 }
 
 export interface Buckets {
-    uploads: aws.s3.Bucket;
-    logs: aws.s3.Bucket;
+    uploads: HardenedBucket;
+    logs: HardenedBucket;
 }
 
 /** Prefixes in the logs bucket, one per writer. */
@@ -177,7 +182,7 @@ export function createBuckets(
                     expiration: { expiredObjectDeleteMarker: true },
                 },
             ],
-            accessLogs: { bucket: logs.bucket, prefix: `${LOG_PREFIXES.s3}uploads/` },
+            accessLogs: { bucket: logs.bucket.bucket, prefix: `${LOG_PREFIXES.s3}uploads/` },
             forceDestroy: s.forceDestroy,
             protectData: args.protectData,
         },

@@ -46,6 +46,7 @@ export class Data extends pulumi.ComponentResource {
     readonly uploadsBucketName: pulumi.Output<string>;
     readonly uploadsBucketArn: pulumi.Output<string>;
     readonly logsBucketName: pulumi.Output<string>;
+    readonly logsBucketReadyName: pulumi.Output<string>;
     readonly dataKeyArn: pulumi.Output<string>;
     readonly logsKeyArn: pulumi.Output<string>;
     readonly backupVaultName: pulumi.Output<string>;
@@ -96,9 +97,12 @@ export class Data extends pulumi.ComponentResource {
         this.cacheEndpoint = cache.group.primaryEndpointAddress;
         this.cacheReaderEndpoint = cache.group.readerEndpointAddress;
         this.cacheAuthSecretArn = cache.authSecret.arn;
-        this.uploadsBucketName = buckets.uploads.bucket;
-        this.uploadsBucketArn = buckets.uploads.arn;
-        this.logsBucketName = buckets.logs.bucket;
+        this.uploadsBucketName = buckets.uploads.bucket.bucket;
+        this.uploadsBucketArn = buckets.uploads.bucket.arn;
+        this.logsBucketName = buckets.logs.bucket.bucket;
+        // Resolves only once the bucket policy that admits log writers exists: the ALB checks that it
+        // can write when access logging is turned on.
+        this.logsBucketReadyName = pulumi.all([buckets.logs.bucket.bucket, buckets.logs.policy.id]).apply(([bucket]) => bucket);
         this.dataKeyArn = keys.data.arn;
         this.logsKeyArn = keys.logs.arn;
         this.backupVaultName = backup.vault.name;

@@ -1,0 +1,89 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ImageRelease, ServiceSettings } from "../../config";
+
+/** Where the platform's own environment values come from. */
+export interface ContainerRefs {
+    repositoryUrl: pulumi.Input<string>;
+    region: string;
+    logGroupName: pulumi.Input<string>;
+    dbHost: pulumi.Input<string>;
+    dbPort: pulumi.Input<number>;
+    dbName: pulumi.Input<string>;
+    dbSecretArn: pulumi.Input<string>;
+    cacheHost: pulumi.Input<string>;
+    cacheSecretArn: pulumi.Input<string>;
+    uploadsBucket: pulumi.Input<string>;
+}
+
+export type EnvVar = { name: string; value: pulumi.Input<string> };
+export type SecretVar = { name: string; valueFrom: pulumi.Input<string> };
+
+/** `repo@sha256:…`: what runs cannot change under a tag. */
+export function imageReference(repositoryUrl: pulumi.Input<string>, release: ImageRelease): pulumi.Output<string> {
+    return pulumi.interpolate`${repositoryUrl}@${release.digest}`;
+}
+
+/** Plain values: connection endpoints (not secrets), bucket names, feature flags, the release tag, then the service's own. */
+export function environmentFor(svc: ServiceSettings, refs: ContainerRefs): EnvVar[] {
+    const env: EnvVar[] = [{ name: "RELEASE_TAG", value: svc.release?.tag ?? "" }, { name: "PORT", value: String(svc.port) }];
+    if (svc.secrets.includes("database")) {
+        env.push(
+            { name: "DB_HOST", value: refs.dbHost },
+            { name: "DB_PORT", value: pulumi.output(refs.dbPort).apply(String) },
+            { name: "DB_NAME", value: refs.dbName },
+            { name: "DB_SSLMODE", value: "verify-full" },
+        );
+    }
+    if (svc.secrets.includes("cache")) {
+        env.push({ name: "REDIS_HOST", value: refs.cacheHost }, { name: "REDIS_PORT", value: "6379" }, { name: "REDIS_TLS", value: "true" });
+    }
+    if (svc.buckets.includes("uploads")) env.push({ name: "UPLOADS_BUCKET", value: refs.uploadsBucket });
+    for (const [flag, on] of Object.entries(svc.featureFlags)) env.push({ name: `FEATURE_${flag}`, value: String(on) });
+    for (const [name, value] of Object.entries(svc.environment)) env.push({ name, value });
+    return env;
+}
+
+/** Secrets injected by ECS from Secrets Manager at task start: never plain environment values. */
+export function secretsFor(svc: ServiceSettings, refs: ContainerRefs): SecretVar[] {
+    const secrets: SecretVar[] = [];
+    if (svc.secrets.includes("database")) {
+        secrets.push(
+            { name: "DB_USERNAME", valueFrom: pulumi.interpolate`${refs.dbSecretArn}:username::` },
+            { name: "DB_PASSWORD", valueFrom: pulumi.interpolate`${refs.dbSecretArn}:password::` },
+        );
+    }
+    if (svc.secrets.includes("cache")) {
+        secrets.push({ name: "REDIS_AUTH_TOKEN", valueFrom: pulumi.interpolate`${refs.cacheSecretArn}:authToken::` });
+    }
+    return secrets;
+}
+
+export const TMP_VOLUME = "tmp";
+
+/**
+ * The container: read-only root filesystem with a writable /tmp volume, non-root user, no privileges,
+ * an init process for signal handling, logs to the service's log group (FSBP ECS.4, ECS.5, ECS.8, ECS.9).
+ */
+export function containerDefinitions(svc: ServiceSettings, release: ImageRelease, refs: ContainerRefs, command?: string[]): pulumi.Output<string> {
+    return pulumi.jsonStringify([
+        {
+            name: svc.name,
+            image: imageReference(refs.repositoryUrl, release),
+            essential: true,
+            command: command ?? svc.command,
+            user: svc.user,
+            privileged: false,
+            readonlyRootFilesystem: true,
+            mountPoints: [{ sourceVolume: TMP_VOLUME, containerPath: "/tmp", readOnly: false }],
+            linuxParameters: { initProcessEnabled: true },
+            portMappings: [{ name: "http", containerPort: svc.port, protocol: "tcp", appProtocol: "http" }],
+            environment: environmentFor(svc, refs),
+            secrets: secretsFor(svc, refs),
+            stopTimeout: 30,
+            logConfiguration: {
+                logDriver: "awslogs",
+                options: { "awslogs-group": refs.logGroupName, "awslogs-region": refs.region, "awslogs-stream-prefix": svc.name },
+            },
+        },
+    ]);
+}

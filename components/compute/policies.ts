@@ -1,0 +1,63 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ServiceSettings } from "../../config";
+
+export type Statement = {
+    Sid: string;
+    Effect: "Allow";
+    Action: string[];
+    Resource: pulumi.Input<string> | pulumi.Input<string>[];
+};
+
+/** What a service's policies may point at. */
+export interface ServiceResources {
+    repositoryArn: pulumi.Input<string>;
+    logGroupArn: pulumi.Input<string>;
+    dataKeyArn: pulumi.Input<string>;
+    secretArns: { database: pulumi.Input<string>; cache: pulumi.Input<string> };
+    uploadsBucketArn: pulumi.Input<string>;
+}
+
+/**
+ * The execution role: what ECS needs to start the task — pull its image, write its logs, read the
+ * secrets it injects. Every statement names its resource except ecr:GetAuthorizationToken, which AWS
+ * only grants on "*".
+ */
+export function executionStatements(svc: Pick<ServiceSettings, "secrets">, r: ServiceResources): Statement[] {
+    const statements: Statement[] = [
+        { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+        {
+            Sid: "PullOwnImage",
+            Effect: "Allow",
+            Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+            Resource: r.repositoryArn,
+        },
+        { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${r.logGroupArn}:*` },
+        // Images and secrets are encrypted with the data key.
+        { Sid: "DecryptImagesAndSecrets", Effect: "Allow", Action: ["kms:Decrypt"], Resource: r.dataKeyArn },
+    ];
+    if (svc.secrets.length > 0) {
+        statements.push({
+            Sid: "ReadInjectedSecrets",
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue"],
+            Resource: svc.secrets.map((s) => r.secretArns[s]),
+        });
+    }
+    return statements;
+}
+
+/** The task role: what the application itself may do. Only its buckets (and queues, when they exist). */
+export function taskStatements(svc: Pick<ServiceSettings, "buckets">, r: ServiceResources): Statement[] {
+    if (!svc.buckets.includes("uploads")) return [];
+    return [
+        { Sid: "ListUploads", Effect: "Allow", Action: ["s3:ListBucket"], Resource: r.uploadsBucketArn },
+        {
+            Sid: "ReadWriteUploads",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            Resource: pulumi.interpolate`${r.uploadsBucketArn}/*`,
+        },
+        // SSE-KMS on the uploads bucket: writing needs a data key, reading needs decrypt.
+        { Sid: "UploadsEncryption", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: r.dataKeyArn },
+    ];
+}
