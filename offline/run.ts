@@ -82,14 +82,12 @@ export interface ProgramRun extends Recorded {
     error?: Error;
 }
 
-/** Program modules, re-loaded for every run so top-level code runs against the new config. */
+/**
+ * Re-load the program entry for every run, so its top-level code runs against the new config and
+ * mocks. Only index.ts has top-level state; config/ and components/ are pure modules and stay cached.
+ */
 function clearProgramModules(): void {
-    for (const id of Object.keys(require.cache)) {
-        const rel = path.relative(ROOT, id);
-        if (!rel.startsWith("..") && !rel.includes("node_modules") && /^(index\.ts|config\/|components\/)/.test(rel)) {
-            delete require.cache[id];
-        }
-    }
+    delete require.cache[require.resolve(path.join(ROOT, "index.ts"))];
 }
 
 /** Resolves an Output (or plain data holding Outputs) to its value. Hangs on unknowns: keep preview off. */
