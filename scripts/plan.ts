@@ -41,6 +41,16 @@ async function main(): Promise<void> {
     out.push("registers for this stack's config, not a diff against deployed state; ids, ARNs and endpoints are");
     out.push("placeholders, and awsx components show as one node (their subnets, routes and NAT gateways are");
     out.push("created inside the awsx plugin at deploy time). Run `pulumi preview` with credentials for the real diff.");
+    if (typeof run.outputs.url === "string" && run.outputs.url.startsWith("http://")) {
+        out.push("");
+        out.push("NOTE: no domain configured, so the load balancer serves plain HTTP only (the tier allows it; staging and");
+        out.push("prod refuse it). Set platform:domain to get HTTPS with a redirect from HTTP.");
+    }
+    const unreleased = Object.keys((run.outputs.unreleased as Record<string, string> | undefined) ?? {});
+    if (unreleased.length > 0) {
+        out.push("");
+        out.push(`NOTE: not deployed until a release is pinned: ${unreleased.join(", ")} (see the unreleased output).`);
+    }
     out.push("");
     out.push(`Resources (${count} AWS resources, ${run.resources.length - count} components and providers):`);
     out.push(...renderTree(tree).map((l) => `  ${l}`));

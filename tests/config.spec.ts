@@ -3,9 +3,9 @@ import { ConfigError, resolveSettings, TIER_DEFAULTS } from "../config";
 import { vpcCidrProblem } from "../config/cidr";
 import { variantRun, settingsFor, TIER_STACKS } from "./helpers";
 
-function issuesOf(raw: Record<string, unknown>, awsRegion?: string) {
+function issuesOf(raw: Record<string, unknown>, awsRegion?: string, stack = "test") {
     try {
-        resolveSettings(raw, { project: "platform", stack: "test", awsRegion });
+        resolveSettings(raw, { project: "platform", stack, awsRegion });
     } catch (e) {
         assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
         return e.issues;
@@ -18,7 +18,11 @@ function issuesOf(raw: Record<string, unknown>, awsRegion?: string) {
  * before any resource is registered). `config` is what the stack file would say (project keys
  * without the `platform:` prefix, except where a test needs another namespace).
  */
-const BAD: Array<{ rule: string; config: Record<string, unknown>; key: string; allowed: RegExp }> = [
+const API = { cpu: 512, memory: 1024, port: 8080, paths: ["/api/*"] };
+const DIGEST = `sha256:${"a".repeat(64)}`;
+const svc = (extra: Record<string, unknown>) => ({ services: { api: { ...API, ...extra } }, release: {} });
+
+const BAD: Array<{ rule: string; config: Record<string, unknown>; key: string; allowed: RegExp; stack?: string }> = [
     { rule: "an unknown tier", config: { tier: "qa" }, key: "tier", allowed: /dev, staging, prod/ },
     { rule: "a missing tier", config: { tier: undefined }, key: "tier", allowed: /dev, staging, prod/ },
     { rule: "a malformed CIDR", config: { network: { cidr: "10.0.0/16" } }, key: "network.cidr", allowed: /IPv4 CIDR/ },
@@ -54,6 +58,29 @@ const BAD: Array<{ rule: string; config: Record<string, unknown>; key: string; a
     { rule: "enhanced monitoring at an interval RDS lacks", config: { database: { monitoringIntervalSeconds: 20 } }, key: "database.monitoringIntervalSeconds", allowed: /0, 1, 5, 10, 15, 30, 60/ },
     { rule: "uploads expiring before they reach Glacier", config: { storage: { uploads: { noncurrentToGlacierDays: 90, noncurrentExpireDays: 30 } } }, key: "storage.uploads.noncurrentExpireDays", allowed: /more than/ },
     { rule: "a backup copy to the stack's own region", config: { backup: { copyToRegion: "us-east-1" } }, key: "backup.copyToRegion", allowed: /other than us-east-1/ },
+    { rule: "a cpu/memory pair Fargate does not offer", config: svc({ cpu: 256, memory: 4096 }), key: "services.api.memory", allowed: /for cpu 256: 512, 1024, 2048/ },
+    { rule: "a cpu size Fargate does not offer", config: svc({ cpu: 300 }), key: "services.api.cpu", allowed: /256, 512, 1024/ },
+    { rule: "more minimum than maximum tasks", config: svc({ minTasks: 5, maxTasks: 2 }), key: "services.api.maxTasks", allowed: /at least minTasks \(5\)/ },
+    { rule: "a prod service with one task", config: { tier: "prod", ...svc({ minTasks: 1 }), domain: { name: "api.example.com", hostedZoneId: "Z123" } }, key: "services.api.minTasks", allowed: /2 or more in prod/ },
+    { rule: "a privileged port", config: svc({ port: 80 }), key: "services.api.port", allowed: /1024 to 65535/ },
+    { rule: "a service name that cannot name AWS resources", config: { services: { API: API } }, key: "services.API", allowed: /lowercase letter/ },
+    { rule: "a malformed digest", config: { services: { api: API }, release: { api: { tag: "4f2c9e1", digest: "sha256:abc" } } }, key: "release.api.digest", allowed: /64 lowercase hex/ },
+    { rule: "a tag that is not a commit SHA", config: { services: { api: API }, release: { api: { tag: "latest", digest: DIGEST } } }, key: "release.api.tag", allowed: /commit SHA/ },
+    { rule: "a release for an image no service runs", config: { services: { api: API }, release: { web: { tag: "4f2c9e1", digest: DIGEST } } }, key: "release.web", allowed: /an image this stack runs: api/ },
+    { rule: "a service referencing an unknown secret", config: svc({ secrets: ["stripe"] }), key: "services.api.secrets.0", allowed: /database, cache/ },
+    { rule: "a service referencing an unknown bucket", config: svc({ buckets: ["media"] }), key: "services.api.buckets.0", allowed: /uploads/ },
+    { rule: "a service referencing a queue that does not exist", config: svc({ queues: ["jobs"] }), key: "services.api.queues.0", allowed: /no queues exist/ },
+    { rule: "a public service with no route", config: svc({ paths: [] }), key: "services.api.paths", allowed: /at least one path pattern or host/ },
+    { rule: "an internal service with a route", config: svc({ expose: "internal" }), key: "services.api.paths", allowed: /none for an internal service/ },
+    { rule: "two services on one path", config: { services: { api: API, web: { ...API, port: 8081 } } }, key: "services.web.paths", allowed: /api has it/ },
+    { rule: "a secret in plain environment", config: svc({ environment: { STRIPE_API_KEY: "sk_live_x" } }), key: "services.api.environment.STRIPE_API_KEY", allowed: /no secret-looking names/ },
+    { rule: "an environment name the platform sets", config: svc({ environment: { DB_HOST: "x" } }), key: "services.api.environment.DB_HOST", allowed: /set by the platform/ },
+    { rule: "a migration without database access", config: svc({ migrationCommand: ["migrate"] }), key: "services.api.secrets", allowed: /"database"/ },
+    { rule: "a public staging service without a domain", config: { tier: "staging", ...svc({}) }, key: "domain.name", allowed: /HTTPS only/ },
+    { rule: "a domain with neither a zone nor a certificate", config: { domain: { name: "api.example.com" } }, key: "domain.hostedZoneId", allowed: /exactly one of/ },
+    { rule: "a certificate from another region", config: { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:eu-west-1:111111111111:certificate/abc" } }, key: "domain.certificateArn", allowed: /in us-east-1/ },
+    { rule: "prod serving plain HTTP", config: { tier: "prod", compute: { allowHttpWithoutDomain: true } }, key: "compute.allowHttpWithoutDomain", allowed: /HTTPS only/ },
+    { rule: "a stack name AWS names cannot carry", config: {}, key: "(stack name)", allowed: /lowercase letter/, stack: "Prod_EU" },
     { rule: "aws:region disagreeing with platform:region", config: { "aws:region": "eu-west-1" }, key: "aws:region", allowed: /platform:region/ },
 ];
 
@@ -114,7 +141,7 @@ describe("stack config", () => {
         for (const bad of BAD) {
             it(`refuses ${bad.rule} (${bad.key})`, () => {
                 const { ["aws:region"]: awsRegion, ...raw } = { tier: "dev", ...bad.config } as Record<string, unknown>;
-                const issues = issuesOf(raw, awsRegion as string | undefined);
+                const issues = issuesOf(raw, awsRegion as string | undefined, bad.stack);
                 const issue = issues.find((i) => i.key === bad.key);
                 assert.ok(issue, `no issue for ${bad.key}; got ${JSON.stringify(issues)}`);
                 assert.match(issue.allowed, bad.allowed);
@@ -124,7 +151,8 @@ describe("stack config", () => {
     });
 
     describe("bad configuration stops the program before any resource is registered", () => {
-        for (const bad of BAD) {
+        // A stack's name comes from its file, so the stack-name rule is covered by the pure test above.
+        for (const bad of BAD.filter((b) => b.stack === undefined)) {
             it(`registers nothing for ${bad.rule}`, async () => {
                 const overrides = Object.fromEntries(Object.entries(bad.config).map(([k, v]) => [k.includes(":") ? k : `platform:${k}`, v]));
                 const run = await variantRun("dev", overrides);

@@ -26,6 +26,11 @@ describe("npm run plan", function () {
             assert.match(r.stdout, /^Outputs:\n  tier: "/m);
             assert.match(r.stdout, /vpcId: "vpc-/);
             assert.ok(r.seconds < 10, `took ${r.seconds} s`);
+            // Services show their image digests and scaling bounds; release is among the outputs.
+            assert.match(r.stdout, /\(aws:ecs\/taskDefinition:TaskDefinition\)  cpu=512 memory=1024 arch=ARM64 image=\S+\/platform\/\w+\/api@sha256:[0-9a-f]{64}/);
+            assert.match(r.stdout, /\(aws:appautoscaling\/target:Target\)  tasks=\d+-\d+/);
+            assert.match(r.stdout, /^  release: \{/m);
+            assert.equal(/plain HTTP only/.test(r.stdout), stack === "dev", "only dev serves HTTP without a domain, and says so");
         });
     }
 

@@ -1,0 +1,299 @@
+import * as assert from "node:assert/strict";
+import * as yaml from "js-yaml";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { lifecyclePolicy, rulePriorities, targetGroupName, TLS_POLICY } from "../components/compute";
+import { capacityStrategy } from "../components/compute/service";
+import { taskStatements } from "../components/compute/policies";
+import { ROOT } from "../offline/run";
+import { ofType, one, policy, Res, stackRun, TIER_STACKS, variantRun } from "./helpers";
+
+const SERVICE = "aws:ecs/service:Service";
+const TASK = "aws:ecs/taskDefinition:TaskDefinition";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+
+function stackFile(stack: string): any {
+    return (yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as any).config;
+}
+const containersOf = (task: Res) => JSON.parse(task.inputs.containerDefinitions) as any[];
+const serviceNamed = (run: { resources: Res[] }, stack: string, svc: string) => one(run, SERVICE, `${stack}-compute-${svc}`);
+const taskNamed = (run: { resources: Res[] }, stack: string, svc: string) => one(run, TASK, `${stack}-compute-${svc}`);
+
+describe("compute", () => {
+    for (const stack of TIER_STACKS) {
+        describe(stack, () => {
+            it("every service task runs its pinned image by digest from the stack's own repository", async () => {
+                const run = await stackRun(stack);
+                const release = stackFile(stack)["platform:release"];
+                const tasks = ofType(run, TASK);
+                assert.ok(tasks.length >= 2);
+                for (const task of tasks) {
+                    for (const c of containersOf(task)) {
+                        assert.equal(c.image, `111111111111.dkr.ecr.us-east-1.amazonaws.com/platform/${stack}/${c.name}@${release[c.name].digest}`);
+                        assert.doesNotMatch(c.image, /:[0-9a-f]{7,40}$|:latest$/, "never by tag");
+                    }
+                }
+            });
+
+            it("tasks get no public IP and run in private subnets in the app security group", async () => {
+                const run = await stackRun(stack);
+                for (const svc of ofType(run, SERVICE)) {
+                    assert.equal(svc.inputs.networkConfiguration.assignPublicIp, false);
+                    assert.deepEqual(svc.inputs.networkConfiguration.subnets, run.outputs.privateSubnetIds);
+                    assert.deepEqual(svc.inputs.networkConfiguration.securityGroups, [`${stack}-network-app-sg-id`]);
+                }
+            });
+
+            it("traffic flows internet → load balancer → service, and the service accepts it from the load balancer only", async () => {
+                const run = await stackRun(stack);
+                const lbSg = `${stack}-network-lb-sg-id`;
+                const appSg = `${stack}-network-app-sg-id`;
+                const alb = one(run, "aws:lb/loadBalancer:LoadBalancer");
+                assert.deepEqual(alb.inputs.securityGroups, [lbSg]);
+                assert.equal(alb.inputs.internal, false);
+                assert.deepEqual(alb.inputs.subnets, run.outputs.publicSubnetIds);
+                const api = stackFile(stack)["platform:services"].api;
+                const lbOut = ofType(run, EGRESS).filter((r) => r.inputs.securityGroupId === lbSg);
+                assert.deepEqual(lbOut.map((r) => [r.inputs.fromPort, r.inputs.referencedSecurityGroupId]), [[api.port, appSg]]);
+                const appIn = ofType(run, INGRESS).filter((r) => r.inputs.securityGroupId === appSg);
+                assert.deepEqual(
+                    appIn.map((r) => [r.inputs.fromPort, r.inputs.referencedSecurityGroupId]).sort(),
+                    [[api.port, lbSg], [stackFile(stack)["platform:services"].notifier.port, appSg]].sort(),
+                    "app accepts the load balancer on the public port and itself on the internal port",
+                );
+                const target = one(run, "aws:lb/targetGroup:TargetGroup", "compute-api");
+                assert.equal(serviceNamed(run, stack, "api").inputs.loadBalancers[0].targetGroupArn, `arn:aws:lb:us-east-1:111111111111:${target.name}`);
+            });
+
+            it("rolls deployments with the circuit breaker and automatic rollback, never below the running count", async () => {
+                for (const svc of ofType(await stackRun(stack), SERVICE)) {
+                    assert.deepEqual(svc.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
+                    assert.equal(svc.inputs.deploymentMinimumHealthyPercent, 100);
+                    assert.equal(svc.inputs.deploymentMaximumPercent, 200);
+                }
+            });
+
+            it("containers: read-only root, writable /tmp, non-root, unprivileged, ARM64, logs to an encrypted log group", async () => {
+                const run = await stackRun(stack);
+                for (const task of ofType(run, TASK)) {
+                    assert.deepEqual(task.inputs.runtimePlatform, { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" });
+                    assert.deepEqual(task.inputs.volumes, [{ name: "tmp" }]);
+                    assert.notEqual(task.inputs.executionRoleArn, task.inputs.taskRoleArn);
+                    for (const c of containersOf(task)) {
+                        assert.equal(c.readonlyRootFilesystem, true);
+                        assert.deepEqual(c.mountPoints, [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }]);
+                        assert.equal(c.user, "1000:1000");
+                        assert.equal(c.privileged, false);
+                        assert.equal(c.logConfiguration.logDriver, "awslogs");
+                        assert.match(c.logConfiguration.options["awslogs-group"], new RegExp(`^/platform/${stack}/services/`));
+                    }
+                }
+                for (const group of ofType(run, "aws:cloudwatch/logGroup:LogGroup").filter((g) => g.inputs.name?.startsWith("/platform/"))) {
+                    assert.equal(group.inputs.kmsKeyId, `arn:aws:kms:us-east-1:111111111111:key/${stack}-data-logs-key`);
+                }
+            });
+
+            it("secrets come from Secrets Manager, never from plain environment values", async () => {
+                const run = await stackRun(stack);
+                const [api] = containersOf(taskNamed(run, stack, "api"));
+                const bySecret = Object.fromEntries(api.secrets.map((s: any) => [s.name, s.valueFrom]));
+                assert.equal(bySecret.DB_PASSWORD, `${run.outputs.dbSecretArn}:password::`);
+                assert.equal(bySecret.DB_USERNAME, `${run.outputs.dbSecretArn}:username::`);
+                assert.equal(bySecret.REDIS_AUTH_TOKEN, `${run.outputs.cacheAuthSecretArn}:authToken::`);
+                for (const task of ofType(run, TASK)) {
+                    for (const c of containersOf(task)) {
+                        for (const e of c.environment) assert.doesNotMatch(e.name, /PASSWORD|SECRET|TOKEN|ACCESS_KEY/, `${c.name} ${e.name}`);
+                    }
+                }
+                const env = Object.fromEntries(api.environment.map((e: any) => [e.name, e.value]));
+                assert.equal(env.DB_HOST, run.outputs.dbEndpoint);
+                assert.equal(env.FEATURE_NEW_CHECKOUT, "false");
+                assert.equal(env.UPLOADS_BUCKET, (run.outputs.buckets as any).uploads);
+                assert.equal(env.RELEASE_TAG, stackFile(stack)["platform:release"].api.tag);
+            });
+
+            it("task and execution role policies name their resources (only ecr:GetAuthorizationToken is account-wide)", async () => {
+                const run = await stackRun(stack);
+                const policies = ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.includes("-compute-"));
+                assert.ok(policies.length >= 3);
+                for (const p of policies) {
+                    for (const st of policy(p.inputs.policy).Statement) {
+                        const resources = [st.Resource].flat();
+                        if (resources.includes("*")) assert.deepEqual(st.Action, ["ecr:GetAuthorizationToken"], `${p.name} ${st.Sid}`);
+                        for (const a of [st.Action].flat()) assert.doesNotMatch(a, /^\*$|:\*$/, `${p.name} wildcard action ${a}`);
+                    }
+                }
+                const apiTask = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "compute-api-task").inputs.policy).Statement;
+                const uploads = `arn:aws:s3:::${(run.outputs.buckets as any).uploads}`;
+                assert.deepEqual(apiTask.map((s) => s.Resource), [uploads, `${uploads}/*`, `arn:aws:kms:us-east-1:111111111111:key/${stack}-data-data-key`]);
+                const notifierExec = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "compute-notifier-execution").inputs.policy).Statement;
+                const secretsRead = notifierExec.find((s) => s.Sid === "ReadInjectedSecrets")!;
+                assert.deepEqual(secretsRead.Resource, [run.outputs.cacheAuthSecretArn], "notifier reads only the cache secret");
+                assert.equal(ofType(run, "aws:iam/rolePolicy:RolePolicy").some((p) => p.name.endsWith("compute-notifier-task")), false, "notifier's task role has no permissions");
+            });
+
+            it("repositories: immutable tags, scan on push, KMS, lifecycle keeping the tier's number of releases", async () => {
+                const run = await stackRun(stack);
+                const repos = ofType(run, "aws:ecr/repository:Repository");
+                assert.deepEqual(repos.map((r) => r.inputs.name).sort(), [`platform/${stack}/api`, `platform/${stack}/notifier`]);
+                for (const repo of repos) {
+                    assert.equal(repo.inputs.imageTagMutability, "IMMUTABLE");
+                    assert.equal(repo.inputs.imageScanningConfiguration.scanOnPush, true);
+                    assert.deepEqual(repo.inputs.encryptionConfigurations, [{ encryptionType: "KMS", kmsKey: `arn:aws:kms:us-east-1:111111111111:key/${stack}-data-data-key` }]);
+                }
+                const keep = { dev: 10, staging: 20, prod: 50 }[stack];
+                for (const lp of ofType(run, "aws:ecr/lifecyclePolicy:LifecyclePolicy")) assert.deepEqual(JSON.parse(lp.inputs.policy), lifecyclePolicy(keep));
+            });
+
+            it("the cluster has Container Insights; the load balancer drops invalid headers and logs to the logs bucket", async () => {
+                const run = await stackRun(stack);
+                assert.deepEqual(one(run, "aws:ecs/cluster:Cluster").inputs.settings, [{ name: "containerInsights", value: "enabled" }]);
+                const alb = one(run, "aws:lb/loadBalancer:LoadBalancer");
+                assert.equal(alb.inputs.dropInvalidHeaderFields, true);
+                assert.deepEqual(alb.inputs.accessLogs, { bucket: (run.outputs.buckets as any).logs, prefix: "alb", enabled: true });
+                assert.equal(alb.inputs.enableDeletionProtection, stack === "prod");
+                assert.ok(alb.inputs.name.length <= 32);
+                const tg = one(run, "aws:lb/targetGroup:TargetGroup");
+                assert.equal(tg.inputs.healthCheck.path, "/health");
+                assert.equal(tg.inputs.targetType, "ip");
+                assert.equal(tg.inputs.deregistrationDelay, 30);
+                assert.ok(tg.inputs.name.length <= 32);
+            });
+
+            it("exports what it runs: release (repository, tag, digest per image) and services with their bounds", async () => {
+                const run = await stackRun(stack);
+                const pinned = stackFile(stack)["platform:release"];
+                const release = run.outputs.release as Record<string, any>;
+                assert.deepEqual(Object.keys(release).sort(), ["api", "notifier"]);
+                for (const [image, rel] of Object.entries(release)) {
+                    assert.deepEqual(rel, { repositoryUrl: `111111111111.dkr.ecr.us-east-1.amazonaws.com/platform/${stack}/${image}`, tag: pinned[image].tag, digest: pinned[image].digest });
+                }
+                const services = run.outputs.services as Record<string, any>;
+                assert.match(services.api.image, /@sha256:[0-9a-f]{64}$/);
+            });
+
+            it("prints the migration command for the service that declares one", async () => {
+                const run = await stackRun(stack);
+                const migrate = one(run, TASK, "compute-api-migrate");
+                assert.deepEqual(containersOf(migrate)[0].command, ["node", "dist/migrate.js"]);
+                const cmd = (run.outputs.migrations as Record<string, string>).api;
+                assert.match(cmd, /^aws ecs run-task --region us-east-1 --cluster \S+ --task-definition arn:\S+compute-api-migrate --launch-type FARGATE/);
+                assert.match(cmd, new RegExp(`subnets=\\[${(run.outputs.privateSubnetIds as string[]).join(",")}\\]`));
+                assert.match(cmd, new RegExp(`securityGroups=\\[${stack}-network-app-sg-id\\],assignPublicIp=DISABLED`));
+                assert.deepEqual(Object.keys(run.outputs.migrations as object), ["api"]);
+            });
+        });
+    }
+
+    describe("per tier", () => {
+        it("autoscaling bounds: dev 1-2 and staging 2-4 from the tier, prod from its stack file (3-12)", async () => {
+            const bounds = async (stack: string) =>
+                ofType(await stackRun(stack), "aws:appautoscaling/target:Target")
+                    .filter((t) => t.name.endsWith("-api"))
+                    .map((t) => [t.inputs.minCapacity, t.inputs.maxCapacity]);
+            assert.deepEqual(await bounds("dev"), [[1, 2]]);
+            assert.deepEqual(await bounds("staging"), [[2, 4]]);
+            assert.deepEqual(await bounds("prod"), [[3, 12]]);
+        });
+
+        it("scales on CPU, memory and (public services) requests per target", async () => {
+            const run = await stackRun("prod");
+            const policies = ofType(run, "aws:appautoscaling/policy:Policy").map((p) => [p.name.replace("prod-compute-", ""), p.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.predefinedMetricType]);
+            assert.deepEqual(policies.sort(), [
+                ["api-cpu", "ECSServiceAverageCPUUtilization"],
+                ["api-memory", "ECSServiceAverageMemoryUtilization"],
+                ["api-requests", "ALBRequestCountPerTarget"],
+                ["notifier-cpu", "ECSServiceAverageCPUUtilization"],
+                ["notifier-memory", "ECSServiceAverageMemoryUtilization"],
+            ]);
+            const requests = one(run, "aws:appautoscaling/policy:Policy", "api-requests");
+            assert.match(requests.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.resourceLabel, /^app\/platform-prod\/\w+\/targetgroup\//);
+        });
+
+        it("dev runs on Fargate Spot; staging and prod on on-demand Fargate", async () => {
+            for (const stack of TIER_STACKS) {
+                for (const svc of ofType(await stackRun(stack), SERVICE)) {
+                    assert.deepEqual(svc.inputs.capacityProviderStrategies, capacityStrategy(stack === "dev"), `${stack} ${svc.name}`);
+                }
+            }
+        });
+
+        it("with a domain: HTTPS on a TLS 1.3 policy with a DNS-validated certificate, HTTP redirected to HTTPS", async () => {
+            for (const stack of ["staging", "prod"]) {
+                const run = await stackRun(stack);
+                const listeners = ofType(run, "aws:lb/listener:Listener");
+                const https = listeners.find((l) => l.inputs.protocol === "HTTPS")!;
+                assert.equal(https.inputs.sslPolicy, TLS_POLICY);
+                assert.match(TLS_POLICY, /TLS13/);
+                assert.equal(https.inputs.port, 443);
+                const http = listeners.find((l) => l.inputs.protocol === "HTTP")!;
+                assert.deepEqual(http.inputs.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
+                assert.equal(listeners.length, 2);
+                assert.equal(one(run, "aws:acm/certificate:Certificate").inputs.validationMethod, "DNS");
+                assert.equal(one(run, "aws:route53/record:Record", "alias").inputs.type, "A");
+                assert.equal(run.outputs.url, `https://${stackFile(stack)["platform:domain"].name}`);
+                const rule = one(run, "aws:lb/listenerRule:ListenerRule");
+                assert.equal(rule.inputs.listenerArn, `arn:aws:lb:us-east-1:111111111111:${stack}-compute-https`);
+            }
+        });
+
+        it("dev without a domain serves HTTP only, and says so", async () => {
+            const run = await stackRun("dev");
+            const listeners = ofType(run, "aws:lb/listener:Listener");
+            assert.deepEqual(listeners.map((l) => [l.inputs.protocol, l.inputs.port]), [["HTTP", 80]]);
+            assert.match(run.outputs.url as string, /^http:\/\//);
+        });
+
+        it("an existing certificate can be used instead of issuing one", async () => {
+            const run = await variantRun("staging", { "platform:domain": { name: "staging-api.example.com", certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/abc-123" } });
+            assert.equal(run.error, undefined);
+            assert.equal(ofType(run, "aws:acm/certificate:Certificate").length, 0);
+            const https = ofType(run, "aws:lb/listener:Listener").find((l) => l.inputs.protocol === "HTTPS")!;
+            assert.equal(https.inputs.certificateArn, "arn:aws:acm:us-east-1:111111111111:certificate/abc-123");
+        });
+    });
+
+    describe("a stack with no release", () => {
+        it("deploys repositories, cluster and load balancer, skips the services and says how to push the first image", async () => {
+            const run = await variantRun("dev", { "platform:release": {} });
+            assert.equal(run.error, undefined);
+            assert.equal(ofType(run, SERVICE).length, 0);
+            assert.equal(ofType(run, TASK).length, 0);
+            assert.equal(ofType(run, "aws:ecr/repository:Repository").length, 2);
+            assert.equal(ofType(run, "aws:ecs/cluster:Cluster").length, 1);
+            assert.equal(ofType(run, "aws:lb/loadBalancer:LoadBalancer").length, 1);
+            assert.deepEqual(run.outputs.release, {});
+            const unreleased = run.outputs.unreleased as Record<string, string>;
+            assert.match(unreleased.api, /Push an image tagged with the commit SHA to platform\/dev\/api, then set release\.api\.tag and \.digest in Pulumi\.dev\.yaml/);
+        });
+    });
+
+    describe("pure helpers", () => {
+        it("target group names fit 32 characters and change with the port", () => {
+            const a = targetGroupName("staging-eu-west-long", "notifications-svc", 8080);
+            assert.ok(a.length <= 32, a);
+            assert.match(a, /^[a-z0-9-]+$/);
+            assert.notEqual(targetGroupName("dev", "api", 8080), targetGroupName("dev", "api", 8081));
+            assert.equal(targetGroupName("dev", "api", 8080), targetGroupName("dev", "api", 8080));
+        });
+
+        it("listener rules put specific routes before catch-alls", () => {
+            const p = rulePriorities([
+                { name: "web", paths: ["/*"], hosts: [] },
+                { name: "api", paths: ["/api/v1/*"], hosts: [] },
+                { name: "admin", paths: [], hosts: ["admin.example.com"] },
+            ]);
+            assert.deepEqual([...p.entries()], [["admin", 10], ["api", 20], ["web", 30]]);
+        });
+
+        it("a service with no buckets gets no task permissions", () => {
+            assert.deepEqual(taskStatements({ buckets: [] }, {} as any), []);
+        });
+
+        it("the ECR lifecycle expires untagged images first and keeps the last N releases", () => {
+            const rules = lifecyclePolicy(7).rules;
+            assert.deepEqual(rules.map((r) => [r.rulePriority, r.selection.tagStatus, r.selection.countNumber]), [[1, "untagged", 1], [2, "tagged", 7]]);
+        });
+    });
+});
