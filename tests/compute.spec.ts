@@ -254,6 +254,22 @@ describe("compute", () => {
         });
     });
 
+    describe("a release change", () => {
+        it("changes only task-definition inputs (services then roll to the new revision); nothing stateful sees a difference", async () => {
+            const before = await stackRun("prod");
+            const pinned = stackFile("prod")["platform:release"];
+            const after = await variantRun("prod", {
+                "platform:release": { ...pinned, api: { tag: "0123456789abcdef0123456789abcdef01234567", digest: `sha256:${"e".repeat(64)}` } },
+            });
+            assert.equal(after.error, undefined);
+            const key = (r: Res) => `${r.type}::${r.name}`;
+            const old = new Map(before.resources.map((r) => [key(r), JSON.stringify(r.inputs)]));
+            assert.deepEqual(after.resources.map(key).sort(), [...old.keys()].sort(), "same resources");
+            const changed = after.resources.filter((r) => old.get(key(r)) !== JSON.stringify(r.inputs)).map(key).sort();
+            assert.deepEqual(changed, ["aws:ecs/taskDefinition:TaskDefinition::prod-compute-api", "aws:ecs/taskDefinition:TaskDefinition::prod-compute-api-migrate"]);
+        });
+    });
+
     describe("a stack with no release", () => {
         it("deploys repositories, cluster and load balancer, skips the services and says how to push the first image", async () => {
             const run = await variantRun("dev", { "platform:release": {} });
