@@ -226,20 +226,14 @@ function invariants(s: Settings, ctx: ConfigContext): ConfigIssue[] {
     );
     const versions = CACHE_ENGINE_VERSIONS[s.cache.engine];
     rule(versions.includes(s.cache.engineVersion), "cache.engineVersion", s.cache.engineVersion, `for ${s.cache.engine}: ${versions.join(", ")}`, versions[versions.length - 1]);
-    rule(
-        s.storage.uploads.noncurrentExpireDays > s.storage.uploads.noncurrentToGlacierDays,
-        "storage.uploads.noncurrentExpireDays",
-        s.storage.uploads.noncurrentExpireDays,
-        `more than storage.uploads.noncurrentToGlacierDays (${s.storage.uploads.noncurrentToGlacierDays})`,
-        String(s.storage.uploads.noncurrentToGlacierDays + 90),
-    );
-    rule(
-        s.storage.logs.expireDays > s.storage.logs.toGlacierDays,
-        "storage.logs.expireDays",
-        s.storage.logs.expireDays,
-        `more than storage.logs.toGlacierDays (${s.storage.logs.toGlacierDays})`,
-        String(s.storage.logs.toGlacierDays + 90),
-    );
+    // Lifecycle: an object must reach Glacier before it expires.
+    const lifecycles: Array<[string, number, string, number]> = [
+        ["storage.uploads.noncurrentExpireDays", s.storage.uploads.noncurrentExpireDays, "storage.uploads.noncurrentToGlacierDays", s.storage.uploads.noncurrentToGlacierDays],
+        ["storage.logs.expireDays", s.storage.logs.expireDays, "storage.logs.toGlacierDays", s.storage.logs.toGlacierDays],
+    ];
+    for (const [key, expire, glacierKey, glacier] of lifecycles) {
+        rule(expire > glacier, key, expire, `more than ${glacierKey} (${glacier})`, String(glacier + 90));
+    }
     issues.push(...computeInvariants(s, ctx));
     rule(s.backup.copyToRegion !== s.region, "backup.copyToRegion", s.backup.copyToRegion, `"" or a region other than ${s.region}`, "us-west-2");
     return issues;

@@ -3,27 +3,10 @@
  * (inside the limits in schema.ts); invariants.ts refuses overrides that are unsafe for the tier.
  * Sources: ../shared/design.md (tier table) and the seeds (30-day backups, Multi-AZ, read replicas).
  */
-import type {
-    BackupSettings,
-    CacheSettings,
-    ComputeSettings,
-    DatabaseSettings,
-    LogSettings,
-    NetworkSettings,
-    StorageSettings,
-    Tier,
-} from "./settings";
+import type { Settings, Tier } from "./settings";
 
-export interface TierDefaults {
-    protectData: boolean;
-    network: NetworkSettings;
-    logs: LogSettings;
-    database: DatabaseSettings;
-    cache: CacheSettings;
-    storage: StorageSettings;
-    backup: BackupSettings;
-    compute: ComputeSettings;
-}
+/** Everything a tier decides; a stack file overrides field by field. */
+export type TierDefaults = Pick<Settings, "protectData" | "network" | "logs" | "database" | "cache" | "storage" | "backup" | "compute">;
 
 const DAILY_05_UTC = "cron(0 5 * * ? *)";
 
