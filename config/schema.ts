@@ -7,6 +7,7 @@ import { z } from "zod";
 import { vpcCidrProblem } from "./cidr";
 import { bool, intIn, numberIn, oneOf, pattern } from "./fields";
 import {
+    ARCHITECTURES,
     CACHE_ENGINES,
     EXPOSURES,
     FARGATE_SIZES,
@@ -131,6 +132,7 @@ const command = z.array(z.string({ error: "a list of strings" }), { error: "a li
 export const serviceSchema = z.strictObject({
     cpu: numberIn(Object.keys(FARGATE_SIZES).map(Number) as [number, ...number[]], "256"),
     memory: intIn(512, 122880, "512"),
+    architecture: oneOf(ARCHITECTURES, "arm64").optional(),
     port: intIn(1024, 65535, "8080"),
     minTasks: intIn(1, 100, "2").optional(),
     maxTasks: intIn(1, 100, "4").optional(),

@@ -112,6 +112,10 @@ export const SERVICE_QUEUES: readonly string[] = [];
 export const EXPOSURES = ["public", "internal"] as const;
 export type Exposure = (typeof EXPOSURES)[number];
 
+/** CPU architectures Fargate runs; images must be built for the one chosen. */
+export const ARCHITECTURES = ["arm64", "x86_64"] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
 /** What one image runs: the commit SHA it was built from and its registry digest. */
 export interface ImageRelease {
     tag: string;
@@ -122,6 +126,8 @@ export interface ServiceSettings {
     name: string;
     cpu: number;
     memory: number;
+    /** arm64 (Graviton: about 20% cheaper per vCPU-hour) unless the image only exists for x86_64. */
+    architecture: Architecture;
     port: number;
     minTasks: number;
     maxTasks: number;

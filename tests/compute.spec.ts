@@ -254,6 +254,14 @@ describe("compute", () => {
         });
     });
 
+    it("runs ARM64 by default and x86_64 where a service asks for it", async () => {
+        const services = stackFile("dev")["platform:services"];
+        const run = await variantRun("dev", { "platform:services": { ...services, notifier: { ...services.notifier, architecture: "x86_64" } } });
+        assert.equal(run.error, undefined);
+        assert.equal(taskNamed(run, "dev", "api").inputs.runtimePlatform.cpuArchitecture, "ARM64");
+        assert.equal(taskNamed(run, "dev", "notifier").inputs.runtimePlatform.cpuArchitecture, "X86_64");
+    });
+
     describe("a release change", () => {
         it("changes only task-definition inputs (services then roll to the new revision); nothing stateful sees a difference", async () => {
             const before = await stackRun("prod");

@@ -59,6 +59,7 @@ const BAD: Array<{ rule: string; config: Record<string, unknown>; key: string; a
     { rule: "uploads expiring before they reach Glacier", config: { storage: { uploads: { noncurrentToGlacierDays: 90, noncurrentExpireDays: 30 } } }, key: "storage.uploads.noncurrentExpireDays", allowed: /more than/ },
     { rule: "a backup copy to the stack's own region", config: { backup: { copyToRegion: "us-east-1" } }, key: "backup.copyToRegion", allowed: /other than us-east-1/ },
     { rule: "a cpu/memory pair Fargate does not offer", config: svc({ cpu: 256, memory: 4096 }), key: "services.api.memory", allowed: /for cpu 256: 512, 1024, 2048/ },
+    { rule: "an architecture Fargate does not run", config: svc({ architecture: "arm" }), key: "services.api.architecture", allowed: /arm64, x86_64/ },
     { rule: "a cpu size Fargate does not offer", config: svc({ cpu: 300 }), key: "services.api.cpu", allowed: /256, 512, 1024/ },
     { rule: "more minimum than maximum tasks", config: svc({ minTasks: 5, maxTasks: 2 }), key: "services.api.maxTasks", allowed: /at least minTasks \(5\)/ },
     { rule: "a prod service with one task", config: { tier: "prod", ...svc({ minTasks: 1 }), domain: { name: "api.example.com", hostedZoneId: "Z123" } }, key: "services.api.minTasks", allowed: /2 or more in prod/ },

@@ -75,7 +75,7 @@ export function createService(name: string, svc: ServiceSettings, release: Image
                 memory: String(svc.memory),
                 networkMode: "awsvpc",
                 requiresCompatibilities: ["FARGATE"],
-                runtimePlatform: { cpuArchitecture: "ARM64", operatingSystemFamily: "LINUX" },
+                runtimePlatform: { cpuArchitecture: svc.architecture === "arm64" ? "ARM64" : "X86_64", operatingSystemFamily: "LINUX" },
                 executionRoleArn: executionRole.arn,
                 taskRoleArn: taskRole.arn,
                 volumes: [{ name: TMP_VOLUME }],
