@@ -45,7 +45,7 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
             backup: settings.backup,
             logRetentionDays: settings.logs.retentionDays,
             protectData: settings.protectData,
-            namePrefix: base,
+            namePrefix: `${settings.project}-${base}`,
             privateSubnetIds: network.privateSubnetIds,
             dataSecurityGroupId: network.dataSecurityGroupId,
         },

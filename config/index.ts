@@ -16,6 +16,7 @@ export type { ConfigContext } from "./resolve";
 export { CONFIG_KEYS } from "./schema";
 export * from "./settings";
 export { TIER_DEFAULTS } from "./tiers";
+export { rulePriority } from "./routing";
 
 /**
  * Raw `platform:*` values from the Pulumi runtime. Object-typed keys arrive as JSON text; text that

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { ConfigError, ConfigIssue, setCommand } from "./errors";
 import { exampleFor, keysAt, schemaAt, valueAt } from "./fields";
 import { CACHE_ENGINE_VERSIONS, CONFIG_KEYS, ConfigKey, RawConfig } from "./schema";
+import { rulePriority } from "./routing";
 import { ComputeSettings, FARGATE_SIZES, ImageRelease, ServiceSettings, Settings, Tier, TIERS } from "./settings";
 import { TIER_DEFAULTS } from "./tiers";
 
@@ -155,6 +156,7 @@ function resolveService(name: string, svc: RawService, compute: ComputeSettings,
         healthCheckPath: svc.healthCheckPath ?? "/health",
         paths: svc.paths ?? [],
         hosts: svc.hosts ?? [],
+        priority: svc.priority,
         command: svc.command,
         environment: svc.environment ?? {},
         featureFlags: svc.featureFlags ?? {},
@@ -256,6 +258,7 @@ function computeInvariants(s: Settings, ctx: ConfigContext): ConfigIssue[] {
     }
 
     const seenPaths = new Map<string, string>();
+    const seenPriorities = new Map<number, string>();
     for (const svc of s.services) {
         const k = (field: string) => `services.${svc.name}.${field}`;
         const memories = FARGATE_SIZES[svc.cpu] ?? [];
@@ -271,6 +274,13 @@ function computeInvariants(s: Settings, ctx: ConfigContext): ConfigIssue[] {
         if (svc.expose === "internal" && svc.paths.length + svc.hosts.length > 0) {
             add(k("paths"), svc.paths, "none for an internal service (it is not behind the load balancer)", "[]");
         }
+        if (svc.expose === "public") {
+            const priority = rulePriority(svc);
+            const other = seenPriorities.get(priority);
+            if (other) add(k("priority"), svc.priority, `a listener-rule priority other than ${priority}, which ${other} has`, String(priority + 1));
+            seenPriorities.set(priority, svc.name);
+        }
+        if (svc.paths.length + svc.hosts.length > 5) add(k("paths"), [...svc.hosts, ...svc.paths], "at most 5 paths and hosts together (ALB conditions per rule)", '["/api/*"]');
         for (const path of svc.paths) {
             const other = seenPaths.get(path);
             if (other) add(k("paths"), path, `a path no other service routes (${other} has it)`, "/other/*");

@@ -140,6 +140,7 @@ export const serviceSchema = z.strictObject({
     healthCheckPath: pattern(/^\/[A-Za-z0-9_\-./~]*$/, "a path starting with /", "/health").optional(),
     paths: z.array(pathPattern).optional(),
     hosts: z.array(hostPattern).optional(),
+    priority: intIn(1, 50000, "100").optional(),
     command: command.optional(),
     environment: z.record(envName, z.string({ error: "a string (quote numbers and booleans)" })).optional(),
     featureFlags: z.record(pattern(/^[A-Z][A-Z0-9_]*$/, "UPPER_SNAKE_CASE", "NEW_CHECKOUT"), bool()).optional(),

@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import * as yaml from "js-yaml";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { lifecyclePolicy, rulePriorities, targetGroupName, TLS_POLICY } from "../components/compute";
+import { lifecyclePolicy, targetGroupName, TLS_POLICY } from "../components/compute";
+import { rulePriority } from "../config";
 import { capacityStrategy } from "../components/compute/service";
 import { taskStatements } from "../components/compute/policies";
 import { ROOT } from "../offline/run";
@@ -103,7 +104,11 @@ describe("compute", () => {
                 assert.equal(bySecret.REDIS_AUTH_TOKEN, `${run.outputs.cacheAuthSecretArn}:authToken::`);
                 for (const task of ofType(run, TASK)) {
                     for (const c of containersOf(task)) {
-                        for (const e of c.environment) assert.doesNotMatch(e.name, /PASSWORD|SECRET|TOKEN|ACCESS_KEY/, `${c.name} ${e.name}`);
+                        for (const e of c.environment) {
+                            // The one SECRET-named value is a secret's ARN (where to re-read rotated credentials).
+                            if (e.name === "DB_SECRET_ARN") assert.equal(e.value, run.outputs.dbSecretArn);
+                            else assert.doesNotMatch(e.name, /PASSWORD|SECRET|TOKEN|ACCESS_KEY/, `${c.name} ${e.name}`);
+                        }
                     }
                 }
                 const env = Object.fromEntries(api.environment.map((e: any) => [e.name, e.value]));
@@ -126,7 +131,8 @@ describe("compute", () => {
                 }
                 const apiTask = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "compute-api-task").inputs.policy).Statement;
                 const uploads = `arn:aws:s3:::${(run.outputs.buckets as any).uploads}`;
-                assert.deepEqual(apiTask.map((s) => s.Resource), [uploads, `${uploads}/*`, `arn:aws:kms:us-east-1:111111111111:key/${stack}-data-data-key`]);
+                const dataKey = `arn:aws:kms:us-east-1:111111111111:key/${stack}-data-data-key`;
+                assert.deepEqual(apiTask.map((s) => s.Resource), [run.outputs.dbSecretArn, dataKey, uploads, `${uploads}/*`, dataKey]);
                 const notifierExec = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "compute-notifier-execution").inputs.policy).Statement;
                 const secretsRead = notifierExec.find((s) => s.Sid === "ReadInjectedSecrets")!;
                 assert.deepEqual(secretsRead.Resource, [run.outputs.cacheAuthSecretArn], "notifier reads only the cache secret");
@@ -262,6 +268,17 @@ describe("compute", () => {
         assert.equal(taskNamed(run, "dev", "notifier").inputs.runtimePlatform.cpuArchitecture, "X86_64");
     });
 
+    it("task definitions wait for their roles' policies", async () => {
+        const { recordResourceOptions } = await import("./helpers");
+        const recorded = await recordResourceOptions("staging");
+        const tasks = recorded.filter((r) => r.type === TASK);
+        assert.ok(tasks.length >= 3);
+        for (const t of tasks) {
+            const deps = ([t.opts.dependsOn].flat() as any[]).filter(Boolean).map((d) => d.__pulumiType);
+            assert.ok(deps.includes("aws:iam/rolePolicy:RolePolicy"), t.name);
+        }
+    });
+
     describe("a release change", () => {
         it("changes only task-definition inputs (services then roll to the new revision); nothing stateful sees a difference", async () => {
             const before = await stackRun("prod");
@@ -294,25 +311,29 @@ describe("compute", () => {
     });
 
     describe("pure helpers", () => {
-        it("target group names fit 32 characters and change with the port", () => {
-            const a = targetGroupName("staging-eu-west-long", "notifications-svc", 8080);
-            assert.ok(a.length <= 32, a);
-            assert.match(a, /^[a-z0-9-]+$/);
-            assert.notEqual(targetGroupName("dev", "api", 8080), targetGroupName("dev", "api", 8081));
-            assert.equal(targetGroupName("dev", "api", 8080), targetGroupName("dev", "api", 8080));
+        const TG = { project: "platform", stack: "dev", service: "api", port: 8080, protocol: "HTTP", targetType: "ip", vpcId: "vpc-1" };
+        it("target group names fit 32 characters and change with everything that replaces the group", () => {
+            const long = targetGroupName({ ...TG, stack: "staging-eu-west-long", service: "notifications-svc" });
+            assert.ok(long.length <= 32, long);
+            assert.match(long, /^[a-z0-9-]+[a-z0-9]$/);
+            for (const change of [{ port: 8081 }, { protocol: "HTTPS" }, { targetType: "instance" }, { vpcId: "vpc-2" }, { project: "other" }]) {
+                assert.notEqual(targetGroupName({ ...TG, ...change }), targetGroupName(TG), JSON.stringify(change));
+            }
+            assert.equal(targetGroupName(TG), targetGroupName({ ...TG }));
         });
 
-        it("listener rules put specific routes before catch-alls", () => {
-            const p = rulePriorities([
-                { name: "web", paths: ["/*"], hosts: [] },
-                { name: "api", paths: ["/api/v1/*"], hosts: [] },
-                { name: "admin", paths: [], hosts: ["admin.example.com"] },
-            ]);
-            assert.deepEqual([...p.entries()], [["admin", 10], ["api", 20], ["web", 30]]);
+        it("listener rules: hosts first, then more specific paths, catch-alls last; never renumbered by other services", () => {
+            const web = { name: "web", paths: ["/*"], hosts: [] };
+            const api = { name: "api", paths: ["/api/v1/*"], hosts: [] };
+            const admin = { name: "admin", paths: [], hosts: ["admin.example.com"] };
+            assert.ok(rulePriority(admin) < rulePriority(api));
+            assert.ok(rulePriority(api) < rulePriority(web));
+            assert.equal(rulePriority({ ...api, priority: 7 }), 7);
+            for (const p of [web, api, admin].map(rulePriority)) assert.ok(p >= 1 && p <= 50000);
         });
 
-        it("a service with no buckets gets no task permissions", () => {
-            assert.deepEqual(taskStatements({ buckets: [] }, {} as any), []);
+        it("a service with no buckets and no database gets no task permissions", () => {
+            assert.deepEqual(taskStatements({ buckets: [], secrets: ["cache"] }, {} as any), []);
         });
 
         it("the ECR lifecycle expires untagged images first and keeps the last N releases", () => {

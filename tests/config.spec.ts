@@ -71,6 +71,8 @@ const BAD: Array<{ rule: string; config: Record<string, unknown>; key: string; a
     { rule: "a service referencing an unknown secret", config: svc({ secrets: ["stripe"] }), key: "services.api.secrets.0", allowed: /database, cache/ },
     { rule: "a service referencing an unknown bucket", config: svc({ buckets: ["media"] }), key: "services.api.buckets.0", allowed: /uploads/ },
     { rule: "a service referencing a queue that does not exist", config: svc({ queues: ["jobs"] }), key: "services.api.queues.0", allowed: /no queues exist/ },
+    { rule: "two services with one listener-rule priority", config: { services: { api: { ...API, priority: 5 }, web: { ...API, port: 8081, paths: ["/web/*"], priority: 5 } } }, key: "services.web.priority", allowed: /other than 5, which api has/ },
+    { rule: "more route conditions than a rule takes", config: svc({ paths: ["/a/*", "/b/*", "/c/*", "/d/*", "/e/*", "/f/*"] }), key: "services.api.paths", allowed: /at most 5/ },
     { rule: "a public service with no route", config: svc({ paths: [] }), key: "services.api.paths", allowed: /at least one path pattern or host/ },
     { rule: "an internal service with a route", config: svc({ expose: "internal" }), key: "services.api.paths", allowed: /none for an internal service/ },
     { rule: "two services on one path", config: { services: { api: API, web: { ...API, port: 8081 } } }, key: "services.web.paths", allowed: /api has it/ },

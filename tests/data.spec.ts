@@ -93,7 +93,7 @@ describe("data tier", () => {
                     const run = await stackRun(stack);
                     const groups = ofType(run, "aws:cloudwatch/logGroup:LogGroup").filter((g) => g.inputs.name?.startsWith("/aws/rds/instance/"));
                     assert.equal(groups.length, 2 * (1 + d.readReplicas));
-                    assert.ok(groups.some((g) => g.inputs.name === `/aws/rds/instance/${stack}-postgres/postgresql`));
+                    assert.ok(groups.some((g) => g.inputs.name === `/aws/rds/instance/platform-${stack}-postgres/postgresql`));
                     for (const g of groups) {
                         assert.equal(g.inputs.retentionInDays, TIER_DEFAULTS[stack].logs.retentionDays);
                         assert.equal(g.inputs.kmsKeyId, keyArn(stack, "logs"));
@@ -133,8 +133,8 @@ describe("data tier", () => {
             assert.equal(db.inputs.deletionProtection, true);
             assert.equal(db.inputs.skipFinalSnapshot, false);
             const random = one(run, "random:index/randomId:RandomId", "db-final-snapshot");
-            assert.deepEqual(random.inputs.keepers, { identifier: "prod-postgres" });
-            assert.match(db.inputs.finalSnapshotIdentifier, /^prod-postgres-final-[0-9a-f]{8}$/);
+            assert.deepEqual(random.inputs.keepers, { identifier: "platform-prod-postgres" });
+            assert.match(db.inputs.finalSnapshotIdentifier, /^platform-prod-postgres-final-[0-9a-f]{8}$/);
             assert.equal(db.inputs.deleteAutomatedBackups, false);
             assert.equal(db.inputs.monitoringInterval, 60);
             const role = one(run, "aws:iam/role:Role", "db-monitoring");
@@ -142,9 +142,24 @@ describe("data tier", () => {
             assert.ok(db.inputs.backupRetentionPeriod >= 30);
         });
 
+        it("allows the major-version upgrade its engineVersion setting implies", async () => {
+            assert.equal(primaryOf(await stackRun("prod")).inputs.allowMajorVersionUpgrade, true);
+        });
+
+        it("maintenance starts after the RDS backup window and the AWS Backup job's start window", async () => {
+            const db = primaryOf(await stackRun("prod"));
+            const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+            const maintenanceStart = minutes(db.inputs.maintenanceWindow.split("-")[0].split(":").slice(1).join(":"));
+            const backupEnd = minutes(db.inputs.backupWindow.split("-")[1]);
+            const awsBackupHour = Number(/^cron\(0 (\d+) /.exec(TIER_DEFAULTS.prod.backup.schedule)![1]);
+            assert.ok(maintenanceStart > backupEnd);
+            assert.ok(maintenanceStart >= awsBackupHour * 60 + 60 + 30, "AWS Backup starts within 60 minutes of its schedule");
+        });
+
         it("prod's read replica follows the primary, encrypted, private, in the data security group", async () => {
             const [replica] = replicasOf(await stackRun("prod"));
-            assert.equal(replica.inputs.replicateSourceDb, "prod-postgres");
+            assert.equal(replica.inputs.kmsKeyId, undefined, "a same-region replica takes the source's key; the API refuses one");
+            assert.equal(replica.inputs.replicateSourceDb, "platform-prod-postgres");
             assert.equal(replica.inputs.storageEncrypted, true);
             assert.equal(replica.inputs.publiclyAccessible, false);
             assert.deepEqual(replica.inputs.vpcSecurityGroupIds, [dataSg("prod")]);
@@ -155,7 +170,7 @@ describe("data tier", () => {
         it("the replica count comes from config", async () => {
             const run = await variantRun("prod", { "platform:database": { readReplicas: 2 } });
             assert.equal(run.error, undefined);
-            assert.deepEqual(replicasOf(run).map((r) => r.inputs.identifier), ["prod-postgres-replica-1", "prod-postgres-replica-2"]);
+            assert.deepEqual(replicasOf(run).map((r) => r.inputs.identifier), ["platform-prod-postgres-replica-1", "platform-prod-postgres-replica-2"]);
             assert.equal((run.outputs.dbReaderEndpoints as string[]).length, 2);
         });
     });
@@ -285,11 +300,12 @@ describe("data tier", () => {
                 const run = await stackRun(stack);
                 const vault = one(run, "aws:backup/vault:Vault", "data-backup");
                 assert.equal(vault.inputs.kmsKeyArn, keyArn(stack, "data"));
+                assert.equal(vault.inputs.forceDestroy, stack === "dev", "only dev's destroy may empty the vault");
                 const rule = one(run, "aws:backup/plan:Plan").inputs.rules[0];
                 assert.match(rule.schedule, /^cron\(0 \d+ \* \* \? \*\)$/);
                 assert.equal(rule.lifecycle.deleteAfter, TIER_DEFAULTS[stack].backup.retentionDays);
                 const selection = one(run, "aws:backup/selection:Selection");
-                assert.deepEqual(selection.inputs.resources, [`arn:aws:rds:us-east-1:111111111111:db:${stack}-postgres`]);
+                assert.deepEqual(selection.inputs.resources, [`arn:aws:rds:us-east-1:111111111111:db:platform-${stack}-postgres`]);
                 const role = one(run, "aws:iam/role:Role", "data-backup");
                 assert.equal(policy(role.inputs.assumeRolePolicy).Statement[0].Principal.Service, "backup.amazonaws.com");
             });
@@ -355,6 +371,25 @@ describe("data tier", () => {
             for (const r of dev) assert.notEqual(r.opts.protect, true, `${r.type} ${r.name}`);
         });
 
+        it("where backups outlive the stack (staging), the data key and backup vault are retained on destroy; dev's are not", async () => {
+            const staging = await recordResourceOptions("staging");
+            for (const type of ["aws:kms/key:Key", "aws:backup/vault:Vault"]) {
+                const kept = staging.filter((r) => r.type === type && !r.name.includes("logs-key"));
+                assert.ok(kept.length > 0);
+                for (const r of kept) assert.equal(r.opts.retainOnDelete, true, `${r.type} ${r.name}`);
+            }
+            for (const r of dev.filter((x) => x.type === "aws:kms/key:Key" || x.type === "aws:backup/vault:Vault")) {
+                assert.notEqual(r.opts.retainOnDelete, true, `${r.type} ${r.name}`);
+            }
+        });
+
+        it("the database waits for the enhanced-monitoring role's policy attachment", () => {
+            for (const db of prod.filter((r) => r.type === RDS)) {
+                const deps = [db.opts.dependsOn].flat() as Array<{ __pulumiType?: string } | undefined>;
+                assert.ok(deps.some((d) => (d as any)?.__pulumiType === "aws:iam/rolePolicyAttachment:RolePolicyAttachment"), db.name);
+            }
+        });
+
         it("nothing sets deleteBeforeReplace", () => {
             for (const r of [...prod, ...dev]) assert.notEqual(r.opts.deleteBeforeReplace, true, `${r.type} ${r.name}`);
         });
@@ -365,7 +400,7 @@ describe("data tier", () => {
             it(`${stack}: endpoints, secret ARNs (never values), bucket names and key ARNs`, async () => {
                 const run = await stackRun(stack);
                 const o = run.outputs;
-                assert.equal(o.dbEndpoint, `${stack}-postgres.mock.us-east-1.rds.amazonaws.com`);
+                assert.equal(o.dbEndpoint, `platform-${stack}-postgres.mock.us-east-1.rds.amazonaws.com`);
                 assert.match(o.dbSecretArn as string, /^arn:aws:secretsmanager:/);
                 assert.match(o.cacheAuthSecretArn as string, /^arn:aws:secretsmanager:/);
                 assert.match(o.cacheEndpoint as string, /cache\.amazonaws\.com$/);

@@ -32,6 +32,8 @@ export function environmentFor(svc: ServiceSettings, refs: ContainerRefs): EnvVa
             { name: "DB_PORT", value: pulumi.output(refs.dbPort).apply(String) },
             { name: "DB_NAME", value: refs.dbName },
             { name: "DB_SSLMODE", value: "verify-full" },
+            // Not a secret: where to re-read the rotated credentials (the task role may).
+            { name: "DB_SECRET_ARN", value: refs.dbSecretArn },
         );
     }
     if (svc.secrets.includes("cache")) {

@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ComputeSettings, DomainSettings, ImageRelease, ServiceSettings } from "../../config";
-import { loadBalancerName, repositoryName, rulePriorities } from "./naming";
+import { rulePriority } from "../../config";
+import { loadBalancerName, repositoryName } from "./naming";
 import { createService, DeployedService } from "./service";
 
-export { rulePriorities, targetGroupName } from "./naming";
+export { targetGroupName } from "./naming";
 
 export interface ComputeArgs {
     project: string;
@@ -235,7 +236,6 @@ export class Compute extends pulumi.ComponentResource {
         cluster: ReturnType<Compute["createCluster"]>,
         lb: ReturnType<Compute["createLoadBalancer"]>,
     ): Record<string, DeployedService> {
-        const priorities = rulePriorities(args.services.filter((s) => s.expose === "public"));
         const deployed: Record<string, DeployedService> = {};
         for (const svc of args.services) {
             if (!svc.release) continue;
@@ -244,6 +244,7 @@ export class Compute extends pulumi.ComponentResource {
                 svc,
                 svc.release,
                 {
+                    project: args.project,
                     stack: args.stack,
                     region: args.region,
                     clusterArn: cluster.cluster.arn,
@@ -259,7 +260,7 @@ export class Compute extends pulumi.ComponentResource {
                     logsKeyArn: args.data.logsKeyArn,
                     logRetentionDays: args.logRetentionDays,
                     spot: args.settings.spot,
-                    rulePriority: priorities.get(svc.name),
+                    rulePriority: rulePriority(svc),
                     deploymentAlarmNames: args.deploymentAlarmNames?.[svc.name] ?? [],
                     refs: {
                         dbHost: args.data.dbEndpoint,

@@ -46,10 +46,22 @@ export function executionStatements(svc: Pick<ServiceSettings, "secrets">, r: Se
     return statements;
 }
 
-/** The task role: what the application itself may do. Only its buckets (and queues, when they exist). */
-export function taskStatements(svc: Pick<ServiceSettings, "buckets">, r: ServiceResources): Statement[] {
-    if (!svc.buckets.includes("uploads")) return [];
+/**
+ * The task role: what the application itself may do. Its buckets (and queues, when they exist), and
+ * re-reading the database secret: RDS rotates the master password every 7 days, while the injected
+ * DB_PASSWORD is read once at task start, so an app refreshes from DB_SECRET_ARN on an auth failure.
+ */
+export function taskStatements(svc: Pick<ServiceSettings, "buckets" | "secrets">, r: ServiceResources): Statement[] {
+    const statements: Statement[] = [];
+    if (svc.secrets.includes("database")) {
+        statements.push(
+            { Sid: "RefreshDatabaseCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: r.secretArns.database },
+            { Sid: "DecryptDatabaseCredentials", Effect: "Allow", Action: ["kms:Decrypt"], Resource: r.dataKeyArn },
+        );
+    }
+    if (!svc.buckets.includes("uploads")) return statements;
     return [
+        ...statements,
         { Sid: "ListUploads", Effect: "Allow", Action: ["s3:ListBucket"], Resource: r.uploadsBucketArn },
         {
             Sid: "ReadWriteUploads",

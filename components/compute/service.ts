@@ -6,6 +6,7 @@ import { targetGroupName } from "./naming";
 import { executionStatements, ServiceResources, Statement, taskStatements } from "./policies";
 
 export interface ServiceContext {
+    project: string;
     stack: string;
     region: string;
     clusterArn: pulumi.Input<string>;
@@ -37,6 +38,9 @@ export interface DeployedService {
     migrationCommand?: pulumi.Output<string>;
 }
 
+const TARGET_TYPE = "ip"; // awsvpc tasks register by IP
+const TARGET_PROTOCOL = "HTTP"; // TLS ends at the load balancer; the hop to the task stays inside the VPC
+
 /** Capacity: Fargate Spot where the tier allows interruptions (dev), on-demand Fargate otherwise. */
 export function capacityStrategy(spot: boolean): { capacityProvider: string; weight: number; base?: number }[] {
     return spot ? [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] : [{ capacityProvider: "FARGATE", weight: 1 }];
@@ -58,12 +62,12 @@ export function createService(name: string, svc: ServiceSettings, release: Image
     const opts = { parent };
     const logGroup = new aws.cloudwatch.LogGroup(
         name,
-        { name: `/platform/${ctx.stack}/services/${svc.name}`, retentionInDays: ctx.logRetentionDays, kmsKeyId: ctx.logsKeyArn },
+        { name: `/${ctx.project}/${ctx.stack}/services/${svc.name}`, retentionInDays: ctx.logRetentionDays, kmsKeyId: ctx.logsKeyArn },
         opts,
     );
     const resources: ServiceResources = { ...ctx.resources, repositoryArn: ctx.repository.arn, logGroupArn: logGroup.arn };
-    const executionRole = role(`${name}-execution`, "ECS starts the task: image, logs, injected secrets", executionStatements(svc, resources), parent);
-    const taskRole = role(`${name}-task`, "The application's own AWS access", taskStatements(svc, resources), parent);
+    const execution = role(`${name}-execution`, "ECS starts the task: image, logs, injected secrets", executionStatements(svc, resources), parent);
+    const task = role(`${name}-task`, "The application's own AWS access", taskStatements(svc, resources), parent);
     const refs: ContainerRefs = { ...ctx.refs, repositoryUrl: ctx.repository.repositoryUrl, logGroupName: logGroup.name, region: ctx.region };
 
     const taskDefinition = (suffix: string, command?: string[]) =>
@@ -76,14 +80,16 @@ export function createService(name: string, svc: ServiceSettings, release: Image
                 networkMode: "awsvpc",
                 requiresCompatibilities: ["FARGATE"],
                 runtimePlatform: { cpuArchitecture: svc.architecture === "arm64" ? "ARM64" : "X86_64", operatingSystemFamily: "LINUX" },
-                executionRoleArn: executionRole.arn,
-                taskRoleArn: taskRole.arn,
+                executionRoleArn: execution.role.arn,
+                taskRoleArn: task.role.arn,
                 volumes: [{ name: TMP_VOLUME }],
                 containerDefinitions: containerDefinitions(svc, release, refs, command),
             },
-            opts,
+            // Tasks started before their roles' policies exist cannot pull, log or read secrets, and
+            // the circuit breaker would fail the first deployment.
+            { parent, dependsOn: [execution.policy, task.policy].filter((p): p is aws.iam.RolePolicy => p !== undefined) },
         );
-    const task = taskDefinition("");
+    const main = taskDefinition("");
     const migrationCommand = svc.migrationCommand ? migrationRunTask(taskDefinition("-migrate", svc.migrationCommand), ctx) : undefined;
 
     const routing = svc.expose === "public" ? createRouting(name, svc, ctx, parent) : undefined;
@@ -92,7 +98,7 @@ export function createService(name: string, svc: ServiceSettings, release: Image
         name,
         {
             cluster: ctx.clusterArn,
-            taskDefinition: task.arn,
+            taskDefinition: main.arn,
             desiredCount: svc.minTasks,
             capacityProviderStrategies: capacityStrategy(ctx.spot),
             networkConfiguration: { subnets: ctx.privateSubnetIds, securityGroups: [ctx.appSecurityGroupId], assignPublicIp: false },
@@ -117,7 +123,7 @@ export function createService(name: string, svc: ServiceSettings, release: Image
     return { service, image: pulumi.interpolate`${ctx.repository.repositoryUrl}@${release.digest}`, migrationCommand };
 }
 
-function role(name: string, description: string, statements: Statement[], parent: pulumi.Resource): aws.iam.Role {
+function role(name: string, description: string, statements: Statement[], parent: pulumi.Resource): { role: aws.iam.Role; policy?: aws.iam.RolePolicy } {
     const r = new aws.iam.Role(
         name,
         {
@@ -129,19 +135,22 @@ function role(name: string, description: string, statements: Statement[], parent
         },
         { parent },
     );
-    if (statements.length > 0) {
-        new aws.iam.RolePolicy(name, { role: r.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) }, { parent });
-    }
-    return r;
+    const policy =
+        statements.length > 0
+            ? new aws.iam.RolePolicy(name, { role: r.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) }, { parent })
+            : undefined;
+    return { role: r, policy };
 }
 
 function createRouting(name: string, svc: ServiceSettings, ctx: ServiceContext, parent: pulumi.Resource) {
     const targetGroup = new aws.lb.TargetGroup(
         name,
         {
-            name: targetGroupName(ctx.stack, svc.name, svc.port),
-            targetType: "ip",
-            protocol: "HTTP",
+            name: pulumi.output(ctx.vpcId).apply((vpcId) =>
+                targetGroupName({ project: ctx.project, stack: ctx.stack, service: svc.name, port: svc.port, protocol: TARGET_PROTOCOL, targetType: TARGET_TYPE, vpcId }),
+            ),
+            targetType: TARGET_TYPE,
+            protocol: TARGET_PROTOCOL,
             port: svc.port,
             vpcId: ctx.vpcId,
             // Tasks get 30 s to finish in-flight requests (the default 300 s slows every deploy).

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BackupSettings } from "../../config";
 import { accountRootStatement } from "./keys";
-import { statefulOptions } from "./protection";
+import { backupOptions } from "./protection";
 
 export interface BackupArgs {
     settings: BackupSettings;
@@ -11,6 +11,8 @@ export interface BackupArgs {
     dataKeyArn: pulumi.Input<string>;
     accountId: pulumi.Input<string>;
     protectData: boolean;
+    /** Keep the vault (and its recovery points) when the stack is destroyed. */
+    keepOnDestroy: boolean;
 }
 
 export interface Backup {
@@ -28,9 +30,10 @@ export interface Backup {
  */
 export function createBackup(name: string, args: BackupArgs, parent: pulumi.Resource): Backup {
     const s = args.settings;
-    const stateful = { parent, ...statefulOptions(args.protectData) };
+    const stateful = { parent, ...backupOptions(args) };
 
-    const vault = new aws.backup.Vault(`${name}-backup`, { kmsKeyArn: args.dataKeyArn }, stateful);
+    // A vault holding recovery points cannot be deleted; where it is not kept, destroy empties it.
+    const vault = new aws.backup.Vault(`${name}-backup`, { kmsKeyArn: args.dataKeyArn, forceDestroy: !args.keepOnDestroy }, stateful);
     const copyVault = s.copyToRegion ? createCopyVault(name, s.copyToRegion, args.accountId, stateful) : undefined;
 
     const plan = new aws.backup.Plan(

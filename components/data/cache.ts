@@ -16,6 +16,8 @@ export interface Cache {
     group: aws.elasticache.ReplicationGroup;
     /** Secrets Manager secret holding `{ host, port, authToken, tls }` (the token never appears in outputs). */
     authSecret: aws.secretsmanager.Secret;
+    /** The secret's ARN, resolving only once it holds a value: a task that reads it earlier fails to start. */
+    authSecretArn: pulumi.Output<string>;
 }
 
 export const CACHE_PORT = 6379;
@@ -85,7 +87,7 @@ export function createCache(name: string, args: CacheArgs, parent: pulumi.Resour
         },
         stateful,
     );
-    new aws.secretsmanager.SecretVersion(
+    const version = new aws.secretsmanager.SecretVersion(
         `${name}-cache-auth`,
         {
             secretId: authSecret.id,
@@ -93,5 +95,5 @@ export function createCache(name: string, args: CacheArgs, parent: pulumi.Resour
         },
         { parent },
     );
-    return { group, authSecret };
+    return { group, authSecret, authSecretArn: pulumi.all([authSecret.arn, version.id]).apply(([arn]) => arn) };
 }

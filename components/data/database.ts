@@ -65,7 +65,8 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
         { family: `postgres${s.engineVersion}`, description: `${name}: TLS required, slow-query and DDL logging`, parameters: postgresParameters() },
         { parent },
     );
-    const monitoringRoleArn = s.monitoringIntervalSeconds > 0 ? createMonitoringRole(name, parent).arn : undefined;
+    const monitoring = s.monitoringIntervalSeconds > 0 ? createMonitoringRole(name, parent) : undefined;
+    const monitoringRoleArn = monitoring?.role.arn;
 
     const common = {
         instanceClass: s.instanceClass,
@@ -110,6 +111,9 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
             identifier: args.identifier,
             engine: "postgres",
             engineVersion: s.engineVersion,
+            // engineVersion is a major version: changing it (16 → 17) is a major upgrade, which RDS
+            // refuses unless allowed. The parameter group family follows it (README: upgrade runbook).
+            allowMajorVersionUpgrade: true,
             dbName: s.dbName,
             username: MASTER_USERNAME,
             manageMasterUserPassword: true,
@@ -123,13 +127,15 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
             multiAz: s.multiAz,
             backupRetentionPeriod: s.backupRetentionDays,
             backupWindow: "03:00-04:00",
-            maintenanceWindow: "sun:04:30-sun:05:30",
+            // After the RDS backup window (03:00) and the AWS Backup job (05:00, 60-minute start window).
+            maintenanceWindow: "sun:06:30-sun:07:30",
             skipFinalSnapshot: !s.finalSnapshot,
             finalSnapshotIdentifier: s.finalSnapshot ? pulumi.interpolate`${args.identifier}-final-${snapshotSuffix.hex}` : undefined,
             // Keep automated backups (point-in-time recovery) after the instance is deleted.
             deleteAutomatedBackups: !s.finalSnapshot,
         },
-        { ...stateful, dependsOn: logGroups("db", args.identifier) },
+        // Enhanced monitoring checks the role's permissions at creation: wait for the policy attachment.
+        { ...stateful, dependsOn: [...logGroups("db", args.identifier), ...(monitoring ? [monitoring.attachment] : [])] },
     );
 
     const replicas = Array.from({ length: s.readReplicas }, (_, i) => {
@@ -139,14 +145,15 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
             {
                 ...common,
                 identifier,
-                // Same region: the source identifier; encryption and subnet group come from the source.
+                // Same region: the source identifier. Subnet group and KMS key come from the source (the
+                // API refuses a KMS key for a same-region replica); storageEncrypted is stated so the
+                // provider sees no difference that would force a replacement.
                 replicateSourceDb: primary.identifier,
-                kmsKeyId: args.dataKeyArn,
                 multiAz: false,
                 backupRetentionPeriod: 0,
                 skipFinalSnapshot: true,
             },
-            { ...stateful, dependsOn: logGroups(`db-replica-${i + 1}`, identifier) },
+            { ...stateful, dependsOn: [...logGroups(`db-replica-${i + 1}`, identifier), ...(monitoring ? [monitoring.attachment] : [])] },
         );
     });
 
@@ -158,7 +165,7 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
     return { primary, replicas, secretArn };
 }
 
-function createMonitoringRole(name: string, parent: pulumi.Resource): aws.iam.Role {
+function createMonitoringRole(name: string, parent: pulumi.Resource): { role: aws.iam.Role; attachment: aws.iam.RolePolicyAttachment } {
     const role = new aws.iam.Role(
         `${name}-db-monitoring`,
         {
@@ -170,10 +177,10 @@ function createMonitoringRole(name: string, parent: pulumi.Resource): aws.iam.Ro
         },
         { parent },
     );
-    new aws.iam.RolePolicyAttachment(
+    const attachment = new aws.iam.RolePolicyAttachment(
         `${name}-db-monitoring`,
         { role: role.name, policyArn: aws.iam.ManagedPolicy.AmazonRDSEnhancedMonitoringRole },
         { parent },
     );
-    return role;
+    return { role, attachment };
 }

@@ -19,7 +19,7 @@ export interface DataArgs {
     logRetentionDays: number;
     /** Pulumi `protect` + retain-on-delete on every stateful resource (prod). */
     protectData: boolean;
-    /** Physical-name prefix for fixed names (the RDS identifier), e.g. the stack name. */
+    /** Physical-name prefix for fixed names (RDS identifier, key aliases): `<project>-<stack>`, unique per account and region. */
     namePrefix: string;
     privateSubnetIds: pulumi.Input<string[]>;
     dataSecurityGroupId: pulumi.Input<string>;
@@ -55,7 +55,10 @@ export class Data extends pulumi.ComponentResource {
         super("platform:data:Data", name, {}, opts);
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
 
-        const keys = createKeys(name, args.region, accountId, args.protectData, this);
+        // Keys and the vault outlive a `pulumi destroy` whenever backups do (final snapshot, kept
+        // automated backups): without the key those backups could never be restored.
+        const keepBackups = args.protectData || args.database.finalSnapshot;
+        const keys = createKeys(name, args.namePrefix, args.region, accountId, { protectData: args.protectData, keepOnDestroy: keepBackups }, this);
         const database = createDatabase(
             name,
             {
@@ -84,7 +87,7 @@ export class Data extends pulumi.ComponentResource {
         const buckets = createBuckets(name, { settings: args.storage, dataKeyArn: keys.data.arn, accountId, protectData: args.protectData }, this);
         const backup = createBackup(
             name,
-            { settings: args.backup, resources: [database.primary.arn], dataKeyArn: keys.data.arn, accountId, protectData: args.protectData },
+            { settings: args.backup, resources: [database.primary.arn], dataKeyArn: keys.data.arn, accountId, protectData: args.protectData, keepOnDestroy: keepBackups },
             this,
         );
 
@@ -96,7 +99,7 @@ export class Data extends pulumi.ComponentResource {
         this.dbArn = database.primary.arn;
         this.cacheEndpoint = cache.group.primaryEndpointAddress;
         this.cacheReaderEndpoint = cache.group.readerEndpointAddress;
-        this.cacheAuthSecretArn = cache.authSecret.arn;
+        this.cacheAuthSecretArn = cache.authSecretArn;
         this.uploadsBucketName = buckets.uploads.bucket.bucket;
         this.uploadsBucketArn = buckets.uploads.bucket.arn;
         this.logsBucketName = buckets.logs.bucket.bucket;

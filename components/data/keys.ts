@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { statefulOptions } from "./protection";
+import { backupOptions } from "./protection";
 
 export interface Keys {
     /** RDS storage, Performance Insights, the RDS-managed secret, ElastiCache, S3 uploads, Secrets Manager, AWS Backup. */
@@ -28,8 +28,15 @@ export function accountRootStatement(accountId: pulumi.Input<string>) {
  * this account's log groups in this region, and nothing else.
  * Cost: $1/month per key plus requests.
  */
-export function createKeys(name: string, region: string, accountId: pulumi.Input<string>, protectData: boolean, parent: pulumi.Resource): Keys {
-    const opts = { parent, ...statefulOptions(protectData) };
+export function createKeys(
+    name: string,
+    aliasPrefix: string,
+    region: string,
+    accountId: pulumi.Input<string>,
+    protection: { protectData: boolean; keepOnDestroy: boolean },
+    parent: pulumi.Resource,
+): Keys {
+    const opts = { parent, ...backupOptions(protection) };
     const data = new aws.kms.Key(
         `${name}-data-key`,
         {
@@ -65,7 +72,7 @@ export function createKeys(name: string, region: string, accountId: pulumi.Input
         },
         opts,
     );
-    new aws.kms.Alias(`${name}-data-key`, { name: `alias/${name}-data`, targetKeyId: data.keyId }, { parent });
-    new aws.kms.Alias(`${name}-logs-key`, { name: `alias/${name}-logs`, targetKeyId: logs.keyId }, { parent });
+    new aws.kms.Alias(`${name}-data-key`, { name: `alias/${aliasPrefix}/data`, targetKeyId: data.keyId }, { parent });
+    new aws.kms.Alias(`${name}-logs-key`, { name: `alias/${aliasPrefix}/logs`, targetKeyId: logs.keyId }, { parent });
     return { data, logs };
 }

@@ -11,6 +11,15 @@ export function statefulOptions(protectData: boolean): Pick<pulumi.CustomResourc
     return protectData ? { protect: true, retainOnDelete: true } : {};
 }
 
+/**
+ * Options for what must survive a `pulumi destroy` because backups depend on it (the data key, the
+ * backup vault): protected in prod, and retained (left in AWS, dropped from state) wherever backups
+ * are kept after deletion.
+ */
+export function backupOptions(opts: { protectData: boolean; keepOnDestroy: boolean }): Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete"> {
+    return { ...statefulOptions(opts.protectData), ...(opts.keepOnDestroy ? { retainOnDelete: true } : {}) };
+}
+
 /** Days Secrets Manager keeps a deleted secret recoverable: 30 (the maximum) when data is protected, 7 otherwise. */
 export function secretRecoveryWindowDays(protectData: boolean): number {
     return protectData ? 30 : 7;
