@@ -36,7 +36,8 @@ export const NAT_STRATEGY: Record<NatStrategy, awsx.types.enums.ec2.NatGatewaySt
  * - VPC flow logs (all traffic) to a CloudWatch log group with the tier's retention;
  * - the VPC's default security group, managed and emptied (no rules), so nothing can use it;
  * - an S3 gateway endpoint on the private route tables (S3 traffic skips the NAT; it is free);
- * - three security groups chained load balancer → app → data, each allowing only the hop before it.
+ * - three security groups chained load balancer → app → data, each allowing only the hop before it
+ *   (the app tier also reaches itself, on internal services' ports only, for Service Connect).
  *
  * Cost (us-east-1 list prices, ../shared/reference/aws-prices.md): a NAT gateway is about $33/month
  * plus $0.045/GB processed, so `single` ≈ $33 and `perAz` with 3 AZs ≈ $99 before traffic; flow logs
@@ -48,7 +49,7 @@ export class Network extends pulumi.ComponentResource {
     readonly privateSubnetIds: pulumi.Output<string[]>;
     /** Accepts 80/443 from the internet; may only reach the app tier on its ports. */
     readonly loadBalancerSecurityGroupId: pulumi.Output<string>;
-    /** Accepts traffic from the load balancer only; may reach the data tier and HTTPS endpoints. */
+    /** Accepts the load balancer on public ports and itself on internal ports; may reach the data tier and HTTPS endpoints. */
     readonly appSecurityGroupId: pulumi.Output<string>;
     /** Accepts PostgreSQL/Redis from the app tier only; no egress. */
     readonly dataSecurityGroupId: pulumi.Output<string>;
