@@ -10,11 +10,15 @@ describe("program", () => {
 
     for (const stack of TIER_STACKS) {
         describe(`${stack} stack file`, () => {
-            it("synthesizes without errors and registers the five-tier root components", async () => {
+            it("synthesizes without errors into the network, data and compute components, in that order", async () => {
                 const run = await stackRun(stack);
                 assert.equal(run.error, undefined);
-                const components = run.resources.filter((r) => r.type.startsWith("platform:")).map((r) => r.type);
-                assert.ok(components.includes("platform:network:Network"));
+                const components = run.resources.filter((r) => r.type.startsWith("platform:")).map((r) => `${r.type} ${r.name}`);
+                assert.deepEqual(components, [
+                    `platform:network:Network ${stack}-network`,
+                    `platform:data:Data ${stack}-data`,
+                    `platform:compute:Compute ${stack}-compute`,
+                ]);
                 assert.equal(run.outputs.tier, stack);
             });
 
