@@ -279,6 +279,41 @@ describe("compute", () => {
         }
     });
 
+    describe("deployment alarms (the hook monitoring will use)", () => {
+        it("a service given alarm names rolls its deployment back when they fire; without them, no alarms block", async () => {
+            const { installMocks } = await import("../offline/mocks");
+            const { settle } = await import("../offline/run");
+            const { Compute } = await import("../components/compute");
+            const { resolveSettings } = await import("../config");
+            const settings = resolveSettings(
+                { tier: "staging", services: stackFile("staging")["platform:services"], release: stackFile("staging")["platform:release"], domain: { name: "x.example.com", certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/a" } },
+                { project: "platform", stack: "unit" },
+            );
+            const recorded = installMocks("platform", "unit", "us-east-1");
+            new Compute("unit-compute", {
+                project: "platform",
+                stack: "unit",
+                region: "us-east-1",
+                settings: settings.compute,
+                services: settings.services,
+                release: settings.release,
+                domain: settings.domain,
+                logRetentionDays: 30,
+                forceDeleteRepositories: false,
+                deploymentAlarmNames: { api: ["unit-api-5xx", "unit-api-latency"] },
+                network: { vpcId: "vpc-1", publicSubnetIds: ["p1", "p2"], privateSubnetIds: ["a", "b"], loadBalancerSecurityGroupId: "sg-lb", appSecurityGroupId: "sg-app" },
+                data: {
+                    dataKeyArn: "arn:key/data", logsKeyArn: "arn:key/logs", logsBucketReadyName: "logs", dbEndpoint: "db", dbPort: 5432, dbName: "app",
+                    dbSecretArn: "arn:secret/db", cacheEndpoint: "cache", cacheAuthSecretArn: "arn:secret/cache", uploadsBucketName: "uploads", uploadsBucketArn: "arn:aws:s3:::uploads",
+                },
+            });
+            await settle(recorded);
+            const api = one(recorded, SERVICE, "unit-compute-api");
+            assert.deepEqual(api.inputs.alarms, { alarmNames: ["unit-api-5xx", "unit-api-latency"], enable: true, rollback: true });
+            assert.equal(one(recorded, SERVICE, "unit-compute-notifier").inputs.alarms, undefined);
+        });
+    });
+
     describe("a release change", () => {
         it("changes only task-definition inputs (services then roll to the new revision); nothing stateful sees a difference", async () => {
             const before = await stackRun("prod");
