@@ -74,7 +74,7 @@ export function createService(name: string, svc: ServiceSettings, release: Image
         new aws.ecs.TaskDefinition(
             `${name}${suffix}`,
             {
-                family: `${ctx.stack}-${svc.name}${suffix}`,
+                family: `${ctx.project}-${ctx.stack}-${svc.name}${suffix}`,
                 cpu: String(svc.cpu),
                 memory: String(svc.memory),
                 networkMode: "awsvpc",
