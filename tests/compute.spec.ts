@@ -39,6 +39,7 @@ describe("compute", () => {
 
             it("tasks get no public IP and run in private subnets in the app security group", async () => {
                 const run = await stackRun(stack);
+                assert.equal(ofType(run, SERVICE).length, 2);
                 for (const svc of ofType(run, SERVICE)) {
                     assert.equal(svc.inputs.networkConfiguration.assignPublicIp, false);
                     assert.deepEqual(svc.inputs.networkConfiguration.subnets, run.outputs.privateSubnetIds);
@@ -68,7 +69,9 @@ describe("compute", () => {
             });
 
             it("rolls deployments with the circuit breaker and automatic rollback, never below the running count", async () => {
-                for (const svc of ofType(await stackRun(stack), SERVICE)) {
+                const services = ofType(await stackRun(stack), SERVICE);
+                assert.equal(services.length, 2);
+                for (const svc of services) {
                     assert.deepEqual(svc.inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
                     assert.equal(svc.inputs.deploymentMinimumHealthyPercent, 100);
                     assert.equal(svc.inputs.deploymentMaximumPercent, 200);
@@ -133,6 +136,12 @@ describe("compute", () => {
                 const uploads = `arn:aws:s3:::${(run.outputs.buckets as any).uploads}`;
                 const dataKey = `arn:aws:kms:us-east-1:111111111111:key/${stack}-data-data-key`;
                 assert.deepEqual(apiTask.map((s) => s.Resource), [run.outputs.dbSecretArn, dataKey, uploads, `${uploads}/*`, dataKey]);
+                for (const svc of ["api", "notifier"]) {
+                    const exec = policy(one(run, "aws:iam/rolePolicy:RolePolicy", `compute-${svc}-execution`).inputs.policy).Statement;
+                    const bySid = Object.fromEntries(exec.map((s) => [s.Sid, s.Resource]));
+                    assert.equal(bySid.PullOwnImage, `arn:aws:ecr:us-east-1:111111111111:${stack}-compute-${svc}`, `${svc} pulls only its own repository`);
+                    assert.equal(bySid.WriteOwnLogs, `arn:aws:logs:us-east-1:111111111111:log-group:/platform/${stack}/services/${svc}:*`, `${svc} writes only its own logs`);
+                }
                 const notifierExec = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "compute-notifier-execution").inputs.policy).Statement;
                 const secretsRead = notifierExec.find((s) => s.Sid === "ReadInjectedSecrets")!;
                 assert.deepEqual(secretsRead.Resource, [run.outputs.cacheAuthSecretArn], "notifier reads only the cache secret");
@@ -149,7 +158,13 @@ describe("compute", () => {
                     assert.deepEqual(repo.inputs.encryptionConfigurations, [{ encryptionType: "KMS", kmsKey: `arn:aws:kms:us-east-1:111111111111:key/${stack}-data-data-key` }]);
                 }
                 const keep = { dev: 10, staging: 20, prod: 50 }[stack];
-                for (const lp of ofType(run, "aws:ecr/lifecyclePolicy:LifecyclePolicy")) assert.deepEqual(JSON.parse(lp.inputs.policy), lifecyclePolicy(keep));
+                const policies = ofType(run, "aws:ecr/lifecyclePolicy:LifecyclePolicy");
+                assert.deepEqual(policies.map((p) => p.inputs.repository).sort(), repos.map((r) => r.inputs.name).sort(), "one lifecycle policy per repository");
+                for (const lp of policies) {
+                    const rules = JSON.parse(lp.inputs.policy).rules;
+                    assert.deepEqual(rules[0].selection, { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 });
+                    assert.deepEqual(rules[1].selection, { tagStatus: "tagged", tagPatternList: ["*"], countType: "imageCountMoreThan", countNumber: keep });
+                }
             });
 
             it("the cluster has Container Insights; the load balancer drops invalid headers and logs to the logs bucket", async () => {
@@ -218,11 +233,15 @@ describe("compute", () => {
         });
 
         it("dev runs on Fargate Spot; staging and prod on on-demand Fargate", async () => {
+            const expected = { dev: "FARGATE_SPOT", staging: "FARGATE", prod: "FARGATE" };
             for (const stack of TIER_STACKS) {
-                for (const svc of ofType(await stackRun(stack), SERVICE)) {
-                    assert.deepEqual(svc.inputs.capacityProviderStrategies, capacityStrategy(stack === "dev"), `${stack} ${svc.name}`);
+                const services = ofType(await stackRun(stack), SERVICE);
+                assert.equal(services.length, 2);
+                for (const svc of services) {
+                    assert.deepEqual(svc.inputs.capacityProviderStrategies, [{ capacityProvider: expected[stack], weight: 1 }], `${stack} ${svc.name}`);
                 }
             }
+            assert.deepEqual(capacityStrategy(true), [{ capacityProvider: "FARGATE_SPOT", weight: 1 }]);
         });
 
         it("with a domain: HTTPS on a TLS 1.3 policy with a DNS-validated certificate, HTTP redirected to HTTPS", async () => {

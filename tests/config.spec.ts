@@ -82,6 +82,7 @@ const BAD: Array<{ rule: string; config: Record<string, unknown>; key: string; a
     { rule: "a public staging service without a domain", config: { tier: "staging", ...svc({}) }, key: "domain.name", allowed: /HTTPS only/ },
     { rule: "a domain with neither a zone nor a certificate", config: { domain: { name: "api.example.com" } }, key: "domain.hostedZoneId", allowed: /exactly one of/ },
     { rule: "a certificate from another region", config: { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:eu-west-1:111111111111:certificate/abc" } }, key: "domain.certificateArn", allowed: /in us-east-1/ },
+    { rule: "a prod load balancer without deletion protection", config: { tier: "prod", compute: { loadBalancerDeletionProtection: false } }, key: "compute.loadBalancerDeletionProtection", allowed: /true in prod/ },
     { rule: "prod serving plain HTTP", config: { tier: "prod", compute: { allowHttpWithoutDomain: true } }, key: "compute.allowHttpWithoutDomain", allowed: /HTTPS only/ },
     { rule: "a stack name AWS names cannot carry", config: {}, key: "(stack name)", allowed: /lowercase letter/, stack: "Prod_EU" },
     { rule: "aws:region disagreeing with platform:region", config: { "aws:region": "eu-west-1" }, key: "aws:region", allowed: /platform:region/ },

@@ -242,7 +242,12 @@ describe("data tier", () => {
                         }
                         const statements = policy(parts.get("aws:s3/bucketPolicy:BucketPolicy")!.inputs.policy).Statement;
                         const tls = statements.find((s) => s.Effect === "Deny");
-                        assert.deepEqual(tls?.Condition, { Bool: { "aws:SecureTransport": "false" } }, b.name);
+                        const arn = `arn:aws:s3:::${b.name}-abc1234`;
+                        assert.deepEqual(
+                            { Principal: tls?.Principal, Action: tls?.Action, Resource: tls?.Resource, Condition: tls?.Condition },
+                            { Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+                            `${b.name}: every action on the bucket and its objects is denied without TLS`,
+                        );
                         for (const s of statements.filter((x) => x.Effect === "Allow")) {
                             assert.notEqual(s.Principal, "*", `${b.name} allows everyone`);
                             assert.notDeepEqual(s.Principal, { AWS: "*" }, `${b.name} allows everyone`);

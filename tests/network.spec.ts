@@ -36,11 +36,11 @@ describe("network", () => {
                 const role = one(run, "aws:iam/role:Role", "network-flow-logs");
                 const trust = policy(role.inputs.assumeRolePolicy).Statement[0];
                 assert.equal(trust.Principal.Service, "vpc-flow-logs.amazonaws.com");
-                assert.ok(trust.Condition.StringEquals["aws:SourceAccount"]);
+                assert.equal(trust.Condition.StringEquals["aws:SourceAccount"], "111111111111");
                 const perms = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "network-flow-logs").inputs.policy).Statement;
-                for (const s of perms) {
-                    for (const r of [s.Resource].flat()) assert.match(r, /:log-group:/, "no wildcard resources");
-                }
+                const group = one(run, "aws:cloudwatch/logGroup:LogGroup", "flow-logs");
+                const groupArn = `arn:aws:logs:us-east-1:111111111111:log-group:${group.name}`;
+                assert.deepEqual(perms.map((s) => s.Resource), [[groupArn, `${groupArn}:*`]], "its own log group and its streams, nothing else");
             });
 
             it("manages the default security group with no rules", async () => {
@@ -61,8 +61,13 @@ describe("network", () => {
                 assert.deepEqual(endpoint.inputs.routeTableIds, privateSubnets.map((s) => `rtb-${s}`).sort());
             });
 
-            it("nothing but the load balancer accepts traffic from the internet, and only on 80/443", async () => {
+            it("nothing but the load balancer accepts traffic from any address range, and it only on 80/443", async () => {
                 const run = await stackRun(stack);
+                assert.deepEqual(ofType(run, "aws:ec2/securityGroupRule:SecurityGroupRule"), [], "rules are vpc.SecurityGroup*Rule resources only");
+                for (const rule of ofType(run, INGRESS).filter((r) => r.inputs.securityGroupId !== `${stack}-network-lb-sg-id`)) {
+                    assert.equal(rule.inputs.cidrIpv4 ?? rule.inputs.cidrIpv6 ?? rule.inputs.prefixListId, undefined, `${rule.name} admits an address range`);
+                    assert.ok(rule.inputs.referencedSecurityGroupId, `${rule.name} admits only another security group`);
+                }
                 const open = ofType(run, INGRESS).filter((r) => OPEN.includes(r.inputs.cidrIpv4) || OPEN.includes(r.inputs.cidrIpv6));
                 assert.ok(open.length > 0);
                 for (const rule of open) {
