@@ -4,7 +4,6 @@
  * plain Settings. Components never read config or the stack name themselves.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "./errors";
 import { resolveSettings } from "./resolve";
 import { CONFIG_KEYS, ConfigKey } from "./schema";
 import type { Settings } from "./settings";
@@ -49,8 +48,4 @@ export function loadSettings(): Settings {
     const stack = pulumi.getStack();
     const { raw, awsRegion } = readRawConfig(project);
     return resolveSettings(raw, { project, stack, awsRegion });
-}
-
-export function isConfigError(e: unknown): e is ConfigError {
-    return ConfigError.isInstance(e);
 }
