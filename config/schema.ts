@@ -88,16 +88,19 @@ export const cacheSchema = z.strictObject({
     nodeType: pattern(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type such as cache.t4g.micro", "cache.t4g.small").optional(),
     nodes: intIn(1, 6, "2").optional(),
     snapshotRetentionDays: intIn(0, 35, "7").optional(),
+    applyImmediately: bool().optional(),
 });
 
 const days = (example: string) => intIn(1, 3650, example).optional();
+/** Days before a transition to Glacier Flexible Retrieval; 0 means never (objects stay in S3 Standard until they expire). */
+const glacierDays = (example: string) => intIn(0, 3650, example).optional();
 
 export const storageSchema = z.strictObject({
     forceDestroy: bool("false").optional(),
     uploads: z
-        .strictObject({ noncurrentToGlacierDays: days("30"), noncurrentExpireDays: days("365") })
+        .strictObject({ noncurrentToGlacierDays: glacierDays("30"), noncurrentExpireDays: days("365") })
         .optional(),
-    logs: z.strictObject({ toGlacierDays: days("90"), expireDays: days("730") }).optional(),
+    logs: z.strictObject({ toGlacierDays: glacierDays("90"), expireDays: days("730") }).optional(),
 });
 
 export const backupSchema = z.strictObject({
@@ -116,6 +119,7 @@ export const computeSchema = z.strictObject({
     allowHttpWithoutDomain: bool("false").optional(),
     defaultMinTasks: intIn(1, 100, "2").optional(),
     defaultMaxTasks: intIn(1, 100, "4").optional(),
+    waitForSteadyState: bool().optional(),
 });
 
 /** Names of services and images: they become part of ECR repository, log group and task family names. */

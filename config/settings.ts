@@ -62,19 +62,23 @@ export interface CacheSettings {
     /** Primary + replicas. Two or more turns on automatic failover and Multi-AZ. */
     nodes: number;
     snapshotRetentionDays: number;
+    /** Apply modifications now (true) or in the weekly maintenance window (false); ElastiCache otherwise waits for the window. */
+    applyImmediately: boolean;
 }
 
 export interface StorageSettings {
     /** Let `pulumi destroy` delete buckets that still hold objects (dev only). */
     forceDestroy: boolean;
     uploads: {
-        /** Days after an object version becomes noncurrent before it moves to Glacier Flexible Retrieval. */
+        /** Days after an object version becomes noncurrent before it moves to Glacier Flexible Retrieval; 0: never. */
         noncurrentToGlacierDays: number;
         /** Days after an object version becomes noncurrent before it is deleted. */
         noncurrentExpireDays: number;
     };
     logs: {
+        /** Days after creation before a log object of 128 KB or more moves to Glacier Flexible Retrieval; 0: never. */
         toGlacierDays: number;
+        /** Days after creation before a log object is deleted. */
         expireDays: number;
     };
 }
@@ -170,6 +174,8 @@ export interface ComputeSettings {
     /** Task-count bounds for services that do not set their own. */
     defaultMinTasks: number;
     defaultMaxTasks: number;
+    /** `pulumi up` waits until each changed service's rollout has finished (and fails if it does not). */
+    waitForSteadyState: boolean;
 }
 
 export interface DomainSettings {

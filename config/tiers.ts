@@ -29,14 +29,15 @@ export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
             dbName: "app",
             applyImmediately: true,
         },
-        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.micro", nodes: 1, snapshotRetentionDays: 1 },
+        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.micro", nodes: 1, snapshotRetentionDays: 1, applyImmediately: true },
         storage: {
             forceDestroy: true,
-            uploads: { noncurrentToGlacierDays: 30, noncurrentExpireDays: 60 },
-            logs: { toGlacierDays: 30, expireDays: 90 },
+            // Glacier bills 90 days minimum: anything deleted sooner stays in S3 Standard.
+            uploads: { noncurrentToGlacierDays: 0, noncurrentExpireDays: 60 },
+            logs: { toGlacierDays: 0, expireDays: 90 },
         },
         backup: { retentionDays: 7, schedule: DAILY_05_UTC, copyToRegion: "" },
-        compute: { spot: true, keepReleases: 10, loadBalancerDeletionProtection: false, allowHttpWithoutDomain: true, defaultMinTasks: 1, defaultMaxTasks: 2 },
+        compute: { spot: true, keepReleases: 10, loadBalancerDeletionProtection: false, allowHttpWithoutDomain: true, defaultMinTasks: 1, defaultMaxTasks: 2, waitForSteadyState: false },
     },
     staging: {
         protectData: false,
@@ -56,14 +57,14 @@ export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
             dbName: "app",
             applyImmediately: true,
         },
-        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.small", nodes: 2, snapshotRetentionDays: 3 },
+        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.small", nodes: 2, snapshotRetentionDays: 3, applyImmediately: true },
         storage: {
             forceDestroy: false,
             uploads: { noncurrentToGlacierDays: 30, noncurrentExpireDays: 180 },
-            logs: { toGlacierDays: 30, expireDays: 180 },
+            logs: { toGlacierDays: 0, expireDays: 180 },
         },
         backup: { retentionDays: 14, schedule: DAILY_05_UTC, copyToRegion: "" },
-        compute: { spot: false, keepReleases: 20, loadBalancerDeletionProtection: false, allowHttpWithoutDomain: false, defaultMinTasks: 2, defaultMaxTasks: 4 },
+        compute: { spot: false, keepReleases: 20, loadBalancerDeletionProtection: false, allowHttpWithoutDomain: false, defaultMinTasks: 2, defaultMaxTasks: 4, waitForSteadyState: true },
     },
     prod: {
         protectData: true,
@@ -83,13 +84,13 @@ export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
             dbName: "app",
             applyImmediately: false,
         },
-        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.m7g.large", nodes: 2, snapshotRetentionDays: 7 },
+        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.m7g.large", nodes: 2, snapshotRetentionDays: 7, applyImmediately: false },
         storage: {
             forceDestroy: false,
             uploads: { noncurrentToGlacierDays: 30, noncurrentExpireDays: 365 },
             logs: { toGlacierDays: 90, expireDays: 730 },
         },
         backup: { retentionDays: 30, schedule: DAILY_05_UTC, copyToRegion: "" },
-        compute: { spot: false, keepReleases: 50, loadBalancerDeletionProtection: true, allowHttpWithoutDomain: false, defaultMinTasks: 2, defaultMaxTasks: 10 },
+        compute: { spot: false, keepReleases: 50, loadBalancerDeletionProtection: true, allowHttpWithoutDomain: false, defaultMinTasks: 2, defaultMaxTasks: 10, waitForSteadyState: true },
     },
 };
