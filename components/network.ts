@@ -24,6 +24,13 @@ export interface NetworkArgs {
 
 export const DEFAULT_DATA_PORTS = [5432, 6379];
 
+/**
+ * What the flow-log role may do on its own log group (VPC user guide, "IAM role for publishing flow
+ * logs to CloudWatch Logs"). The group exists before the flow log, but AWS lists CreateLogGroup as
+ * required, so it is granted on this group's ARN only.
+ */
+export const FLOW_LOG_GROUP_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"];
+
 /** awsx strategy names for our two NAT layouts. */
 export const NAT_STRATEGY: Record<NatStrategy, awsx.types.enums.ec2.NatGatewayStrategy> = {
     single: awsx.ec2.NatGatewayStrategy.Single,
@@ -140,11 +147,23 @@ export class Network extends pulumi.ComponentResource {
                 role: role.id,
                 policy: pulumi.jsonStringify({
                     Version: "2012-10-17",
+                    // The actions are those the VPC user guide requires ("IAM role for publishing flow
+                    // logs to CloudWatch Logs"), each on the narrowest resource IAM evaluates it against.
                     Statement: [
                         {
+                            Sid: "WriteOwnLogGroup",
                             Effect: "Allow",
-                            Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                            Action: FLOW_LOG_GROUP_ACTIONS,
                             Resource: [group.arn, pulumi.interpolate`${group.arn}:*`],
+                        },
+                        {
+                            // DescribeLogGroups supports no resource-level permissions (Service
+                            // Authorization Reference, CloudWatch Logs: no resource type), so only "*"
+                            // matches it. It lists log-group metadata, never log events.
+                            Sid: "FindLogGroup",
+                            Effect: "Allow",
+                            Action: ["logs:DescribeLogGroups"],
+                            Resource: "*",
                         },
                     ],
                 }),

@@ -6,6 +6,15 @@ const VPC = "awsx:ec2:Vpc";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const OPEN = ["0.0.0.0/0", "::/0"];
+/** Ports of the committed stack files' services: public (api) and internal (notifier). */
+const APP_PORTS = [8080];
+const INTERNAL_PORTS = [8081];
+/** What the VPC user guide requires of a flow-log role ("IAM role for publishing flow logs to CloudWatch Logs"). */
+const FLOW_LOG_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents"];
+
+type Rule = { inputs: Record<string, any> };
+/** A rule as [port range, destination] for comparing whole rule sets. */
+const target = (r: Rule) => [`${r.inputs.ipProtocol}/${r.inputs.fromPort}-${r.inputs.toPort}`, r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6 ?? r.inputs.prefixListId].join(" → ");
 
 describe("network", () => {
     for (const stack of TIER_STACKS) {
@@ -31,16 +40,27 @@ describe("network", () => {
                 assert.equal(group.inputs.retentionInDays, TIER_DEFAULTS[stack].logs.retentionDays);
             });
 
-            it("the flow-log role can only write to its own log group and only this account's flow logs can assume it", async () => {
+            it("the flow-log role has every permission AWS requires, writes only to its own log group, and only this account's flow logs can assume it", async () => {
                 const run = await stackRun(stack);
                 const role = one(run, "aws:iam/role:Role", "network-flow-logs");
                 const trust = policy(role.inputs.assumeRolePolicy).Statement[0];
                 assert.equal(trust.Principal.Service, "vpc-flow-logs.amazonaws.com");
                 assert.equal(trust.Condition.StringEquals["aws:SourceAccount"], "111111111111");
                 const perms = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "network-flow-logs").inputs.policy).Statement;
+                assert.ok(perms.every((p) => p.Effect === "Allow"));
+                assert.deepEqual(perms.flatMap((p) => [p.Action].flat()).sort(), FLOW_LOG_ACTIONS, "exactly the documented actions");
                 const group = one(run, "aws:cloudwatch/logGroup:LogGroup", "flow-logs");
                 const groupArn = `arn:aws:logs:us-east-1:111111111111:log-group:${group.name}`;
-                assert.deepEqual(perms.map((s) => s.Resource), [[groupArn, `${groupArn}:*`]], "its own log group and its streams, nothing else");
+                for (const p of perms) {
+                    const actions = [p.Action].flat();
+                    if (actions.includes("logs:DescribeLogGroups")) {
+                        // No resource-level permissions exist for DescribeLogGroups: "*" is the only match.
+                        assert.deepEqual(actions, ["logs:DescribeLogGroups"], "nothing else rides on the * statement");
+                        assert.equal(p.Resource, "*");
+                    } else {
+                        assert.deepEqual(p.Resource, [groupArn, `${groupArn}:*`], "its own log group and its streams, nothing else");
+                    }
+                }
             });
 
             it("manages the default security group with no rules", async () => {
@@ -87,6 +107,36 @@ describe("network", () => {
                 assert.deepEqual(into.map((r) => r.inputs.fromPort).sort(), [5432, 6379]);
                 for (const r of into) assert.equal(r.inputs.referencedSecurityGroupId, `${stack}-network-app-sg-id`);
                 assert.deepEqual(ofType(run, EGRESS).filter((r) => r.inputs.securityGroupId === data), []);
+            });
+
+            it("the load balancer may only send to the app tier, on the app ports", async () => {
+                const run = await stackRun(stack);
+                const out = ofType(run, EGRESS).filter((r) => r.inputs.securityGroupId === `${stack}-network-lb-sg-id`);
+                assert.deepEqual(out.map(target).sort(), APP_PORTS.map((p) => `tcp/${p}-${p} → ${stack}-network-app-sg-id`));
+            });
+
+            it("the app tier may send only to the data tier's ports, to itself on internal ports, and HTTPS anywhere", async () => {
+                const run = await stackRun(stack);
+                const app = `${stack}-network-app-sg-id`;
+                const out = ofType(run, EGRESS).filter((r) => r.inputs.securityGroupId === app);
+                assert.deepEqual(
+                    out.map(target).sort(),
+                    [
+                        "tcp/443-443 → 0.0.0.0/0",
+                        `tcp/5432-5432 → ${stack}-network-data-sg-id`,
+                        `tcp/6379-6379 → ${stack}-network-data-sg-id`,
+                        ...INTERNAL_PORTS.map((p) => `tcp/${p}-${p} → ${app}`),
+                    ].sort(),
+                );
+            });
+
+            it("every egress rule belongs to the load balancer or app tier; no group may send everywhere on every port", async () => {
+                const run = await stackRun(stack);
+                for (const rule of ofType(run, EGRESS)) {
+                    assert.ok([`${stack}-network-lb-sg-id`, `${stack}-network-app-sg-id`].includes(rule.inputs.securityGroupId), rule.name);
+                    assert.notEqual(rule.inputs.ipProtocol, "-1", `${rule.name} allows every protocol`);
+                    assert.equal(rule.inputs.fromPort, rule.inputs.toPort, `${rule.name} opens a port range`);
+                }
             });
 
             it("exports the VPC, subnets and security groups", async () => {
