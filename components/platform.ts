@@ -48,6 +48,7 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
             namePrefix: `${settings.project}-${base}`,
             privateSubnetIds: network.privateSubnetIds,
             dataSecurityGroupId: network.dataSecurityGroupId,
+            appSecurityGroupId: network.appSecurityGroupId,
         },
         componentOpts,
     );

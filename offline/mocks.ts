@@ -51,6 +51,15 @@ export function mockState(args: pulumi.runtime.MockResourceArgs, region: string)
                     : [],
             };
         }
+        case "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": {
+            // The SAR rotation apps output the function's ARN as RotationLambdaARN (their only output).
+            const functionName = inputs.parameters?.functionName ?? physicalName(name);
+            return {
+                ...base,
+                name: inputs.name ?? physicalName(name),
+                outputs: { RotationLambdaARN: `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${functionName}` },
+            };
+        }
         case "aws:elasticache/replicationGroup:ReplicationGroup":
             return {
                 ...base,
@@ -87,8 +96,6 @@ export function mockCall(call: pulumi.runtime.MockCallArgs): Record<string, unkn
             const subnets: string[] = subnetFilter?.values ?? [];
             return { ids: subnets.map((s) => `rtb-${s}`), id: "rtbs" };
         }
-        case "aws:elb/getServiceAccount:getServiceAccount":
-            return { arn: "arn:aws:iam::127311923021:root", id: "127311923021" };
         default:
             throw new Error(`offline mocks: unmocked invoke ${call.token}; add it to offline/mocks.ts`);
     }

@@ -1,7 +1,10 @@
 import * as assert from "node:assert/strict";
 import { TIER_DEFAULTS } from "../config";
 import { statefulOptions } from "../components/data";
+import { logsLifecycle, uploadsLifecycle } from "../components/data/buckets";
 import { AUTH_TOKEN_SPECIALS, cacheTopology } from "../components/data/cache";
+import { rotationFunctionName } from "../components/data/credentials";
+import { albLogDeliveryPrincipals } from "../components/data/log-delivery";
 import { secretRecoveryWindowDays } from "../components/data/protection";
 import { isSecretInput, ofType, one, policy, unsecret, recordResourceOptions, RecordedOptions, Res, stackRun, TIER_STACKS, variantRun } from "./helpers";
 
@@ -13,6 +16,16 @@ const primaryOf = (run: { resources: Res[] }) => ofType(run, RDS).find((r) => !r
 const replicasOf = (run: { resources: Res[] }) => ofType(run, RDS).filter((r) => r.inputs.replicateSourceDb);
 const keyArn = (stack: string, role: "data" | "logs") => `arn:aws:kms:us-east-1:111111111111:key/${stack}-data-${role}-key`;
 const dataSg = (stack: string) => `${stack}-network-data-sg-id`;
+const appSg = (stack: string) => `${stack}-network-app-sg-id`;
+const SECRET = "aws:secretsmanager/secret:Secret";
+const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
+const ROTATION_APP = "aws:serverlessrepository/cloudFormationStack:CloudFormationStack";
+const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
+/** Recovery window of a deleted secret: 30 days (the maximum) in prod, where data is protected; 7 elsewhere. */
+const RECOVERY_DAYS: Record<string, number> = { dev: 7, staging: 7, prod: 30 };
+/** S3 does not transition objects of 128 KiB or less by default (S3 user guide, lifecycle transitions). */
+const KIB_128 = 131072;
+const ELB_LOG_DELIVERY = "logdelivery.elasticloadbalancing.amazonaws.com";
 
 /** Every resource a bucket's guards attach to it, by type. */
 function bucketParts(run: { resources: Res[] }, bucketName: string): Map<string, Res> {
@@ -67,12 +80,62 @@ describe("data tier", () => {
                     assert.deepEqual(subnets.inputs.subnetIds, run.outputs.privateSubnetIds);
                 });
 
-                it("lets RDS manage the master password in Secrets Manager; no password in config or inputs", async () => {
-                    const db = primaryOf(await stackRun(stack));
-                    assert.equal(db.inputs.manageMasterUserPassword, true);
-                    assert.equal(db.inputs.masterUserSecretKmsKeyId, keyArn(stack, "data"));
-                    assert.equal(db.inputs.password, undefined);
-                    assert.notEqual(db.inputs.username, "postgres");
+                it("the master password is not RDS-managed (RDS refuses read replicas of such instances); it is generated, secret in state, never from config", async () => {
+                    const run = await stackRun(stack);
+                    const db = primaryOf(run);
+                    assert.equal(db.inputs.manageMasterUserPassword, false);
+                    assert.equal(db.inputs.masterUserSecretKmsKeyId, undefined);
+                    assert.ok(isSecretInput(db.inputs.password), "the initial password is a Pulumi secret");
+                    one(run, "random:index/randomPassword:RandomPassword", "db-master-password");
+                    assert.equal(unsecret(db.inputs.password), "mock-password-0123456789abcdef", "the generated password (the mock's result)");
+                    assert.equal(db.inputs.username, "app_admin");
+                });
+
+                it("the master credentials live in a secret encrypted with the data key, with the fields AWS's PostgreSQL rotation function reads", async () => {
+                    const run = await stackRun(stack);
+                    const secret = one(run, SECRET, "db-credentials");
+                    assert.equal(secret.inputs.kmsKeyId, keyArn(stack, "data"));
+                    assert.equal(secret.inputs.recoveryWindowInDays, RECOVERY_DAYS[stack]);
+                    const version = one(run, SECRET_VERSION, "db-credentials");
+                    assert.equal(version.inputs.secretId, `${stack}-data-db-credentials-id`);
+                    assert.ok(isSecretInput(version.inputs.secretString), "the secret value is secret in state");
+                    assert.deepEqual(JSON.parse(unsecret(version.inputs.secretString)), {
+                        engine: "postgres",
+                        host: `platform-${stack}-postgres.mock.us-east-1.rds.amazonaws.com`,
+                        port: 5432,
+                        username: "app_admin",
+                        password: "mock-password-0123456789abcdef",
+                        dbname: "app",
+                    });
+                    assert.equal(run.outputs.dbSecretArn, `arn:aws:secretsmanager:us-east-1:111111111111:secret:${stack}-data-db-credentials`);
+                });
+
+                it("AWS's single-user PostgreSQL rotation function rotates the secret every 30 days from the private subnets, in the app security group", async () => {
+                    const run = await stackRun(stack);
+                    const app = one(run, ROTATION_APP, "db-rotation");
+                    assert.equal(app.inputs.applicationId, "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser");
+                    assert.match(app.inputs.semanticVersion, /^\d+\.\d+\.\d+$/, "a pinned version: every stack runs the same rotation code");
+                    assert.deepEqual([...app.inputs.capabilities].sort(), ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"]);
+                    assert.deepEqual(app.inputs.parameters, {
+                        endpoint: "https://secretsmanager.us-east-1.amazonaws.com",
+                        functionName: `platform-${stack}-db-rotation`,
+                        vpcSubnetIds: (run.outputs.privateSubnetIds as string[]).join(","),
+                        vpcSecurityGroupIds: appSg(stack),
+                        kmsKeyArn: keyArn(stack, "data"),
+                    });
+                    const rotation = one(run, "aws:secretsmanager/secretRotation:SecretRotation");
+                    assert.equal(rotation.inputs.secretId, `${stack}-data-db-credentials-id`);
+                    assert.equal(rotation.inputs.rotationLambdaArn, `arn:aws:lambda:us-east-1:111111111111:function:platform-${stack}-db-rotation`);
+                    assert.deepEqual(rotation.inputs.rotationRules, { automaticallyAfterDays: 30 });
+                });
+
+                it("the rotation function can reach PostgreSQL and Secrets Manager (HTTPS) from the app security group", async () => {
+                    const run = await stackRun(stack);
+                    const egress = ofType(run, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.securityGroupId === appSg(stack));
+                    assert.ok(egress.some((r) => r.inputs.fromPort === 5432 && r.inputs.toPort === 5432 && r.inputs.referencedSecurityGroupId === dataSg(stack)));
+                    assert.ok(egress.some((r) => r.inputs.fromPort === 443 && r.inputs.toPort === 443 && r.inputs.cidrIpv4 === "0.0.0.0/0"));
+                    const ingress = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.inputs.securityGroupId === dataSg(stack));
+                    assert.ok(ingress.some((r) => r.inputs.fromPort === 5432 && r.inputs.referencedSecurityGroupId === appSg(stack)));
                 });
 
                 it("uses gp3 storage that autoscales, forces TLS and logs slow queries to CloudWatch", async () => {
@@ -156,6 +219,19 @@ describe("data tier", () => {
             assert.ok(maintenanceStart >= awsBackupHour * 60 + 60 + 30, "AWS Backup starts within 60 minutes of its schedule");
         });
 
+        it("the initial master password uses only characters RDS accepts, 8-128 long", async () => {
+            const pw = one(await stackRun("dev"), "random:index/randomPassword:RandomPassword", "db-master-password");
+            assert.ok(pw.inputs.length >= 8 && pw.inputs.length <= 128);
+            assert.doesNotMatch(pw.inputs.overrideSpecial, /[/'"@ ]/, "RDS refuses / ' \" @ and spaces");
+        });
+
+        it("the rotation function's name fits Lambda's 64-character limit, and a longer one is refused", () => {
+            assert.equal(rotationFunctionName("platform-prod"), "platform-prod-db-rotation");
+            const prefix52 = "p".repeat(52); // + "-db-rotation" (12) = 64
+            assert.equal(rotationFunctionName(prefix52).length, 64);
+            assert.throws(() => rotationFunctionName(prefix52 + "x"), /1-64 letters/);
+        });
+
         it("prod's read replica follows the primary, encrypted, private, in the data security group", async () => {
             const [replica] = replicasOf(await stackRun("prod"));
             assert.equal(replica.inputs.kmsKeyId, undefined, "a same-region replica takes the source's key; the API refuses one");
@@ -164,7 +240,18 @@ describe("data tier", () => {
             assert.equal(replica.inputs.publiclyAccessible, false);
             assert.deepEqual(replica.inputs.vpcSecurityGroupIds, [dataSg("prod")]);
             assert.equal(replica.inputs.username, undefined);
+            assert.equal(replica.inputs.password, undefined, "a replica takes the source's credentials");
             assert.equal(replica.inputs.manageMasterUserPassword, undefined);
+        });
+
+        it("read replicas use gp3 (the API default for a replica is not gp3) and autoscale storage to the configured ceiling", async () => {
+            const run = await stackRun("prod");
+            const [replica] = replicasOf(run);
+            assert.equal(replica.inputs.storageType, "gp3");
+            assert.equal(replica.inputs.maxAllocatedStorage, TIER_DEFAULTS.prod.database.maxAllocatedStorageGb);
+            const variant = await variantRun("prod", { "platform:database": { readReplicas: 2, maxAllocatedStorageGb: 400 } });
+            assert.equal(variant.error, undefined);
+            assert.deepEqual(replicasOf(variant).map((r) => [r.inputs.storageType, r.inputs.maxAllocatedStorage]), [["gp3", 400], ["gp3", 400]]);
         });
 
         it("the replica count comes from config", async () => {
@@ -195,6 +282,18 @@ describe("data tier", () => {
                 assert.equal(value.authToken, unsecret(cache.inputs.authToken));
                 assert.equal(value.tls, true);
                 assert.equal(cache.inputs.engine, "valkey");
+            });
+        }
+
+        for (const [stack, applyImmediately] of [["dev", true], ["staging", true], ["prod", false]] as const) {
+            it(`${stack}: cache changes ${applyImmediately ? "apply immediately" : "wait for the maintenance window"}`, async () => {
+                assert.equal(one(await stackRun(stack), CACHE).inputs.applyImmediately, applyImmediately);
+            });
+        }
+
+        for (const stack of TIER_STACKS) {
+            it(`${stack}: a deleted cache secret stays recoverable ${RECOVERY_DAYS[stack]} days`, async () => {
+                assert.equal(one(await stackRun(stack), SECRET, "cache-auth").inputs.recoveryWindowInDays, RECOVERY_DAYS[stack]);
             });
         }
 
@@ -269,9 +368,18 @@ describe("data tier", () => {
                     assert.equal(sse.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
                     assert.equal(sse.applyServerSideEncryptionByDefault.kmsMasterKeyId, keyArn(stack, "data"));
                     assert.equal(parts.get("aws:s3/bucketOwnershipControls:BucketOwnershipControls")!.inputs.rule.objectOwnership, "BucketOwnerEnforced");
-                    const rule = parts.get("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")!.inputs.rules[0];
-                    assert.deepEqual(rule.noncurrentVersionTransitions, [{ noncurrentDays: s.noncurrentToGlacierDays, storageClass: "GLACIER" }]);
-                    assert.deepEqual(rule.noncurrentVersionExpiration, { noncurrentDays: s.noncurrentExpireDays });
+                    const rules: any[] = parts.get(LIFECYCLE)!.inputs.rules;
+                    const transitions = rules.filter((r) => r.noncurrentVersionTransitions);
+                    if (s.noncurrentToGlacierDays > 0) {
+                        assert.deepEqual(transitions.map((r) => [r.filter, r.noncurrentVersionTransitions]), [
+                            [{ objectSizeGreaterThan: KIB_128 }, [{ noncurrentDays: s.noncurrentToGlacierDays, storageClass: "GLACIER" }]],
+                        ]);
+                    } else {
+                        assert.deepEqual(transitions, [], "no Glacier transition when it is off (0)");
+                    }
+                    const expiry = rules.filter((r) => r.noncurrentVersionExpiration);
+                    assert.deepEqual(expiry.map((r) => [r.filter, r.noncurrentVersionExpiration]), [[{}, { noncurrentDays: s.noncurrentExpireDays }]], "every noncurrent version expires, whatever its size");
+                    assert.ok(rules.every((r) => r.expiration === undefined || r.expiration.days === undefined), "current objects never expire");
                     const logging = parts.get("aws:s3/bucketLogging:BucketLogging")!;
                     assert.equal(logging.inputs.targetBucket, `${stack}-data-logs-abc1234`);
                 });
@@ -282,12 +390,19 @@ describe("data tier", () => {
                     const s = TIER_DEFAULTS[stack].storage.logs;
                     const sse = parts.get("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")!.inputs.rules[0];
                     assert.equal(sse.applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
-                    const rule = parts.get("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")!.inputs.rules[0];
-                    assert.deepEqual(rule.transitions, [{ days: s.toGlacierDays, storageClass: "GLACIER" }]);
-                    assert.deepEqual(rule.expiration, { days: s.expireDays });
+                    const rules: any[] = parts.get(LIFECYCLE)!.inputs.rules;
+                    const transitions = rules.filter((r) => r.transitions);
+                    if (s.toGlacierDays > 0) {
+                        assert.deepEqual(transitions.map((r) => [r.filter, r.transitions]), [[{ objectSizeGreaterThan: KIB_128 }, [{ days: s.toGlacierDays, storageClass: "GLACIER" }]]]);
+                    } else {
+                        assert.deepEqual(transitions, [], "no Glacier transition when it is off (0)");
+                    }
+                    const expiry = rules.filter((r) => r.expiration);
+                    assert.deepEqual(expiry.map((r) => [r.filter, r.expiration]), [[{}, { days: s.expireDays }]], "every log object expires, whatever its size");
                     const allows = policy(parts.get("aws:s3/bucketPolicy:BucketPolicy")!.inputs.policy).Statement.filter((x) => x.Effect === "Allow");
                     const services = allows.map((a) => a.Principal.Service ?? a.Principal.AWS).sort();
-                    assert.deepEqual(services, ["arn:aws:iam::127311923021:root", "logdelivery.elasticloadbalancing.amazonaws.com", "logging.s3.amazonaws.com"]);
+                    // us-east-1 opened before August 2022: its ELB account (ALB user guide) and the delivery service.
+                    assert.deepEqual(services, ["arn:aws:iam::127311923021:root", ELB_LOG_DELIVERY, "logging.s3.amazonaws.com"]);
                     for (const a of allows) {
                         assert.deepEqual(a.Action, "s3:PutObject");
                         assert.match(a.Resource, /\/(s3|alb)\//);
@@ -297,6 +412,76 @@ describe("data tier", () => {
                 });
             });
         }
+    });
+
+    describe("bucket lifecycle rules", () => {
+        it("logs: Glacier off (0) means no transition rule; every object still expires", () => {
+            assert.deepEqual(logsLifecycle({ toGlacierDays: 0, expireDays: 90 }), [{ id: "logs-expire", status: "Enabled", filter: {}, expiration: { days: 90 } }]);
+        });
+
+        it("logs: from 1 day on, only objects over 128 KiB go to Glacier; the expiry rule has no size filter", () => {
+            const rules = logsLifecycle({ toGlacierDays: 1, expireDays: 91 });
+            assert.deepEqual(
+                rules.map((r) => [r.filter, r.transitions, r.expiration]),
+                [
+                    [{ objectSizeGreaterThan: 131072 }, [{ days: 1, storageClass: "GLACIER" }], undefined],
+                    [{}, undefined, { days: 91 }],
+                ],
+            );
+        });
+
+        it("uploads: Glacier off (0) means no transition rule; noncurrent versions and orphaned delete markers still expire", () => {
+            assert.deepEqual(uploadsLifecycle({ noncurrentToGlacierDays: 0, noncurrentExpireDays: 60 }), [
+                { id: "noncurrent-expire", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 60 }, expiration: { expiredObjectDeleteMarker: true } },
+            ]);
+        });
+
+        it("uploads: from 1 day on, only noncurrent versions over 128 KiB go to Glacier; expiry applies to all", () => {
+            const rules = uploadsLifecycle({ noncurrentToGlacierDays: 1, noncurrentExpireDays: 91 });
+            assert.deepEqual(
+                rules.map((r) => [r.filter, r.noncurrentVersionTransitions, r.noncurrentVersionExpiration]),
+                [
+                    [{ objectSizeGreaterThan: 131072 }, [{ noncurrentDays: 1, storageClass: "GLACIER" }], undefined],
+                    [{}, undefined, { noncurrentDays: 91 }],
+                ],
+            );
+        });
+
+        it("no stack's lifecycle transitions anything at day 0", async () => {
+            for (const stack of TIER_STACKS) {
+                for (const lc of ofType(await stackRun(stack), LIFECYCLE)) {
+                    for (const r of lc.inputs.rules as any[]) {
+                        for (const t of r.transitions ?? []) assert.ok(t.days > 0, `${lc.name} ${r.id}`);
+                        for (const t of r.noncurrentVersionTransitions ?? []) assert.ok(t.noncurrentDays > 0, `${lc.name} ${r.id}`);
+                    }
+                }
+            }
+        });
+    });
+
+    describe("ALB access-log delivery", () => {
+        it("regions opened before August 2022 admit their ELB account and the log-delivery service", () => {
+            assert.deepEqual(albLogDeliveryPrincipals("us-east-1"), [{ AWS: "arn:aws:iam::127311923021:root" }, { Service: ELB_LOG_DELIVERY }]);
+            assert.deepEqual(albLogDeliveryPrincipals("eu-west-1"), [{ AWS: "arn:aws:iam::156460612806:root" }, { Service: ELB_LOG_DELIVERY }]);
+            assert.deepEqual(albLogDeliveryPrincipals("ap-southeast-3"), [{ AWS: "arn:aws:iam::589379963580:root" }, { Service: ELB_LOG_DELIVERY }]);
+            assert.deepEqual(albLogDeliveryPrincipals("us-gov-west-1"), [{ AWS: "arn:aws-us-gov:iam::048591011584:root" }, { Service: ELB_LOG_DELIVERY }]);
+        });
+
+        it("regions opened since August 2022 admit only the log-delivery service", () => {
+            for (const region of ["ap-southeast-5", "mx-central-1", "me-central-1", "il-central-1"]) {
+                assert.deepEqual(albLogDeliveryPrincipals(region), [{ Service: ELB_LOG_DELIVERY }], region);
+            }
+        });
+
+        it("a stack in a region opened since 2022 deploys without an ELB-account lookup and admits only the delivery service", async () => {
+            const run = await variantRun("dev", { "platform:region": "ap-southeast-5" });
+            assert.equal(run.error, undefined);
+            assert.deepEqual(run.invokes.filter((i) => i.token.startsWith("aws:elb/")), []);
+            const logsPolicy = policy(one(run, "aws:s3/bucketPolicy:BucketPolicy", "data-logs").inputs.policy);
+            const albAllows = logsPolicy.Statement.filter((x) => x.Effect === "Allow" && String(x.Resource).includes("/alb/"));
+            assert.deepEqual(albAllows.map((a) => a.Principal), [{ Service: ELB_LOG_DELIVERY }]);
+            assert.equal(albAllows[0].Resource, "arn:aws:s3:::dev-data-logs-abc1234/alb/AWSLogs/111111111111/*");
+        });
     });
 
     describe("backups", () => {
@@ -395,8 +580,27 @@ describe("data tier", () => {
             }
         });
 
-        it("nothing sets deleteBeforeReplace", () => {
-            for (const r of [...prod, ...dev]) assert.notEqual(r.opts.deleteBeforeReplace, true, `${r.type} ${r.name}`);
+        it("no data-tier resource sets deleteBeforeReplace", () => {
+            const data = [...prod, ...dev].filter((r) => r.name.includes("-data"));
+            assert.ok(data.length > 20);
+            for (const r of data) assert.notEqual(r.opts.deleteBeforeReplace, true, `${r.type} ${r.name}`);
+        });
+
+        it("pulumi up never reverts a rotated password: the primary ignores `password`, the credentials' version ignores `secretString`", () => {
+            for (const run of [prod, dev]) {
+                const primary = run.find((r) => r.type === RDS && !r.name.includes("replica"))!;
+                assert.deepEqual(primary.opts.ignoreChanges, ["password"]);
+                const version = run.find((r) => r.type === SECRET_VERSION && r.name.endsWith("db-credentials"))!;
+                assert.deepEqual(version.opts.ignoreChanges, ["secretString"]);
+            }
+        });
+
+        it("the database secret is protected in prod and the rotation waits for its first version", () => {
+            const secret = prod.find((r) => r.type === SECRET && r.name.endsWith("db-credentials"))!;
+            assert.equal(secret.opts.protect, true);
+            const rotation = prod.find((r) => r.type === "aws:secretsmanager/secretRotation:SecretRotation")!;
+            const deps = [rotation.opts.dependsOn].flat() as Array<{ __pulumiType?: string } | undefined>;
+            assert.ok(deps.some((d) => (d as any)?.__pulumiType === SECRET_VERSION));
         });
     });
 

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StorageSettings } from "../../config";
+import { albLogDeliveryPrincipals } from "./log-delivery";
 import { statefulOptions } from "./protection";
 
 type Statement = Record<string, unknown>;
@@ -102,38 +103,82 @@ export interface Buckets {
     logs: HardenedBucket;
 }
 
+/**
+ * S3 never transitions objects of 128 KiB or less by default, and Glacier Flexible Retrieval bills
+ * 90 days minimum plus per-object overhead: transition rules state the size floor explicitly.
+ */
+export const GLACIER_MIN_OBJECT_BYTES = 131072;
+
+/**
+ * Logs bucket: objects over 128 KiB go to Glacier after `toGlacierDays` (0: never); every object,
+ * whatever its size, expires after `expireDays`. Two rules, because a size filter on the expiry
+ * would keep small log files forever.
+ */
+export function logsLifecycle(s: StorageSettings["logs"]): LifecycleRule[] {
+    return [
+        ...(s.toGlacierDays > 0
+            ? [
+                  {
+                      id: "logs-to-glacier",
+                      status: "Enabled",
+                      filter: { objectSizeGreaterThan: GLACIER_MIN_OBJECT_BYTES },
+                      transitions: [{ days: s.toGlacierDays, storageClass: "GLACIER" }],
+                  },
+              ]
+            : []),
+        { id: "logs-expire", status: "Enabled", filter: {}, expiration: { days: s.expireDays } },
+    ];
+}
+
+/**
+ * Uploads bucket (versioned): noncurrent versions over 128 KiB go to Glacier after
+ * `noncurrentToGlacierDays` (0: never); every noncurrent version expires after
+ * `noncurrentExpireDays`, and delete markers with nothing behind them are removed. Current objects stay.
+ */
+export function uploadsLifecycle(s: StorageSettings["uploads"]): LifecycleRule[] {
+    return [
+        ...(s.noncurrentToGlacierDays > 0
+            ? [
+                  {
+                      id: "noncurrent-to-glacier",
+                      status: "Enabled",
+                      filter: { objectSizeGreaterThan: GLACIER_MIN_OBJECT_BYTES },
+                      noncurrentVersionTransitions: [{ noncurrentDays: s.noncurrentToGlacierDays, storageClass: "GLACIER" }],
+                  },
+              ]
+            : []),
+        {
+            id: "noncurrent-expire",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionExpiration: { noncurrentDays: s.noncurrentExpireDays },
+            expiration: { expiredObjectDeleteMarker: true },
+        },
+    ];
+}
+
 /** Prefixes in the logs bucket, one per writer. */
 export const LOG_PREFIXES = { s3: "s3/", alb: "alb", cloudfront: "cloudfront/" } as const;
 
 /**
  * `logs`: target for S3 server access logs, ALB access logs and CloudFront standard logs. SSE-S3,
  * because ALB log delivery supports nothing else; ACLs stay possible (BucketOwnerPreferred) because
- * CloudFront standard logging writes through an ACL grant. Lifecycle to Glacier, then expiry.
- * `uploads`: user files. SSE-KMS with the data key, versioned; noncurrent versions go to Glacier and
- * are expired later; ACLs off.
+ * CloudFront standard logging writes through an ACL grant. Lifecycle: logsLifecycle.
+ * `uploads`: user files. SSE-KMS with the data key, versioned, ACLs off. Lifecycle: uploadsLifecycle.
  */
 export function createBuckets(
     name: string,
-    args: { settings: StorageSettings; dataKeyArn: pulumi.Input<string>; accountId: pulumi.Input<string>; protectData: boolean },
+    args: { settings: StorageSettings; region: string; dataKeyArn: pulumi.Input<string>; accountId: pulumi.Input<string>; protectData: boolean },
     parent: pulumi.Resource,
 ): Buckets {
     const s = args.settings;
-    const elbAccount = aws.elb.getServiceAccountOutput({}, { parent });
 
     const logs = createHardenedBucket(
         `${name}-logs`,
         {
             versioned: false,
             objectOwnership: "BucketOwnerPreferred",
-            lifecycle: [
-                {
-                    id: "logs-to-glacier-then-expire",
-                    status: "Enabled",
-                    filter: {},
-                    transitions: [{ days: s.logs.toGlacierDays, storageClass: "GLACIER" }],
-                    expiration: { days: s.logs.expireDays },
-                },
-            ],
+            lifecycle: logsLifecycle(s.logs),
             extraStatements: (arn) => [
                 {
                     Sid: "S3ServerAccessLogs",
@@ -143,22 +188,15 @@ export function createBuckets(
                     Resource: pulumi.interpolate`${arn}/${LOG_PREFIXES.s3}*`,
                     Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
                 },
-                {
-                    // Regions before August 2022 deliver ALB logs from the regional ELB account.
-                    Sid: "AlbAccessLogsRegionalAccount",
+                // Regions opened before August 2022 deliver from the regional ELB account, all regions
+                // through the log-delivery service principal (log-delivery.ts).
+                ...albLogDeliveryPrincipals(args.region).map((principal) => ({
+                    Sid: "AWS" in principal ? "AlbAccessLogsRegionalAccount" : "AlbAccessLogsDeliveryService",
                     Effect: "Allow",
-                    Principal: { AWS: elbAccount.arn },
+                    Principal: principal,
                     Action: "s3:PutObject",
                     Resource: pulumi.interpolate`${arn}/${LOG_PREFIXES.alb}/AWSLogs/${args.accountId}/*`,
-                },
-                {
-                    // Newer regions deliver through the log-delivery service principal.
-                    Sid: "AlbAccessLogsDeliveryService",
-                    Effect: "Allow",
-                    Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
-                    Action: "s3:PutObject",
-                    Resource: pulumi.interpolate`${arn}/${LOG_PREFIXES.alb}/AWSLogs/${args.accountId}/*`,
-                },
+                })),
             ],
             forceDestroy: s.forceDestroy,
             protectData: args.protectData,
@@ -172,16 +210,7 @@ export function createBuckets(
             kmsKeyArn: args.dataKeyArn,
             versioned: true,
             objectOwnership: "BucketOwnerEnforced",
-            lifecycle: [
-                {
-                    id: "noncurrent-to-glacier-then-expire",
-                    status: "Enabled",
-                    filter: {},
-                    noncurrentVersionTransitions: [{ noncurrentDays: s.uploads.noncurrentToGlacierDays, storageClass: "GLACIER" }],
-                    noncurrentVersionExpiration: { noncurrentDays: s.uploads.noncurrentExpireDays },
-                    expiration: { expiredObjectDeleteMarker: true },
-                },
-            ],
+            lifecycle: uploadsLifecycle(s.uploads),
             accessLogs: { bucket: logs.bucket.bucket, prefix: `${LOG_PREFIXES.s3}uploads/` },
             forceDestroy: s.forceDestroy,
             protectData: args.protectData,

@@ -73,6 +73,8 @@ export function createCache(name: string, args: CacheArgs, parent: pulumi.Resour
             snapshotRetentionLimit: s.snapshotRetentionDays,
             snapshotWindow: "03:00-04:00",
             maintenanceWindow: "sun:05:00-sun:06:00",
+            // Otherwise every change waits for the maintenance window (prod: false, changes wait).
+            applyImmediately: s.applyImmediately,
             finalSnapshotIdentifier: finalSnapshot,
         },
         stateful,

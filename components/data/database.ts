@@ -2,14 +2,18 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { DatabaseSettings } from "../../config";
+import { createDatabaseCredentials, createMasterPassword, Credentials } from "./credentials";
 import { statefulOptions } from "./protection";
 
 export interface DatabaseArgs {
     settings: DatabaseSettings;
-    /** Physical identifier of the primary; replicas append `-replica-<n>`. */
-    identifier: string;
+    region: string;
+    /** `<project>-<stack>`: the primary is `<namePrefix>-postgres`, replicas append `-replica-<n>`. */
+    namePrefix: string;
     privateSubnetIds: pulumi.Input<string[]>;
     dataSecurityGroupId: pulumi.Input<string>;
+    /** Where the password-rotation function runs: reaches PostgreSQL and HTTPS (Secrets Manager) only. */
+    appSecurityGroupId: pulumi.Input<string>;
     dataKeyArn: pulumi.Input<string>;
     logsKeyArn: pulumi.Input<string>;
     logRetentionDays: number;
@@ -19,7 +23,9 @@ export interface DatabaseArgs {
 export interface Database {
     primary: aws.rds.Instance;
     replicas: aws.rds.Instance[];
-    /** ARN of the Secrets Manager secret RDS manages for the master user (value never leaves AWS). */
+    /** The master credentials' secret, its first version and its rotation. */
+    credentials: Credentials;
+    /** ARN of that secret, resolving once it holds a value (a task that reads it earlier fails to start). */
     secretArn: pulumi.Output<string>;
 }
 
@@ -49,11 +55,13 @@ export function postgresParameters(): Array<{ name: string; value: string; apply
 /**
  * RDS PostgreSQL: primary (Multi-AZ per tier) and same-region read replicas, private subnets only,
  * reachable from the app tier's security group only (the data SG), encrypted with the data key,
- * master password generated and rotated by RDS in Secrets Manager.
+ * master credentials in our own Secrets Manager secret, rotated by AWS's rotation function
+ * (credentials.ts; RDS-managed passwords would forbid read replicas).
  */
 export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.Resource): Database {
     const s = args.settings;
     const stateful = { parent, ...statefulOptions(args.protectData) };
+    const identifier = `${args.namePrefix}-postgres`;
 
     const subnetGroup = new aws.rds.SubnetGroup(
         `${name}-db`,
@@ -102,13 +110,14 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
 
     // A final snapshot name must be unique per deletion; a random suffix fixed at creation does that
     // without changing on every run.
-    const snapshotSuffix = new random.RandomId(`${name}-db-final-snapshot`, { byteLength: 4, keepers: { identifier: args.identifier } }, { parent });
+    const snapshotSuffix = new random.RandomId(`${name}-db-final-snapshot`, { byteLength: 4, keepers: { identifier } }, { parent });
+    const password = createMasterPassword(name, parent);
 
     const primary = new aws.rds.Instance(
         `${name}-db`,
         {
             ...common,
-            identifier: args.identifier,
+            identifier,
             engine: "postgres",
             engineVersion: s.engineVersion,
             // engineVersion is a major version: changing it (16 → 17) is a major upgrade, which RDS
@@ -116,8 +125,10 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
             allowMajorVersionUpgrade: true,
             dbName: s.dbName,
             username: MASTER_USERNAME,
-            manageMasterUserPassword: true,
-            masterUserSecretKmsKeyId: args.dataKeyArn,
+            // Our secret, not RDS's (manageMasterUserPassword): RDS refuses replicas of an instance
+            // whose password it manages. Only the first password comes from Pulumi; rotation owns it after.
+            manageMasterUserPassword: false,
+            password: password.result,
             port: POSTGRES_PORT,
             dbSubnetGroupName: subnetGroup.name,
             kmsKeyId: args.dataKeyArn,
@@ -130,39 +141,60 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
             // After the RDS backup window (03:00) and the AWS Backup job (05:00, 60-minute start window).
             maintenanceWindow: "sun:06:30-sun:07:30",
             skipFinalSnapshot: !s.finalSnapshot,
-            finalSnapshotIdentifier: s.finalSnapshot ? pulumi.interpolate`${args.identifier}-final-${snapshotSuffix.hex}` : undefined,
+            finalSnapshotIdentifier: s.finalSnapshot ? pulumi.interpolate`${identifier}-final-${snapshotSuffix.hex}` : undefined,
             // Keep automated backups (point-in-time recovery) after the instance is deleted.
             deleteAutomatedBackups: !s.finalSnapshot,
         },
         // Enhanced monitoring checks the role's permissions at creation: wait for the policy attachment.
-        { ...stateful, dependsOn: [...logGroups("db", args.identifier), ...(monitoring ? [monitoring.attachment] : [])] },
+        {
+            ...stateful,
+            // The rotation function changes the password; `pulumi up` must not set it back.
+            ignoreChanges: ["password"],
+            dependsOn: [...logGroups("db", identifier), ...(monitoring ? [monitoring.attachment] : [])],
+        },
     );
 
     const replicas = Array.from({ length: s.readReplicas }, (_, i) => {
-        const identifier = `${args.identifier}-replica-${i + 1}`;
+        const replicaIdentifier = `${identifier}-replica-${i + 1}`;
         return new aws.rds.Instance(
             `${name}-db-replica-${i + 1}`,
             {
                 ...common,
-                identifier,
+                identifier: replicaIdentifier,
                 // Same region: the source identifier. Subnet group and KMS key come from the source (the
                 // API refuses a KMS key for a same-region replica); storageEncrypted is stated so the
                 // provider sees no difference that would force a replacement.
                 replicateSourceDb: primary.identifier,
+                // Without these a replica gets the API's storage default (not gp3) and no autoscaling.
+                storageType: "gp3",
+                maxAllocatedStorage: s.maxAllocatedStorageGb,
                 multiAz: false,
                 backupRetentionPeriod: 0,
                 skipFinalSnapshot: true,
             },
-            { ...stateful, dependsOn: [...logGroups(`db-replica-${i + 1}`, identifier), ...(monitoring ? [monitoring.attachment] : [])] },
+            { ...stateful, dependsOn: [...logGroups(`db-replica-${i + 1}`, replicaIdentifier), ...(monitoring ? [monitoring.attachment] : [])] },
         );
     });
 
-    const secretArn = primary.masterUserSecrets.apply((secrets) => {
-        const arn = secrets?.[0]?.secretArn;
-        if (!arn) throw new Error(`${name}: RDS did not report the managed master-user secret`);
-        return arn;
-    });
-    return { primary, replicas, secretArn };
+    const credentials = createDatabaseCredentials(
+        name,
+        {
+            namePrefix: args.namePrefix,
+            region: args.region,
+            username: MASTER_USERNAME,
+            dbName: s.dbName,
+            port: POSTGRES_PORT,
+            password,
+            primary,
+            privateSubnetIds: args.privateSubnetIds,
+            rotationSecurityGroupId: args.appSecurityGroupId,
+            dataKeyArn: args.dataKeyArn,
+            protectData: args.protectData,
+        },
+        parent,
+    );
+    const secretArn = pulumi.all([credentials.secret.arn, credentials.version.id]).apply(([arn]) => arn);
+    return { primary, replicas, credentials, secretArn };
 }
 
 function createMonitoringRole(name: string, parent: pulumi.Resource): { role: aws.iam.Role; attachment: aws.iam.RolePolicyAttachment } {

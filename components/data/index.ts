@@ -23,11 +23,16 @@ export interface DataArgs {
     namePrefix: string;
     privateSubnetIds: pulumi.Input<string[]>;
     dataSecurityGroupId: pulumi.Input<string>;
+    /**
+     * The app tier's security group. The database password-rotation function runs in it, because it
+     * needs exactly the app tier's reach: PostgreSQL in the data SG and HTTPS (Secrets Manager, via NAT).
+     */
+    appSecurityGroupId: pulumi.Input<string>;
 }
 
 /**
- * The stack's state: encryption keys, PostgreSQL (primary + replicas), the cache, the uploads and
- * logs buckets, and AWS Backup for the database.
+ * The stack's state: encryption keys, PostgreSQL (primary + replicas, master credentials in Secrets
+ * Manager rotated every 30 days), the cache, the uploads and logs buckets, and AWS Backup for the database.
  *
  * Rough monthly cost, us-east-1 list prices (../shared/reference/aws-prices.md), before traffic and
  * storage growth: dev ≈ $35 (db.t4g.micro single-AZ, cache.t4g.micro, 2 keys); prod ≈ $700
@@ -63,9 +68,11 @@ export class Data extends pulumi.ComponentResource {
             name,
             {
                 settings: args.database,
-                identifier: `${args.namePrefix}-postgres`,
+                region: args.region,
+                namePrefix: args.namePrefix,
                 privateSubnetIds: args.privateSubnetIds,
                 dataSecurityGroupId: args.dataSecurityGroupId,
+                appSecurityGroupId: args.appSecurityGroupId,
                 dataKeyArn: keys.data.arn,
                 logsKeyArn: keys.logs.arn,
                 logRetentionDays: args.logRetentionDays,
@@ -84,7 +91,11 @@ export class Data extends pulumi.ComponentResource {
             },
             this,
         );
-        const buckets = createBuckets(name, { settings: args.storage, dataKeyArn: keys.data.arn, accountId, protectData: args.protectData }, this);
+        const buckets = createBuckets(
+            name,
+            { settings: args.storage, region: args.region, dataKeyArn: keys.data.arn, accountId, protectData: args.protectData },
+            this,
+        );
         const backup = createBackup(
             name,
             { settings: args.backup, resources: [database.primary.arn], dataKeyArn: keys.data.arn, accountId, protectData: args.protectData, keepOnDestroy: keepBackups },

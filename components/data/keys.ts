@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { backupOptions } from "./protection";
 
 export interface Keys {
-    /** RDS storage, Performance Insights, the RDS-managed secret, ElastiCache, S3 uploads, Secrets Manager, AWS Backup. */
+    /** RDS storage, Performance Insights, ElastiCache, S3 uploads, the Secrets Manager secrets (database credentials, cache AUTH), AWS Backup. */
     data: aws.kms.Key;
     /** CloudWatch Logs (service principal access, scoped to this account's log groups in the region). */
     logs: aws.kms.Key;

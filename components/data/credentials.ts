@@ -1,0 +1,140 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { secretRecoveryWindowDays, statefulOptions } from "./protection";
+
+/**
+ * AWS's single-user PostgreSQL rotation function, published in the Serverless Application Repository
+ * (Secrets Manager user guide, "Rotation function templates"). The version is pinned so every stack
+ * runs the same rotation code; it is the one aws-cdk pins for `POSTGRES_ROTATION_SINGLE_USER`
+ * (aws-cdk-lib/aws-secretsmanager/lib/secret-rotation.ts). Bump it in a reviewed change.
+ */
+export const POSTGRES_ROTATION_APP = {
+    applicationId: "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser",
+    semanticVersion: "1.1.671",
+} as const;
+/** The app's template creates an IAM role (CAPABILITY_IAM) and a Lambda permission for Secrets Manager (CAPABILITY_RESOURCE_POLICY). */
+export const ROTATION_CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"];
+/** Days between automatic rotations of the master password. */
+export const ROTATION_DAYS = 30;
+/**
+ * Specials allowed in the initial master password: RDS refuses `/`, `'`, `"`, `@` and spaces in a
+ * master password; quotes and backslashes are also left out so the value survives shells and JSON.
+ */
+export const MASTER_PASSWORD_SPECIALS = "!#$%^&*()-_=+[]{}<>:?";
+/** Lambda function names: at most 64 letters, digits, hyphens and underscores. */
+const LAMBDA_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Name of the rotation function (`<project>-<stack>-db-rotation`); refused if Lambda would refuse it. */
+export function rotationFunctionName(namePrefix: string): string {
+    const functionName = `${namePrefix}-db-rotation`;
+    if (!LAMBDA_NAME.test(functionName)) {
+        throw new Error(`rotation function name "${functionName}" must be 1-64 letters, digits, - or _ (Lambda naming rules); shorten the project or stack name`);
+    }
+    return functionName;
+}
+
+export interface CredentialsArgs {
+    /** `<project>-<stack>`, for the rotation function's name. */
+    namePrefix: string;
+    region: string;
+    username: string;
+    dbName: string;
+    port: number;
+    password: random.RandomPassword;
+    primary: aws.rds.Instance;
+    privateSubnetIds: pulumi.Input<string[]>;
+    /** Security group of the rotation function: must reach PostgreSQL and Secrets Manager (HTTPS). */
+    rotationSecurityGroupId: pulumi.Input<string>;
+    dataKeyArn: pulumi.Input<string>;
+    protectData: boolean;
+}
+
+export interface Credentials {
+    secret: aws.secretsmanager.Secret;
+    version: aws.secretsmanager.SecretVersion;
+    rotationApp: aws.serverlessrepository.CloudFormationStack;
+    rotation: aws.secretsmanager.SecretRotation;
+}
+
+/** Generated initial master password (kept in state as a Pulumi secret; rotation replaces it in AWS). */
+export function createMasterPassword(name: string, parent: pulumi.Resource): random.RandomPassword {
+    return new random.RandomPassword(
+        `${name}-db-master-password`,
+        { length: 40, special: true, overrideSpecial: MASTER_PASSWORD_SPECIALS, minSpecial: 0 },
+        { parent },
+    );
+}
+
+/**
+ * The master credentials in our own Secrets Manager secret (data key), rotated every
+ * ROTATION_DAYS by AWS's single-user PostgreSQL rotation function deployed from the Serverless
+ * Application Repository into the private subnets.
+ *
+ * Why not `manageMasterUserPassword`: RDS refuses read replicas of an instance whose master password
+ * it manages (RDS guide, "Password management with Amazon RDS and AWS Secrets Manager", Limitations).
+ * Pulumi writes the first secret version and never again (`ignoreChanges: ["secretString"]`), and the
+ * instance ignores `password`, so a rotated password is never reverted by `pulumi up`.
+ * Cost: $0.40/month for the secret; the rotation Lambda runs a few seconds a month.
+ */
+export function createDatabaseCredentials(name: string, args: CredentialsArgs, parent: pulumi.Resource): Credentials {
+    const secret = new aws.secretsmanager.Secret(
+        `${name}-db-credentials`,
+        {
+            description: `${name}: PostgreSQL master credentials (rotated every ${ROTATION_DAYS} days)`,
+            kmsKeyId: args.dataKeyArn,
+            recoveryWindowInDays: secretRecoveryWindowDays(args.protectData),
+        },
+        { parent, ...statefulOptions(args.protectData) },
+    );
+    // The fields AWS's PostgreSQL rotation functions read; ECS injects `username` and `password`.
+    const value = pulumi.output({
+        engine: "postgres",
+        host: args.primary.address,
+        port: args.port,
+        username: args.username,
+        password: args.password.result,
+        dbname: args.dbName,
+    });
+    const version = new aws.secretsmanager.SecretVersion(
+        `${name}-db-credentials`,
+        { secretId: secret.id, secretString: pulumi.jsonStringify(value) },
+        // Rotation writes new versions; Pulumi must not put the initial password back.
+        { parent, ignoreChanges: ["secretString"] },
+    );
+
+    const rotationApp = new aws.serverlessrepository.CloudFormationStack(
+        `${name}-db-rotation`,
+        {
+            applicationId: POSTGRES_ROTATION_APP.applicationId,
+            semanticVersion: POSTGRES_ROTATION_APP.semanticVersion,
+            capabilities: ROTATION_CAPABILITIES,
+            parameters: {
+                // The function's boto3 client takes this as endpoint_url: it needs the scheme.
+                endpoint: `https://secretsmanager.${args.region}.amazonaws.com`,
+                functionName: rotationFunctionName(args.namePrefix),
+                vpcSubnetIds: pulumi.output(args.privateSubnetIds).apply((ids) => ids.join(",")),
+                vpcSecurityGroupIds: args.rotationSecurityGroupId,
+                // The secret is encrypted with the data key: the template grants the function's role
+                // kms:Decrypt / kms:GenerateDataKey on this key (the key policy delegates to IAM).
+                kmsKeyArn: args.dataKeyArn,
+            },
+        },
+        { parent },
+    );
+    const rotation = new aws.secretsmanager.SecretRotation(
+        `${name}-db-credentials`,
+        {
+            secretId: secret.id,
+            rotationLambdaArn: rotationApp.outputs.apply((o) => {
+                const arn = o?.RotationLambdaARN;
+                if (!arn) throw new Error(`${name}: the rotation application did not output RotationLambdaARN`);
+                return arn;
+            }),
+            rotationRules: { automaticallyAfterDays: ROTATION_DAYS },
+            // Rotates once right away (the API default), so the password Pulumi generated stops being valid.
+        },
+        { parent, dependsOn: [version, args.primary] },
+    );
+    return { secret, version, rotationApp, rotation };
+}
