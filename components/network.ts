@@ -115,7 +115,7 @@ export class Network extends pulumi.ComponentResource {
 
     private createFlowLogs(name: string, args: NetworkArgs): pulumi.Output<string> {
         // Flow logs use CloudWatch's service-managed encryption: the network is built before the data
-        // tier that owns the customer-managed keys (see README, "Encryption").
+        // tier that owns the customer-managed keys (README, "Security controls": flow-log group KMS).
         const group = new aws.cloudwatch.LogGroup(
             `${name}-flow-logs`,
             { retentionInDays: args.logRetentionDays },
