@@ -51,8 +51,32 @@ export function formatIssues(stack: string, issues: ConfigIssue[]): string {
     return `Invalid configuration for stack "${stack}" (${count}); nothing was deployed:\n${lines.join("\n")}`;
 }
 
-/** The CLI command that sets a (possibly nested) key, quoted for a POSIX shell. */
-export function setCommand(stack: string, key: string, example: string): string {
-    const path = key.includes(".") || key.includes("[") ? ` --path '${key}'` : ` ${key}`;
-    return `pulumi config set${path} '${example}' --stack ${stack}`;
+/**
+ * A config key in `pulumi config --path` syntax: `services.api.paths[0]`, with keys that hold a dot
+ * or bracket quoted (`tags["team.name"]`).
+ */
+export function configPath(segments: readonly PropertyKey[]): string {
+    return segments
+        .map((s, i) => {
+            if (typeof s === "number") return `[${s}]`;
+            const text = String(s);
+            if (/[.[\]"\s]/.test(text)) return `[${JSON.stringify(text)}]`;
+            return i === 0 ? text : `.${text}`;
+        })
+        .join("");
+}
+
+/**
+ * The CLI command that sets a (possibly nested) key, quoted for a POSIX shell. With `--path`, the CLI
+ * stores `true`/`false` as booleans and integers as numbers (pulumi config set docs), so a string
+ * field whose value looks like one (`engineVersion` "17", an environment value "8080") needs
+ * `--type string`; top-level keys are always stored as strings.
+ */
+export function setCommand(stack: string, key: string, example: string, text = false): string {
+    const nested = key.includes(".") || key.includes("[");
+    const path = nested ? ` --path '${key}'` : ` ${key}`;
+    const type = nested && text && /^(true|false|-?\d+)$/.test(example) ? " --type string" : "";
+    // A value starting with "-" would be read as a flag: it goes after "--", with every flag before.
+    if (example.startsWith("-")) return `pulumi config set${path}${type} --stack ${stack} -- '${example}'`;
+    return `pulumi config set${path}${type} '${example}' --stack ${stack}`;
 }

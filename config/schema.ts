@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { vpcCidrProblem } from "./cidr";
-import { bool, intIn, numberIn, oneOf, pattern } from "./fields";
+import { backupScheduleProblem, isAwsRegion } from "./catalog";
+import { bool, checkedText, intIn, numberIn, oneOf, pattern, withMeta } from "./fields";
 import {
     ARCHITECTURES,
     CACHE_ENGINES,
@@ -19,14 +20,19 @@ import {
     TIERS,
 } from "./settings";
 
-export const REGION_PATTERN = /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]$/;
-const regionField = pattern(REGION_PATTERN, "an AWS region code such as us-east-1 or eu-west-1", "us-east-1");
+/** An AWS commercial region (config/catalog.ts lists them; GovCloud and China are other partitions). */
+const REGION_ALLOWED = "an AWS commercial region such as us-east-1 or eu-west-1 (config/catalog.ts lists them)";
+const regionField = withMeta(z.string({ error: REGION_ALLOWED }).refine(isAwsRegion, { error: REGION_ALLOWED }), {
+    example: "us-east-1",
+    allowed: REGION_ALLOWED,
+    text: true,
+});
 
 /** Tag keys we set ourselves on every resource; config `tags` may not override them. */
 export const RESERVED_TAG_KEYS = ["project", "stack", "tier"] as const;
 
 const tagKey = z
-    .string()
+    .string({ error: "1-128 letters, digits, spaces or _ . : / = + - @" })
     .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, {
         error: "1-128 letters, digits, spaces or _ . : / = + - @",
     })
@@ -57,9 +63,15 @@ export const logsSchema = z.strictObject({
 
 export const POSTGRES_MAJOR_VERSIONS = ["16", "17"] as const;
 
+/** YAML reads `engineVersion: 17` as a number; a whole-number major version means the same text. */
+const majorVersion = z.preprocess((v) => (typeof v === "number" && Number.isInteger(v) ? String(v) : v), oneOf(POSTGRES_MAJOR_VERSIONS, "17"));
+
 export const databaseSchema = z.strictObject({
+    /** Checked against config/catalog.ts in resolve.ts (unless allowUnlistedInstanceClass). */
     instanceClass: pattern(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.t4g.micro", "db.t4g.small").optional(),
-    engineVersion: oneOf(POSTGRES_MAJOR_VERSIONS, "17").optional(),
+    /** Use an instance class newer than config/catalog.ts knows (the deploy fails if RDS lacks it). */
+    allowUnlistedInstanceClass: bool("false").optional(),
+    engineVersion: majorVersion.optional(),
     allocatedStorageGb: intIn(20, 65536, "20").optional(),
     maxAllocatedStorageGb: intIn(21, 65536, "100").optional(),
     multiAz: bool().optional(),
@@ -85,7 +97,10 @@ export const CACHE_ENGINE_VERSIONS: Record<(typeof CACHE_ENGINES)[number], reado
 export const cacheSchema = z.strictObject({
     engine: oneOf(CACHE_ENGINES).optional(),
     engineVersion: pattern(/^\d+\.\d+$/, "a major.minor version such as 8.0", "8.0").optional(),
+    /** Checked against config/catalog.ts in resolve.ts (unless allowUnlistedNodeType). */
     nodeType: pattern(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type such as cache.t4g.micro", "cache.t4g.small").optional(),
+    /** Use a node type newer than config/catalog.ts knows (the deploy fails if ElastiCache lacks it). */
+    allowUnlistedNodeType: bool("false").optional(),
     nodes: intIn(1, 6, "2").optional(),
     snapshotRetentionDays: intIn(0, 35, "7").optional(),
     applyImmediately: bool().optional(),
@@ -105,11 +120,15 @@ export const storageSchema = z.strictObject({
 
 export const backupSchema = z.strictObject({
     retentionDays: intIn(1, 3650, "30").optional(),
-    schedule: pattern(/^cron\(.+\)$/, "an AWS Backup cron expression such as cron(0 5 * * ? *)", "cron(0 5 * * ? *)").optional(),
-    copyToRegion: z
-        .union([z.literal(""), regionField], { error: `"" (no copy) or an AWS region code such as us-west-2` })
-        .meta({ example: "us-west-2" })
-        .optional(),
+    schedule: checkedText(
+        "an AWS Backup cron expression cron(Minutes Hours Day-of-month Month Day-of-week Year) with one fixed minute, e.g. cron(0 5 * * ? *)",
+        "cron(0 5 * * ? *)",
+        backupScheduleProblem,
+    ).optional(),
+    copyToRegion: withMeta(
+        z.union([z.literal(""), regionField], { error: `"" (no copy) or ${REGION_ALLOWED}` }),
+        { example: "us-west-2", allowed: `"" (no copy) or ${REGION_ALLOWED}`, text: true },
+    ).optional(),
 });
 
 export const computeSchema = z.strictObject({
@@ -123,15 +142,21 @@ export const computeSchema = z.strictObject({
 });
 
 /** Names of services and images: they become part of ECR repository, log group and task family names. */
-export const IMAGE_NAME = /^[a-z][a-z0-9-]{0,19}$/;
-const imageName = z.string().regex(IMAGE_NAME, { error: "a lowercase letter, then up to 19 lowercase letters, digits or hyphens" });
+export const IMAGE_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){0,19}$/;
+/** ECR repository path components may not end in "-" or hold "--" (ECR CreateRepository repositoryName pattern). */
+const IMAGE_NAME_ALLOWED = "a lowercase letter, then up to 19 lowercase letters, digits or single hyphens, not ending in a hyphen";
+const imageName = z.string({ error: IMAGE_NAME_ALLOWED }).regex(IMAGE_NAME, { error: IMAGE_NAME_ALLOWED });
 
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const envName = z.string().regex(ENV_NAME, { error: "letters, digits and underscores, not starting with a digit" });
 /** ALB path patterns: up to 128 characters from A-Z a-z 0-9 _ - . $ / ~ " ' @ : + & * ? and a leading slash. */
 const pathPattern = pattern(/^\/[A-Za-z0-9_\-.$/~"'@:+&*?]{0,127}$/, "a path pattern starting with /, e.g. /api/*", "/api/*");
 const hostPattern = pattern(/^(\*\.)?([a-z0-9-]+\.)+[a-z]{2,}$/, "a host name such as api.example.com or *.example.com", "api.example.com");
-const command = z.array(z.string({ error: "a list of strings" }), { error: "a list of strings, e.g. [\"node\", \"server.js\"]" }).min(1, { error: "at least one element" });
+const COMMAND_ALLOWED = 'a non-empty list of strings, e.g. ["node", "server.js"]';
+const command = withMeta(
+    z.array(z.string({ error: COMMAND_ALLOWED }), { error: COMMAND_ALLOWED }).min(1, { error: COMMAND_ALLOWED }),
+    { example: '["node", "server.js"]', allowed: COMMAND_ALLOWED },
+);
 
 export const serviceSchema = z.strictObject({
     cpu: numberIn(Object.keys(FARGATE_SIZES).map(Number) as [number, ...number[]], "256"),
@@ -140,17 +165,22 @@ export const serviceSchema = z.strictObject({
     port: intIn(1024, 65535, "8080"),
     minTasks: intIn(1, 100, "2").optional(),
     maxTasks: intIn(1, 100, "4").optional(),
-    expose: oneOf(EXPOSURES, "public").optional(),
+    // The example never widens exposure: a fix suggests internal, and public stays a deliberate choice.
+    expose: oneOf(EXPOSURES, "internal").optional(),
     healthCheckPath: pattern(/^\/[A-Za-z0-9_\-./~]*$/, "a path starting with /", "/health").optional(),
     paths: z.array(pathPattern).optional(),
     hosts: z.array(hostPattern).optional(),
+    /** Route hosts the stack's certificate (domain.name) does not cover; off by default. */
+    allowForeignHosts: bool("false").optional(),
     priority: intIn(1, 50000, "100").optional(),
     command: command.optional(),
-    environment: z.record(envName, z.string({ error: "a string (quote numbers and booleans)" })).optional(),
+    environment: z
+        .record(envName, withMeta(z.string({ error: "a string (quote numbers and booleans)" }), { example: "<value>", allowed: "a string (quote numbers and booleans)", text: true }))
+        .optional(),
     featureFlags: z.record(pattern(/^[A-Z][A-Z0-9_]*$/, "UPPER_SNAKE_CASE", "NEW_CHECKOUT"), bool()).optional(),
     secrets: z.array(oneOf(SERVICE_SECRETS, "database")).optional(),
     buckets: z.array(oneOf(SERVICE_BUCKETS, "uploads")).optional(),
-    queues: z.array(z.string().refine((q) => SERVICE_QUEUES.includes(q), { error: SERVICE_QUEUES.length ? `one of: ${SERVICE_QUEUES.join(", ")}` : "no queues exist in this stack yet" })).optional(),
+    queues: z.array(z.string({ error: "a queue name" }).refine((q) => SERVICE_QUEUES.includes(q), { error: SERVICE_QUEUES.length ? `one of: ${SERVICE_QUEUES.join(", ")}` : "no queues exist in this stack yet" })).optional(),
     migrationCommand: command.optional(),
     user: pattern(/^[a-z0-9_][a-z0-9_-]*(:[a-z0-9_][a-z0-9_-]*)?$/, "a user[:group] name or id, e.g. 1000:1000", "1000:1000").optional(),
     cpuTargetPercent: intIn(10, 90, "60").optional(),
@@ -178,7 +208,7 @@ export const domainSchema = z.strictObject({
 export const CONFIG_KEYS = {
     tier: { pulumiType: "string", schema: oneOf(TIERS, "dev") },
     region: { pulumiType: "string", schema: regionField },
-    tags: { pulumiType: "object", schema: z.record(tagKey, tagValue).meta({ example: "{}" }) },
+    tags: { pulumiType: "object", schema: z.record(tagKey, tagValue).meta({ allowed: "a map of tag names to string values" }) },
     network: { pulumiType: "object", schema: networkSchema },
     logs: { pulumiType: "object", schema: logsSchema },
     database: { pulumiType: "object", schema: databaseSchema },
@@ -186,8 +216,8 @@ export const CONFIG_KEYS = {
     storage: { pulumiType: "object", schema: storageSchema },
     backup: { pulumiType: "object", schema: backupSchema },
     compute: { pulumiType: "object", schema: computeSchema },
-    services: { pulumiType: "object", schema: z.record(imageName, serviceSchema).meta({ example: "{}" }) },
-    release: { pulumiType: "object", schema: z.record(imageName, imageReleaseSchema).meta({ example: "{}" }) },
+    services: { pulumiType: "object", schema: z.record(imageName, serviceSchema).meta({ allowed: "a map of service names to service objects (see Pulumi.dev.yaml)" }) },
+    release: { pulumiType: "object", schema: z.record(imageName, imageReleaseSchema).meta({ allowed: "a map of image names to { tag, digest }" }) },
     domain: { pulumiType: "object", schema: domainSchema },
 } as const satisfies Record<string, { pulumiType: "string" | "object"; schema: z.ZodType }>;
 

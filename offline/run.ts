@@ -23,13 +23,37 @@ export function projectName(): string {
     return projectFile().name;
 }
 
-/** Stacks that have a `Pulumi.<stack>.yaml` in the repository. */
+/**
+ * Top-level keys of a stack settings file (Pulumi "Project and stack reference": Pulumi.<stack>.yaml).
+ * A file with other keys is not a stack's config.
+ */
+const STACK_FILE_KEYS = new Set(["config", "secretsprovider", "encryptedkey", "encryptionsalt", "environment"]);
+
+/**
+ * Stacks that have a `Pulumi.<stack>.yaml` in the repository. Pulumi stack names may contain
+ * periods (`^[A-Za-z0-9_.-]{1,100}$`), so `Pulumi.<a>.<b>.yaml` could be a stack; but Pulumi also
+ * keeps other per-stack files beside them (Deployments settings as code: `Pulumi.<stack>.deploy.yaml`).
+ * Those are skipped by name, and any file that does not parse as stack settings is skipped too.
+ */
 export function knownStacks(): string[] {
     return fs
         .readdirSync(ROOT)
-        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => s !== undefined)
+        .filter((f) => !f.endsWith(".deploy.yaml"))
+        .map((f) => [f, /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]] as const)
+        .filter(([file, stack]) => stack !== undefined && isStackFile(path.join(ROOT, file)))
+        .map(([, stack]) => stack as string)
         .sort();
+}
+
+function isStackFile(file: string): boolean {
+    try {
+        const content = yaml.load(fs.readFileSync(file, "utf8"));
+        if (content === undefined || content === null) return true; // an empty stack file is a stack without config
+        if (typeof content !== "object" || Array.isArray(content)) return false;
+        return Object.keys(content).every((k) => STACK_FILE_KEYS.has(k));
+    } catch {
+        return false;
+    }
 }
 
 export const TEST_SECRET = "offline-test-secret";

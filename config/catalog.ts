@@ -1,0 +1,119 @@
+/**
+ * What exists in AWS, in one place: RDS instance classes, ElastiCache node types, regions and the
+ * AWS Backup schedule grammar. Config is checked against these lists so a class that does not exist
+ * fails here, with the list, instead of mid-deploy. Availability changes: each list names its source
+ * and the date it was last checked; an instance class or node type that is newer than the list can
+ * be used with an explicit override (`database.allowUnlistedInstanceClass`,
+ * `cache.allowUnlistedNodeType`), never silently.
+ */
+
+/** `family.size` for every size in `sizes`. */
+const classes = (prefix: string, families: readonly string[], sizes: readonly string[]): string[] =>
+    families.flatMap((f) => sizes.map((s) => `${prefix}.${f}.${s}`));
+
+const BURSTABLE = ["micro", "small", "medium", "large", "xlarge", "2xlarge"] as const;
+const GRAVITON_SIZES = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"] as const;
+const NITRO_5_SIZES = ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge", "24xlarge"] as const;
+const NITRO_6_SIZES = [...NITRO_5_SIZES, "32xlarge"] as const;
+const NITRO_7_8_SIZES = [...NITRO_5_SIZES, "48xlarge"] as const;
+
+/**
+ * RDS for PostgreSQL 16 and 17 DB instance classes.
+ * Source: Amazon RDS User Guide, "Supported DB engines for DB instance classes" (PostgreSQL column),
+ * checked 2026-11-30. Previous-generation classes (t2, m4, r4, ...) do not run PostgreSQL 16/17.
+ */
+export const RDS_POSTGRES_INSTANCE_CLASSES: ReadonlySet<string> = new Set([
+    ...classes("db", ["t3", "t4g"], BURSTABLE),
+    ...classes("db", ["m6g", "m6gd", "m7g", "r6g", "r6gd", "r7g", "x2g"], GRAVITON_SIZES),
+    ...classes("db", ["m5", "m5d", "r5", "r5b", "r5d"], NITRO_5_SIZES),
+    ...classes("db", ["m6i", "m6id", "m6idn", "m6in", "r6i", "r6id", "r6idn", "r6in"], NITRO_6_SIZES),
+    ...classes("db", ["m7i", "r7i", "m8g", "r8g"], NITRO_7_8_SIZES),
+]);
+
+/**
+ * ElastiCache node types for Valkey and Redis OSS (current generation).
+ * Source: Amazon ElastiCache User Guide, "Supported node types" (current generation), checked
+ * 2026-11-30. Previous generations (t1, m1, m3, r3, c1) do not run Valkey or encryption in transit.
+ */
+export const ELASTICACHE_NODE_TYPES: ReadonlySet<string> = new Set([
+    ...classes("cache", ["t3", "t4g"], ["micro", "small", "medium"]),
+    ...classes("cache", ["m5", "r5"], ["large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge"]),
+    ...classes("cache", ["m6g", "m7g", "r6g", "r7g", "c7gn"], GRAVITON_SIZES),
+    ...classes("cache", ["r6gd"], ["xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"]),
+]);
+
+/**
+ * AWS commercial regions (partition `aws`). GovCloud and China are other partitions (other ARNs,
+ * accounts and endpoints) and are not supported by this program. `optIn`: the region must be enabled
+ * in the account first (AWS Account Management guide, "Enable or disable AWS Regions"), or every
+ * call fails with an authorization error.
+ * Source: AWS General Reference "AWS Regions" and the `Region` enum of @pulumi/aws 7.x, checked
+ * 2026-11-30.
+ */
+export const AWS_REGIONS: Readonly<Record<string, { optIn: boolean }>> = Object.fromEntries([
+    ...[
+        "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
+        "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1",
+        "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-southeast-1", "ap-southeast-2",
+    ].map((r) => [r, { optIn: false }] as const),
+    ...[
+        "af-south-1", "ap-east-1", "ap-east-2", "ap-south-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5",
+        "ap-southeast-6", "ap-southeast-7", "ca-west-1", "eu-central-2", "eu-south-1", "eu-south-2", "il-central-1",
+        "me-central-1", "me-south-1", "mx-central-1",
+    ].map((r) => [r, { optIn: true }] as const),
+]);
+
+export function isAwsRegion(region: string): boolean {
+    return Object.prototype.hasOwnProperty.call(AWS_REGIONS, region);
+}
+
+/**
+ * Why `expression` is not an AWS Backup schedule, or undefined when it is one.
+ *
+ * AWS Backup takes cron expressions only (BackupRule.ScheduleExpression: "A cron expression in UTC";
+ * no `rate(...)`), in the EventBridge grammar `cron(Minutes Hours Day-of-month Month Day-of-week
+ * Year)`: exactly one of day-of-month and day-of-week is `?`. Jobs must be at least 60 minutes apart
+ * ("The interval between backup jobs shouldn't be less than 60 minutes"), so the minutes field is one
+ * number. Sources: AWS Backup API reference (BackupRuleInput), EventBridge "Cron expressions
+ * reference", checked 2026-11-30.
+ */
+export function backupScheduleProblem(expression: string): string | undefined {
+    const match = /^cron\((.*)\)$/.exec(expression.trim());
+    if (!match) return expression.startsWith("rate(") ? "AWS Backup accepts cron(...) only, not rate(...)" : "is not of the form cron(...)";
+    const fields = match[1].trim().split(/\s+/);
+    if (fields.length !== 6) return `has ${fields.length} fields; cron needs 6: Minutes Hours Day-of-month Month Day-of-week Year`;
+    const [minutes, hours, dom, month, dow, year] = fields;
+    if (!/^\d{1,2}$/.test(minutes) || Number(minutes) > 59) {
+        return "needs a single minute (0-59): AWS Backup runs jobs at least 60 minutes apart";
+    }
+    if (!cronField(hours, 0, 23)) return `has an invalid hours field "${hours}" (0-23 , - * /)`;
+    if ((dom === "?") === (dow === "?")) return "needs exactly one of day-of-month and day-of-week to be ?";
+    if (dom !== "?" && !cronField(dom, 1, 31, /^(L|LW|\d{1,2}W)$/)) return `has an invalid day-of-month field "${dom}" (1-31 , - * / L W or ?)`;
+    if (!cronField(month.toUpperCase(), 1, 12, undefined, MONTHS)) return `has an invalid month field "${month}" (1-12 or JAN-DEC , - * /)`;
+    if (dow !== "?" && !cronField(dow.toUpperCase(), 1, 7, /^([1-7]|SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5])$/, DAYS)) {
+        return `has an invalid day-of-week field "${dow}" (1-7 or SUN-SAT , - * / L # or ?)`;
+    }
+    if (!cronField(year, 1970, 2199)) return `has an invalid year field "${year}" (1970-2199 , - * /)`;
+    return undefined;
+}
+
+const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+const DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
+
+/** One cron field: `*`, or a comma list of values, ranges `a-b` and steps `x/n`. */
+function cronField(field: string, min: number, max: number, special?: RegExp, names: readonly string[] = []): boolean {
+    if (field === "*") return true;
+    const value = (v: string) => {
+        const byName = names.indexOf(v);
+        const n = byName >= 0 ? byName + min : /^\d+$/.test(v) ? Number(v) : NaN;
+        return n >= min && n <= max;
+    };
+    return field.split(",").every((part) => {
+        if (special?.test(part)) return true;
+        const [range, step] = part.split("/");
+        if (step !== undefined && !(/^\d+$/.test(step) && Number(step) >= 1)) return false;
+        if (range === "*") return step !== undefined;
+        const [from, to] = range.split("-");
+        return value(from) && (to === undefined || value(to));
+    });
+}
