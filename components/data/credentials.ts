@@ -110,13 +110,15 @@ export function createDatabaseCredentials(name: string, args: CredentialsArgs, p
             semanticVersion: POSTGRES_ROTATION_APP.semanticVersion,
             capabilities: ROTATION_CAPABILITIES,
             parameters: {
-                // The function's boto3 client takes this as endpoint_url: it needs the scheme.
+                // A URL with its scheme, as aws-cdk's SecretRotation passes it (the function uses it as its
+                // Secrets Manager endpoint; reached over HTTPS through the NAT gateway).
                 endpoint: `https://secretsmanager.${args.region}.amazonaws.com`,
                 functionName: rotationFunctionName(args.namePrefix),
                 vpcSubnetIds: pulumi.output(args.privateSubnetIds).apply((ids) => ids.join(",")),
                 vpcSecurityGroupIds: args.rotationSecurityGroupId,
-                // The secret is encrypted with the data key: the template grants the function's role
-                // kms:Decrypt / kms:GenerateDataKey on this key (the key policy delegates to IAM).
+                // The secret is encrypted with the data key: with this parameter the app's template lets the
+                // function's role use that key (aws-cdk passes it whenever a secret has a CMK); the key
+                // policy delegates to IAM, so that grant is enough.
                 kmsKeyArn: args.dataKeyArn,
             },
         },
