@@ -55,6 +55,13 @@ export const NAME_LIMITS: Readonly<Record<string, NameLimit>> = {
     "aws:backup/selection:Selection": { property: "name", max: 50, source: "terraform-provider-aws aws_backup_selection: name StringLenBetween(1, 50)" },
     "aws:servicediscovery/httpNamespace:HttpNamespace": { property: "name", max: 1024, source: "Cloud Map CreateHttpNamespace: Name up to 1024 characters" },
     "aws:appautoscaling/policy:Policy": { property: "name", max: 255, source: "Application Auto Scaling PutScalingPolicy: PolicyName 1-256 characters" },
+    "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": {
+        property: "name",
+        max: 113,
+        source: 'CloudFormation stack names: at most 128 characters; the Serverless Application Repository prefixes "serverlessrepo-" (15)',
+    },
+    // Not a resource of this program: the rotation application's template creates the function, named by a parameter.
+    "aws:lambda/function:Function": { property: "functionName", max: 64, source: "Lambda CreateFunction: FunctionName 1-64 characters" },
 };
 
 /** Most read replicas config allows (database.readReplicas); the longest RDS identifier uses it. */
@@ -98,6 +105,8 @@ export function physicalNames(project: string, stack: string, services: readonly
         fixed("aws:cloudwatch/logGroup:LogGroup", `/aws/rds/instance/${longestDb}/postgresql`),
         fixed("aws:kms/alias:Alias", `alias/${project}-${stack}/data`),
         fixed("aws:lb/loadBalancer:LoadBalancer", `${project}-${stack}`),
+        auto("aws:serverlessrepository/cloudFormationStack:CloudFormationStack", `${stack}-data-db-rotation`),
+        fixed("aws:lambda/function:Function", `${project}-${stack}-db-rotation`),
         ...services.flatMap((svc) => [
             auto("aws:iam/role:Role", `${stack}-compute-${svc}-execution`, svc),
             auto("aws:iam/role:Role", `${stack}-compute-${svc}-task`, svc),

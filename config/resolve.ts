@@ -195,7 +195,8 @@ function fixFor(stack: string, group: string, fullKey: string, field: z.ZodType 
     }
     const text = isTextField(field);
     // A number or boolean where text belongs: the same value, stored as text.
-    const example = text && (typeof value === "number" || typeof value === "boolean") ? String(value) : exampleFor(s);
+    const sameAsText = (typeof value === "number" || typeof value === "boolean") && field?.safeParse(String(value)).success;
+    const example = text && sameAsText ? String(value) : exampleFor(s);
     // No value would be accepted here (e.g. a queue when none exist): the only fix is removing it.
     if (example === undefined) return `remove it (pulumi config rm --path '${fullKey}' --stack ${stack})`;
     return setCommand(stack, fullKey, example, text);

@@ -64,8 +64,14 @@ export const TEST_SECRET = "offline-test-secret";
  * then `overrides` (a test's variation; `undefined` removes a key). Keys are fully qualified
  * (`platform:network`), values are strings (objects as JSON), as the runtime receives them.
  */
-export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): { config: Record<string, string>; secretKeys: string[] } {
+export function stackConfig(
+    stack: string,
+    overrides: Record<string, unknown> = {},
+    /** Read the config of this stack's file instead (a test running a stack name no file has). */
+    fileStack: string = stack,
+): { config: Record<string, string>; secretKeys: string[] } {
     const project = projectFile();
+    stack = fileStack;
     const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
         throw new Error(`unknown stack "${stack}": there is no Pulumi.${stack}.yaml (stacks here: ${knownStacks().join(", ")})`);
@@ -148,9 +154,10 @@ export async function settle(recorded: Recorded): Promise<void> {
     }
 }
 
-export async function runProgram(stack: string, overrides: Record<string, unknown> = {}): Promise<ProgramRun> {
+/** Runs the program as stack `stack`; `fileStack` names the stack file its config comes from (default: its own). */
+export async function runProgram(stack: string, overrides: Record<string, unknown> = {}, fileStack: string = stack): Promise<ProgramRun> {
     const project = projectName();
-    const { config, secretKeys } = stackConfig(stack, overrides);
+    const { config, secretKeys } = stackConfig(stack, overrides, fileStack);
     const region = config[`${project}:region`] ?? "us-east-1";
     const recorded = installMocks(project, stack, region);
     pulumi.runtime.setAllConfig(config, secretKeys);
