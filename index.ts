@@ -57,9 +57,9 @@ export const clusterName = platform.compute.clusterName;
 export const repositories = platform.compute.repositoryUrls;
 /** What this stack runs, per image: repository, tag (commit SHA), digest. `npm run promote` reads this. */
 export const release = platform.compute.release;
-/** Deployed services: image by digest and task-count bounds. */
+/** Deployed services: ECS service name, the task definition this stack deployed, image by digest, log group, task-count bounds. */
 export const services = platform.compute.services;
-/** Per service with a migration: the `aws ecs run-task` command to run before deploying a release. */
+/** Per service with a migration: the one-off `aws ecs run-task` command (run with `eval`; prints the task ARN). Deploys migrate on their own. */
 export const migrations = platform.compute.migrations;
 /** Services not deployed yet (no release pinned), with how to ship their first image. */
 export const unreleased = platform.compute.unreleased;

@@ -108,10 +108,13 @@ const DETAILS: Record<string, (i: Record<string, any>) => string> = {
     "aws:backup/vault:Vault": (i) => `kms=${i.kmsKeyArn ? "cmk" : "aws-managed"}${i.region ? ` region=${i.region}` : ""}`,
     "aws:secretsmanager/secret:Secret": (i) => `kms=${i.kmsKeyId ? "cmk" : "aws-managed"} recoveryWindow=${i.recoveryWindowInDays ?? 30}d`,
     "aws:ecs/service:Service": (i) =>
-        `desired=${i.desiredCount} publicIp=${i.networkConfiguration?.assignPublicIp ?? false} circuitBreaker=${i.deploymentCircuitBreaker?.enable}/${i.deploymentCircuitBreaker?.rollback ? "rollback" : "no-rollback"} minHealthy=${i.deploymentMinimumHealthyPercent}% max=${i.deploymentMaximumPercent}%`,
+        `desired=${i.desiredCount} publicIp=${i.networkConfiguration?.assignPublicIp ?? false} circuitBreaker=${i.deploymentCircuitBreaker?.enable}/${i.deploymentCircuitBreaker?.rollback ? "rollback" : "no-rollback"} minHealthy=${i.deploymentMinimumHealthyPercent}% max=${i.deploymentMaximumPercent}% waitForSteadyState=${i.waitForSteadyState ?? false}`,
     "aws:ecs/taskDefinition:TaskDefinition": (i) => {
-        const containers = typeof i.containerDefinitions === "string" ? JSON.parse(i.containerDefinitions) : [];
-        return `cpu=${i.cpu} memory=${i.memory} arch=${i.runtimePlatform?.cpuArchitecture} image=${containers.map((c: any) => c.image).join(",")}`;
+        const containers: any[] = typeof i.containerDefinitions === "string" ? JSON.parse(i.containerDefinitions) : [];
+        // Start order: containers another one waits for come first (a migration before its app).
+        const waits = containers.flatMap((c) => (c.dependsOn ?? []).map((d: any) => `${d.containerName}(${d.condition})→${c.name}`));
+        const order = waits.length > 0 ? ` start=${waits.join(",")}` : "";
+        return `cpu=${i.cpu} memory=${i.memory} arch=${i.runtimePlatform?.cpuArchitecture} image=${[...new Set(containers.map((c) => c.image))].join(",")}${order}`;
     },
     "aws:appautoscaling/target:Target": (i) => `tasks=${i.minCapacity}-${i.maxCapacity}`,
     "aws:lb/loadBalancer:LoadBalancer": (i) =>

@@ -1,11 +1,16 @@
 /**
  * `npm run plan -- <stack>`: the offline stand-in for `pulumi preview`. Runs the program for one stack
  * with mocked providers and prints the resource tree (with the settings that matter) and the stack
- * outputs. Exit codes: 0 plan printed, 1 invalid config or program error, 2 usage/unknown stack.
+ * outputs, after a WARNING for every placeholder value left in the stack file (placeholders.ts).
+ * Exit codes: 0 plan printed, 1 invalid config or program error, 2 usage/unknown stack.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
 import { ConfigError } from "../config/errors";
-import { knownStacks, runProgram } from "../offline/run";
+import { knownStacks, ROOT, runProgram } from "../offline/run";
 import { buildTree, registeredResources, renderTree } from "../offline/tree";
+import { findPlaceholders, placeholderWarning } from "./placeholders";
 
 function usage(message: string): never {
     process.stderr.write(`${message}\nusage: npm run plan -- <stack>   (stacks: ${knownStacks().join(", ")})\n`);
@@ -41,6 +46,9 @@ async function main(): Promise<void> {
     out.push("registers for this stack's config, not a diff against deployed state; ids, ARNs and endpoints are");
     out.push("placeholders, and awsx components show as one node (their subnets, routes and NAT gateways are");
     out.push("created inside the awsx plugin at deploy time). Run `pulumi preview` with credentials for the real diff.");
+    const stackFile = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> } | undefined;
+    const placeholders = placeholderWarning(stack, findPlaceholders(stackFile?.config));
+    if (placeholders.length > 0) out.push("", ...placeholders);
     if (typeof run.outputs.url === "string" && run.outputs.url.startsWith("http://")) {
         out.push("");
         out.push("NOTE: no domain configured, so the load balancer serves plain HTTP only (the tier allows it; staging and");

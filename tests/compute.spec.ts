@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { lifecyclePolicy, targetGroupName, TLS_POLICY } from "../components/compute";
 import { rulePriority } from "../config";
-import { capacityStrategy } from "../components/compute/service";
+import { capacityStrategy, healthCheckGracePeriod, serviceOptions } from "../components/compute/service";
 import { taskStatements } from "../components/compute/policies";
 import { ROOT } from "../offline/run";
 import { ofType, one, policy, Res, stackRun, TIER_STACKS, variantRun } from "./helpers";
@@ -31,7 +31,9 @@ describe("compute", () => {
                 assert.ok(tasks.length >= 2);
                 for (const task of tasks) {
                     for (const c of containersOf(task)) {
-                        assert.equal(c.image, `111111111111.dkr.ecr.us-east-1.amazonaws.com/platform/${stack}/${c.name}@${release[c.name].digest}`);
+                        // A migration container (`<service>-migrate`) runs its service's image.
+                        const image = c.name.replace(/-migrate$/, "");
+                        assert.equal(c.image, `111111111111.dkr.ecr.us-east-1.amazonaws.com/platform/${stack}/${image}@${release[image].digest}`);
                         assert.doesNotMatch(c.image, /:[0-9a-f]{7,40}$|:latest$/, "never by tag");
                     }
                 }
@@ -194,20 +196,70 @@ describe("compute", () => {
                 assert.match(services.api.image, /@sha256:[0-9a-f]{64}$/);
             });
 
-            it("prints the migration command for the service that declares one", async () => {
+            it("prints the one-off migration command for the service that declares one; it prints the task ARN", async () => {
                 const run = await stackRun(stack);
                 const migrate = one(run, TASK, "compute-api-migrate");
-                assert.deepEqual(containersOf(migrate)[0].command, ["node", "dist/migrate.js"]);
+                const containers = containersOf(migrate);
+                assert.deepEqual(containers.map((c) => [c.name, c.essential, c.command]), [["api-migrate", true, ["node", "dist/migrate.js"]]]);
                 const cmd = (run.outputs.migrations as Record<string, string>).api;
-                assert.match(cmd, /^aws ecs run-task --region us-east-1 --cluster \S+ --task-definition arn:\S+compute-api-migrate --launch-type FARGATE/);
+                assert.match(cmd, new RegExp(`^aws ecs run-task --region us-east-1 --cluster ${run.outputs.clusterName} --task-definition arn:\\S+compute-api-migrate --launch-type FARGATE`));
+                assert.ok(cmd.endsWith(" --query 'tasks[0].taskArn' --output text"), cmd);
                 assert.match(cmd, new RegExp(`subnets=\\[${(run.outputs.privateSubnetIds as string[]).join(",")}\\]`));
                 assert.match(cmd, new RegExp(`securityGroups=\\[${stack}-network-app-sg-id\\],assignPublicIp=DISABLED`));
                 assert.deepEqual(Object.keys(run.outputs.migrations as object), ["api"]);
+            });
+
+            it("a service with a migration runs it in every new task before the app starts: same digest, app waits for exit 0", async () => {
+                const run = await stackRun(stack);
+                const pinned = stackFile(stack)["platform:release"].api.digest;
+                const [app, migrate, ...rest] = containersOf(taskNamed(run, stack, "api"));
+                assert.equal(rest.length, 0);
+                assert.equal(app.name, "api");
+                assert.equal(app.essential, true);
+                assert.deepEqual(app.dependsOn, [{ containerName: "api-migrate", condition: "SUCCESS" }], "the app starts only after the migration exits 0");
+                assert.equal(migrate.name, "api-migrate");
+                // ECS refuses a SUCCESS dependency on an essential container; a finished migration must not stop the task.
+                assert.equal(migrate.essential, false);
+                assert.deepEqual(migrate.command, ["node", "dist/migrate.js"]);
+                assert.equal(migrate.image, app.image);
+                assert.ok(app.image.endsWith(`@${pinned}`));
+                assert.equal(migrate.portMappings, undefined, "the migration serves nothing");
+                // It connects like the app: same injected database credentials.
+                assert.deepEqual(migrate.secrets, app.secrets);
+                assert.equal(migrate.readonlyRootFilesystem, true);
+                // The service runs this task definition, not the one-off migration task.
+                assert.equal(serviceNamed(run, stack, "api").inputs.taskDefinition, `arn:aws:ecs:us-east-1:111111111111:${stack}-compute-api`);
+            });
+
+            it("a service without a migration runs its one container with no start dependency", async () => {
+                const containers = containersOf(taskNamed(await stackRun(stack), stack, "notifier"));
+                assert.deepEqual(containers.map((c) => [c.name, c.essential, c.dependsOn]), [["notifier", true, undefined]]);
+            });
+
+            it("exports per service the ECS service name, the task definition it deploys and its log group", async () => {
+                const run = await stackRun(stack);
+                const services = run.outputs.services as Record<string, any>;
+                assert.deepEqual(Object.keys(services).sort(), ["api", "notifier"]);
+                for (const svc of ["api", "notifier"]) {
+                    const ecs = serviceNamed(run, stack, svc);
+                    assert.equal(services[svc].name, `${stack}-compute-${svc}-abc1234`, "the mocks' auto-name of the ECS service");
+                    assert.equal(services[svc].taskDefinitionArn, ecs.inputs.taskDefinition);
+                    assert.equal(services[svc].logGroup, `/platform/${stack}/services/${svc}`);
+                }
             });
         });
     }
 
     describe("per tier", () => {
+        it("pulumi up waits for a steady rollout in staging and prod, not in dev", async () => {
+            const expected = { dev: false, staging: true, prod: true };
+            for (const stack of TIER_STACKS) {
+                const services = ofType(await stackRun(stack), SERVICE);
+                assert.equal(services.length, 2);
+                for (const svc of services) assert.equal(svc.inputs.waitForSteadyState, expected[stack], `${stack} ${svc.name}`);
+            }
+        });
+
         it("autoscaling bounds: dev 1-2 and staging 2-4 from the tier, prod from its stack file (3-12)", async () => {
             const bounds = async (stack: string) =>
                 ofType(await stackRun(stack), "aws:appautoscaling/target:Target")
@@ -287,6 +339,24 @@ describe("compute", () => {
         assert.equal(taskNamed(run, "dev", "notifier").inputs.runtimePlatform.cpuArchitecture, "X86_64");
     });
 
+    it("only a service publishing a Service Connect name (internal) is replaced delete-before-create", async () => {
+        const recorded = (await import("./helpers")).recordResourceOptions("dev");
+        const services = (await recorded).filter((r) => r.type === SERVICE);
+        assert.deepEqual(
+            services.map((s) => [s.name, s.opts.deleteBeforeReplace === true]).sort(),
+            [["dev-compute-api", false], ["dev-compute-notifier", true]],
+        );
+        assert.deepEqual(serviceOptions({ expose: "internal" }), { deleteBeforeReplace: true });
+        assert.deepEqual(serviceOptions({ expose: "public" }), {});
+    });
+
+    it("a public service with a migration gets 300 s of health-check grace (the migration runs first), else 60 s", async () => {
+        const run = await stackRun("staging");
+        assert.equal(serviceNamed(run, "staging", "api").inputs.healthCheckGracePeriodSeconds, 300);
+        assert.equal(healthCheckGracePeriod({}), 60);
+        assert.equal(serviceNamed(run, "staging", "notifier").inputs.healthCheckGracePeriodSeconds, undefined, "no load balancer, no grace period");
+    });
+
     it("task definitions wait for their roles' policies", async () => {
         const { recordResourceOptions } = await import("./helpers");
         const recorded = await recordResourceOptions("staging");
@@ -340,6 +410,18 @@ describe("compute", () => {
             const after = await variantRun("prod", {
                 "platform:release": { ...pinned, api: { tag: "0123456789abcdef0123456789abcdef01234567", digest: `sha256:${"e".repeat(64)}` } },
             });
+            assert.equal(after.error, undefined);
+            const key = (r: Res) => `${r.type}::${r.name}`;
+            const old = new Map(before.resources.map((r) => [key(r), JSON.stringify(r.inputs)]));
+            assert.deepEqual(after.resources.map(key).sort(), [...old.keys()].sort(), "same resources");
+            const changed = after.resources.filter((r) => old.get(key(r)) !== JSON.stringify(r.inputs)).map(key).sort();
+            assert.deepEqual(changed, ["aws:ecs/taskDefinition:TaskDefinition::prod-compute-api", "aws:ecs/taskDefinition:TaskDefinition::prod-compute-api-migrate"]);
+        });
+
+        it("a migration command change, too, changes only the service's task definitions: the migration path cannot replace anything stateful", async () => {
+            const before = await stackRun("prod");
+            const services = stackFile("prod")["platform:services"];
+            const after = await variantRun("prod", { "platform:services": { ...services, api: { ...services.api, migrationCommand: ["node", "dist/migrate.js", "--to", "42"] } } });
             assert.equal(after.error, undefined);
             const key = (r: Res) => `${r.type}::${r.name}`;
             const old = new Map(before.resources.map((r) => [key(r), JSON.stringify(r.inputs)]));

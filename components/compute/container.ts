@@ -62,30 +62,56 @@ export function secretsFor(svc: ServiceSettings, refs: ContainerRefs): SecretVar
 
 export const TMP_VOLUME = "tmp";
 
+/** The migration container's name in a service's tasks and in the standalone migration task: `<service>-migrate`. */
+export function migrationContainerName(service: string): string {
+    return `${service}-migrate`;
+}
+
 /**
- * The container: read-only root filesystem with a writable /tmp volume, non-root user, no privileges,
- * an init process for signal handling, logs to the service's log group (FSBP ECS.4, ECS.5, ECS.8, ECS.9).
+ * The service's task: its container — read-only root filesystem with a writable /tmp volume, non-root
+ * user, no privileges, an init process for signal handling, logs to the service's log group (FSBP
+ * ECS.4, ECS.5, ECS.8, ECS.9) — and, when the service declares a migrationCommand, a migration
+ * container from the same image digest that runs first: the app container starts only after it exits
+ * 0 (`dependsOn` SUCCESS, which ECS allows only on a non-essential container). A task whose migration
+ * fails never starts the app, so it never passes health checks and the circuit breaker rolls back.
  */
-export function containerDefinitions(svc: ServiceSettings, release: ImageRelease, refs: ContainerRefs, command?: string[]): pulumi.Output<string> {
-    return pulumi.jsonStringify([
-        {
-            name: svc.name,
-            image: imageReference(refs.repositoryUrl, release),
-            essential: true,
-            command: command ?? svc.command,
-            user: svc.user,
-            privileged: false,
-            readonlyRootFilesystem: true,
-            mountPoints: [{ sourceVolume: TMP_VOLUME, containerPath: "/tmp", readOnly: false }],
-            linuxParameters: { initProcessEnabled: true },
-            portMappings: [{ name: "http", containerPort: svc.port, protocol: "tcp", appProtocol: "http" }],
-            environment: environmentFor(svc, refs),
-            secrets: secretsFor(svc, refs),
-            stopTimeout: 30,
-            logConfiguration: {
-                logDriver: "awslogs",
-                options: { "awslogs-group": refs.logGroupName, "awslogs-region": refs.region, "awslogs-stream-prefix": svc.name },
-            },
+export function containerDefinitions(svc: ServiceSettings, release: ImageRelease, refs: ContainerRefs): pulumi.Output<string> {
+    const app = {
+        ...baseContainer(svc, release, refs, svc.name),
+        essential: true,
+        command: svc.command,
+        portMappings: [{ name: "http", containerPort: svc.port, protocol: "tcp", appProtocol: "http" }],
+        ...(svc.migrationCommand ? { dependsOn: [{ containerName: migrationContainerName(svc.name), condition: "SUCCESS" }] } : {}),
+    };
+    if (!svc.migrationCommand) return pulumi.jsonStringify([app]);
+    return pulumi.jsonStringify([app, migrationContainer(svc, release, refs, false)]);
+}
+
+/** The standalone migration task (the `migrations` output runs it once): the migration container alone, essential. */
+export function migrationTaskContainers(svc: ServiceSettings, release: ImageRelease, refs: ContainerRefs): pulumi.Output<string> {
+    return pulumi.jsonStringify([migrationContainer(svc, release, refs, true)]);
+}
+
+function migrationContainer(svc: ServiceSettings, release: ImageRelease, refs: ContainerRefs, essential: boolean) {
+    return { ...baseContainer(svc, release, refs, migrationContainerName(svc.name)), essential, command: svc.migrationCommand };
+}
+
+function baseContainer(svc: ServiceSettings, release: ImageRelease, refs: ContainerRefs, name: string) {
+    return {
+        name,
+        image: imageReference(refs.repositoryUrl, release),
+        user: svc.user,
+        privileged: false,
+        readonlyRootFilesystem: true,
+        mountPoints: [{ sourceVolume: TMP_VOLUME, containerPath: "/tmp", readOnly: false }],
+        linuxParameters: { initProcessEnabled: true },
+        environment: environmentFor(svc, refs),
+        secrets: secretsFor(svc, refs),
+        stopTimeout: 30,
+        logConfiguration: {
+            logDriver: "awslogs",
+            // Streams: <service>/<container>/<task id>, so the migration's output is `<service>/<service>-migrate/…`.
+            options: { "awslogs-group": refs.logGroupName, "awslogs-region": refs.region, "awslogs-stream-prefix": svc.name },
         },
-    ]);
+    };
 }

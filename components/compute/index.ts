@@ -46,6 +46,21 @@ export interface ComputeArgs {
 /** What a stack runs, per image: exported as the `release` stack output and promoted from it. */
 export type ReleaseOutput = Record<string, { repositoryUrl: string; tag: string; digest: string }>;
 
+/** Per deployed service, what runbooks and CI need: the `services` stack output. */
+export interface ServiceOutput {
+    /** The ECS service's name (auto-named): `aws ecs describe-services --cluster <clusterName> --services <name>`. */
+    name: string;
+    /** The task definition revision this stack deployed; after a steady rollout the service runs exactly this. */
+    taskDefinitionArn: string;
+    /** `repo@sha256:…` */
+    image: string;
+    /** CloudWatch log group of the service's containers (the migration container's streams are `<service>/<service>-migrate/…`). */
+    logGroup: string;
+    minTasks: number;
+    maxTasks: number;
+    expose: string;
+}
+
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 /**
@@ -64,8 +79,8 @@ export class Compute extends pulumi.ComponentResource {
     readonly url: pulumi.Output<string>;
     readonly repositoryUrls: pulumi.Output<Record<string, string>>;
     readonly release: pulumi.Output<ReleaseOutput>;
-    /** Per deployed service: image reference and scaling bounds. */
-    readonly services: pulumi.Output<Record<string, { image: string; minTasks: number; maxTasks: number; expose: string }>>;
+    /** Per deployed service: ECS service name, task definition, image, log group and scaling bounds. */
+    readonly services: pulumi.Output<Record<string, ServiceOutput>>;
     readonly migrations: pulumi.Output<Record<string, string>>;
     /** Images with no release pinned yet, with how to ship the first one. */
     readonly unreleased: Record<string, string>;
@@ -93,9 +108,23 @@ export class Compute extends pulumi.ComponentResource {
             Object.fromEntries(
                 args.services
                     .filter((svc) => deployed[svc.name])
-                    .map((svc) => [svc.name, { image: deployed[svc.name].image, minTasks: svc.minTasks, maxTasks: svc.maxTasks, expose: svc.expose }]),
+                    .map((svc) => {
+                        const d = deployed[svc.name];
+                        return [
+                            svc.name,
+                            {
+                                name: d.service.name,
+                                taskDefinitionArn: d.taskDefinition.arn,
+                                image: d.image,
+                                logGroup: d.logGroup.name,
+                                minTasks: svc.minTasks,
+                                maxTasks: svc.maxTasks,
+                                expose: svc.expose,
+                            },
+                        ];
+                    }),
             ),
-        ) as pulumi.Output<Record<string, { image: string; minTasks: number; maxTasks: number; expose: string }>>;
+        ) as pulumi.Output<Record<string, ServiceOutput>>;
         this.migrations = pulumi.all(
             Object.fromEntries(
                 Object.entries(deployed)
@@ -109,7 +138,7 @@ export class Compute extends pulumi.ComponentResource {
                 .map((svc) => [
                     svc.name,
                     `not deployed: no release pinned. Push an image tagged with the commit SHA to ${repositoryName(args.project, args.stack, svc.name)}, ` +
-                        `then set release.${svc.name}.tag and .digest in Pulumi.${args.stack}.yaml (README: "Releases").`,
+                        `then set release.${svc.name}.tag and .digest in Pulumi.${args.stack}.yaml (README: "First deploy").`,
                 ]),
         );
         for (const [svc, message] of Object.entries(this.unreleased)) pulumi.log.info(`service ${svc} ${message}`, this);
@@ -260,6 +289,7 @@ export class Compute extends pulumi.ComponentResource {
                     logsKeyArn: args.data.logsKeyArn,
                     logRetentionDays: args.logRetentionDays,
                     spot: args.settings.spot,
+                    waitForSteadyState: args.settings.waitForSteadyState,
                     rulePriority: rulePriority(svc),
                     deploymentAlarmNames: args.deploymentAlarmNames?.[svc.name] ?? [],
                     refs: {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageRelease, ServiceSettings } from "../../config";
-import { ContainerRefs, containerDefinitions, TMP_VOLUME } from "./container";
+import { ContainerRefs, containerDefinitions, migrationTaskContainers, TMP_VOLUME } from "./container";
 import { targetGroupName } from "./naming";
 import { executionStatements, ServiceResources, Statement, taskStatements } from "./policies";
 
@@ -24,6 +24,8 @@ export interface ServiceContext {
     logsKeyArn: pulumi.Input<string>;
     logRetentionDays: number;
     spot: boolean;
+    /** `pulumi up` waits for the rollout to reach a steady state (see README "Compute and releases"). */
+    waitForSteadyState: boolean;
     rulePriority?: number;
     /** Names of CloudWatch alarms that roll a deployment back (supplied by monitoring). */
     deploymentAlarmNames: string[];
@@ -33,6 +35,9 @@ export interface ServiceContext {
 
 export interface DeployedService {
     service: aws.ecs.Service;
+    /** The task definition the service runs (app container, plus the migration container when declared). */
+    taskDefinition: aws.ecs.TaskDefinition;
+    logGroup: aws.cloudwatch.LogGroup;
     image: pulumi.Output<string>;
     /** `aws ecs run-task …` for the migration task, when the service declares one. */
     migrationCommand?: pulumi.Output<string>;
@@ -54,9 +59,29 @@ export const DEPLOYMENT = {
 } as const;
 
 /**
- * One ECS service: log group, roles, task definition (by digest), optional migration task, target
- * group and listener rule (public), the service itself in private subnets, and target-tracking
- * autoscaling on CPU, memory and (public) requests per target.
+ * Seconds ECS ignores load-balancer health checks after a task starts. A task with a migration
+ * container starts its app only after the migration exits, so it gets a longer grace period: a
+ * migration that runs inside a deploy must finish within it (run longer ones as a one-off task first).
+ */
+export function healthCheckGracePeriod(svc: Pick<ServiceSettings, "migrationCommand">): number {
+    return svc.migrationCommand ? 300 : 60;
+}
+
+/**
+ * Resource options per service. A service that publishes a Service Connect name (expose: internal)
+ * cannot be replaced create-before-delete: the new service's name would collide in the namespace
+ * ("each ServiceConnectService must have a name that is unique in the namespace"), so Pulumi deletes
+ * the old one first (a short outage of that internal name during a replacement).
+ */
+export function serviceOptions(svc: Pick<ServiceSettings, "expose">): { deleteBeforeReplace?: boolean } {
+    return svc.expose === "internal" ? { deleteBeforeReplace: true } : {};
+}
+
+/**
+ * One ECS service: log group, roles, task definition (by digest; with the migration container ahead of
+ * the app when the service declares a migrationCommand), the standalone migration task for one-off
+ * runs, target group and listener rule (public), the service itself in private subnets, and
+ * target-tracking autoscaling on CPU, memory and (public) requests per target.
  */
 export function createService(name: string, svc: ServiceSettings, release: ImageRelease, ctx: ServiceContext, parent: pulumi.Resource): DeployedService {
     const opts = { parent };
@@ -70,7 +95,7 @@ export function createService(name: string, svc: ServiceSettings, release: Image
     const task = role(`${name}-task`, "The application's own AWS access", taskStatements(svc, resources), parent);
     const refs: ContainerRefs = { ...ctx.refs, repositoryUrl: ctx.repository.repositoryUrl, logGroupName: logGroup.name, region: ctx.region };
 
-    const taskDefinition = (suffix: string, command?: string[]) =>
+    const taskDefinition = (suffix: string, containers: pulumi.Output<string>) =>
         new aws.ecs.TaskDefinition(
             `${name}${suffix}`,
             {
@@ -83,14 +108,16 @@ export function createService(name: string, svc: ServiceSettings, release: Image
                 executionRoleArn: execution.role.arn,
                 taskRoleArn: task.role.arn,
                 volumes: [{ name: TMP_VOLUME }],
-                containerDefinitions: containerDefinitions(svc, release, refs, command),
+                containerDefinitions: containers,
             },
             // Tasks started before their roles' policies exist cannot pull, log or read secrets, and
             // the circuit breaker would fail the first deployment.
             { parent, dependsOn: [execution.policy, task.policy].filter((p): p is aws.iam.RolePolicy => p !== undefined) },
         );
-    const main = taskDefinition("");
-    const migrationCommand = svc.migrationCommand ? migrationRunTask(taskDefinition("-migrate", svc.migrationCommand), ctx) : undefined;
+    // The service's task runs the migration container first when the service declares one (container.ts).
+    const main = taskDefinition("", containerDefinitions(svc, release, refs));
+    // The same migration as a task of its own, for one-off runs (the `migrations` output).
+    const migrationCommand = svc.migrationCommand ? migrationRunTask(taskDefinition("-migrate", migrationTaskContainers(svc, release, refs)), ctx) : undefined;
 
     const routing = svc.expose === "public" ? createRouting(name, svc, ctx, parent) : undefined;
     const targetGroup = routing?.targetGroup;
@@ -103,7 +130,7 @@ export function createService(name: string, svc: ServiceSettings, release: Image
             capacityProviderStrategies: capacityStrategy(ctx.spot),
             networkConfiguration: { subnets: ctx.privateSubnetIds, securityGroups: [ctx.appSecurityGroupId], assignPublicIp: false },
             loadBalancers: targetGroup ? [{ targetGroupArn: targetGroup.arn, containerName: svc.name, containerPort: svc.port }] : undefined,
-            healthCheckGracePeriodSeconds: targetGroup ? 60 : undefined,
+            healthCheckGracePeriodSeconds: targetGroup ? healthCheckGracePeriod(svc) : undefined,
             ...DEPLOYMENT,
             alarms: ctx.deploymentAlarmNames.length > 0 ? { alarmNames: ctx.deploymentAlarmNames, enable: true, rollback: true } : undefined,
             serviceConnectConfiguration: {
@@ -114,13 +141,21 @@ export function createService(name: string, svc: ServiceSettings, release: Image
             availabilityZoneRebalancing: "ENABLED",
             propagateTags: "SERVICE",
             enableEcsManagedTags: true,
+            // Where true (staging, prod), `pulumi up` returns only once the rollout is steady. A rollout the
+            // circuit breaker rolled back is steady too: check it (README "Runbook: roll back a service").
+            waitForSteadyState: ctx.waitForSteadyState,
         },
         // Autoscaling owns the running count after creation; a deploy must not reset it.
         // A target group must be attached to the load balancer (through its rule) before a service uses it.
-        { parent, ignoreChanges: ["desiredCount"], dependsOn: [ctx.capacityProviders, ...(routing ? [routing.rule] : [])] },
+        {
+            parent,
+            ignoreChanges: ["desiredCount"],
+            dependsOn: [ctx.capacityProviders, ...(routing ? [routing.rule] : [])],
+            ...serviceOptions(svc),
+        },
     );
     createAutoscaling(name, svc, ctx, service, targetGroup, parent);
-    return { service, image: pulumi.interpolate`${ctx.repository.repositoryUrl}@${release.digest}`, migrationCommand };
+    return { service, taskDefinition: main, logGroup, image: pulumi.interpolate`${ctx.repository.repositoryUrl}@${release.digest}`, migrationCommand };
 }
 
 function role(name: string, description: string, statements: Statement[], parent: pulumi.Resource): { role: aws.iam.Role; policy?: aws.iam.RolePolicy } {
@@ -213,13 +248,18 @@ function createAutoscaling(
     }
 }
 
-/** The exact command that runs the migration task once, on on-demand Fargate, in the app tier's network. */
+/**
+ * The exact command that runs the migration task once, on on-demand Fargate, in the app tier's network,
+ * and prints the started task's ARN (for `aws ecs wait tasks-stopped` and `describe-tasks`). Its one
+ * quoted argument needs a shell: run it with `eval`.
+ */
 function migrationRunTask(task: aws.ecs.TaskDefinition, ctx: ServiceContext): pulumi.Output<string> {
     return pulumi
         .all([ctx.clusterName, task.arn, ctx.privateSubnetIds, ctx.appSecurityGroupId])
         .apply(
             ([cluster, arn, subnets, sg]) =>
                 `aws ecs run-task --region ${ctx.region} --cluster ${cluster} --task-definition ${arn} --launch-type FARGATE ` +
-                `--started-by migration --network-configuration 'awsvpcConfiguration={subnets=[${subnets.join(",")}],securityGroups=[${sg}],assignPublicIp=DISABLED}'`,
+                `--started-by migration --network-configuration 'awsvpcConfiguration={subnets=[${subnets.join(",")}],securityGroups=[${sg}],assignPublicIp=DISABLED}' ` +
+                `--query 'tasks[0].taskArn' --output text`,
         );
 }
