@@ -1,0 +1,66 @@
+/**
+ * npm run bench [-- --runs 3] [--only plan,typecheck,mocha]
+ *
+ * Wall-clock timings of the commands a developer waits for, each run several times as a separate
+ * process, reported as median (min-max). Timings are not asserted anywhere in the test suite (they
+ * depend on the machine and its load); this is where they are measured, and the README quotes them.
+ */
+import { spawnSync } from "node:child_process";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const ROOT = path.resolve(__dirname, "..");
+
+interface Job {
+    group: string;
+    label: string;
+    args: string[];
+}
+
+const JOBS: Job[] = [
+    ...["dev", "staging", "prod"].map((stack) => ({ group: "plan", label: `npm run plan -- ${stack}`, args: ["run", "--silent", "plan", "--", stack] })),
+    { group: "typecheck", label: "npm run typecheck (tsc, program + tests)", args: ["run", "--silent", "typecheck"] },
+    { group: "mocha", label: "npm run test:unit (mocha phase of npm test)", args: ["run", "--silent", "test:unit"] },
+];
+
+function option(name: string): string | undefined {
+    const i = process.argv.indexOf(`--${name}`);
+    return i === -1 ? undefined : process.argv[i + 1];
+}
+
+function median(xs: number[]): number {
+    const s = [...xs].sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function main(): number {
+    const runs = Number(option("runs") ?? 3);
+    const only = option("only")?.split(",");
+    if (!Number.isInteger(runs) || runs < 1) {
+        process.stderr.write("usage: npm run bench -- [--runs N] [--only plan,typecheck,mocha]\n");
+        return 2;
+    }
+    const jobs = JOBS.filter((j) => !only || only.includes(j.group));
+    const [load1] = os.loadavg();
+    process.stdout.write(
+        `bench: node ${process.version}, ${os.cpus().length} CPUs, load ${load1.toFixed(2)} at start, ${runs} run(s) each\n\n`,
+    );
+    for (const job of jobs) {
+        const seconds: number[] = [];
+        for (let i = 0; i < runs; i++) {
+            const started = process.hrtime.bigint();
+            const r = spawnSync("npm", job.args, { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+            const s = Number(process.hrtime.bigint() - started) / 1e9;
+            if (r.status !== 0) {
+                process.stderr.write(`${job.label} failed (exit ${r.status}):\n${r.stderr}${r.stdout.slice(-2000)}\n`);
+                return 1;
+            }
+            seconds.push(s);
+        }
+        const row = `${job.label.padEnd(46)} median ${median(seconds).toFixed(1).padStart(5)} s  (min ${Math.min(...seconds).toFixed(1)}, max ${Math.max(...seconds).toFixed(1)})`;
+        process.stdout.write(`${row}\n`);
+    }
+    return 0;
+}
+
+process.exitCode = main();
