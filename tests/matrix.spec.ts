@@ -37,31 +37,31 @@ const pick = (r: Res, keys: readonly string[]) => Object.fromEntries(keys.map((k
 
 describe("stack matrix (README) as deployed by each stack file", () => {
     for (const [stack, m] of Object.entries(MATRIX)) {
-        it(`${stack}`, async () => {
+        it(`${stack} synthesizes the README's ${stack} column`, async () => {
             const run = await stackRun(stack);
             const vpc = one(run, "awsx:ec2:Vpc");
-            assert.deepEqual([vpc.inputs.numberOfAvailabilityZones, vpc.inputs.natGateways.strategy], [m.azs, m.nat]);
-            for (const g of ofType(run, "aws:cloudwatch/logGroup:LogGroup")) assert.equal(g.inputs.retentionInDays, m.logDays, g.name);
+            assert.deepEqual([vpc.inputs.numberOfAvailabilityZones, vpc.inputs.natGateways.strategy], [m.azs, m.nat], `${stack}: network.azCount, network.natGateways`);
+            for (const g of ofType(run, "aws:cloudwatch/logGroup:LogGroup")) assert.equal(g.inputs.retentionInDays, m.logDays, `${stack}: logs.retentionDays on ${g.name}`);
 
             const dbs = ofType(run, "aws:rds/instance:Instance");
             const primary = dbs.find((d) => !d.inputs.replicateSourceDb)!;
-            assert.deepEqual(pick(primary, Object.keys(m.db)), m.db);
-            assert.equal(dbs.length - 1, m.replicas);
-            assert.deepEqual(pick(one(run, "aws:elasticache/replicationGroup:ReplicationGroup"), Object.keys(m.cache)), m.cache);
+            assert.deepEqual(pick(primary, Object.keys(m.db)), m.db, `${stack}: database instance ${primary.name}`);
+            assert.equal(dbs.length - 1, m.replicas, `${stack}: database.readReplicas`);
+            assert.deepEqual(pick(one(run, "aws:elasticache/replicationGroup:ReplicationGroup"), Object.keys(m.cache)), m.cache, `${stack}: cache replication group`);
 
             const rule = one(run, "aws:backup/plan:Plan").inputs.rules[0];
-            assert.deepEqual([rule.lifecycle.deleteAfter, rule.copyActions?.length ?? 0], [m.backupDays, m.backupCopies]);
-            for (const b of ofType(run, "aws:s3/bucket:Bucket")) assert.equal(b.inputs.forceDestroy, m.forceDestroy, b.name);
+            assert.deepEqual([rule.lifecycle.deleteAfter, rule.copyActions?.length ?? 0], [m.backupDays, m.backupCopies], `${stack}: backup.retentionDays, cross-region copies`);
+            for (const b of ofType(run, "aws:s3/bucket:Bucket")) assert.equal(b.inputs.forceDestroy, m.forceDestroy, `${stack}: storage.forceDestroy on ${b.name}`);
 
             const target = one(run, "aws:appautoscaling/target:Target", "compute-api");
-            assert.deepEqual([target.inputs.minCapacity, target.inputs.maxCapacity], m.apiTasks);
+            assert.deepEqual([target.inputs.minCapacity, target.inputs.maxCapacity], m.apiTasks, `${stack}: api minTasks-maxTasks`);
             for (const s of ofType(run, "aws:ecs/service:Service")) {
-                assert.equal(s.inputs.capacityProviderStrategies[0].capacityProvider, m.spot ? "FARGATE_SPOT" : "FARGATE");
+                assert.equal(s.inputs.capacityProviderStrategies[0].capacityProvider, m.spot ? "FARGATE_SPOT" : "FARGATE", `${stack}: compute.spot on ${s.name}`);
             }
-            assert.equal(ofType(run, "aws:lb/listener:Listener").some((l) => l.inputs.protocol === "HTTPS"), m.https);
-            assert.equal(one(run, "aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, m.albDeletionProtection);
+            assert.equal(ofType(run, "aws:lb/listener:Listener").some((l) => l.inputs.protocol === "HTTPS"), m.https, `${stack}: HTTPS listener`);
+            assert.equal(one(run, "aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, m.albDeletionProtection, `${stack}: compute.loadBalancerDeletionProtection`);
             for (const lp of ofType(run, "aws:ecr/lifecyclePolicy:LifecyclePolicy")) {
-                assert.equal(JSON.parse(lp.inputs.policy).rules[1].selection.countNumber, m.keepReleases);
+                assert.equal(JSON.parse(lp.inputs.policy).rules[1].selection.countNumber, m.keepReleases, `${stack}: compute.keepReleases on ${lp.name}`);
             }
         });
     }

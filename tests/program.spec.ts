@@ -12,23 +12,23 @@ describe("program", () => {
         describe(`${stack} stack file`, () => {
             it("synthesizes without errors into the network, data and compute components, in that order", async () => {
                 const run = await stackRun(stack);
-                assert.equal(run.error, undefined);
+                assert.equal(run.error, undefined, `${stack}: ${run.error}`);
                 const components = run.resources.filter((r) => r.type.startsWith("platform:")).map((r) => `${r.type} ${r.name}`);
                 assert.deepEqual(components, [
                     `platform:network:Network ${stack}-network`,
                     `platform:data:Data ${stack}-data`,
                     `platform:compute:Compute ${stack}-compute`,
-                ]);
-                assert.equal(run.outputs.tier, stack);
+                ], `${stack}: component order`);
+                assert.equal(run.outputs.tier, stack, `${stack}: tier output`);
             });
 
             it("every AWS resource uses the one explicit provider", async () => {
                 const run = await stackRun(stack);
                 const providers = ofType(run, "pulumi:providers:aws");
-                assert.equal(providers.length, 1);
+                assert.equal(providers.length, 1, `${stack}: AWS providers`);
                 const ref = `urn:pulumi:${stack}::platform::pulumi:providers:aws::${providers[0].name}::${providers[0].name}-id`;
                 const aws = run.resources.filter((r) => r.custom && r.type.startsWith("aws:"));
-                assert.ok(aws.length > 10);
+                assert.ok(aws.length > 10, `${stack}: only ${aws.length} AWS resources`);
                 for (const r of aws) assert.equal(r.provider, ref, `${r.type} ${r.name} does not use the explicit provider`);
                 for (const call of run.invokes.filter((c) => c.token.startsWith("aws:"))) {
                     assert.equal(call.provider, ref, `invoke ${call.token} does not use the explicit provider`);
@@ -38,11 +38,11 @@ describe("program", () => {
             it("the provider sets the region and tags everything with project, stack and tier", async () => {
                 const run = await stackRun(stack);
                 const provider = ofType(run, "pulumi:providers:aws")[0];
-                assert.equal(provider.inputs.region, "us-east-1");
+                assert.equal(provider.inputs.region, "us-east-1", `${stack}: provider region`);
                 const tags = JSON.parse(provider.inputs.defaultTags).tags;
-                assert.equal(tags.project, "platform");
-                assert.equal(tags.stack, stack);
-                assert.equal(tags.tier, stack);
+                assert.equal(tags.project, "platform", `${stack}: default tag project`);
+                assert.equal(tags.stack, stack, `${stack}: default tag stack`);
+                assert.equal(tags.tier, stack, `${stack}: default tag tier`);
             });
         });
     }
@@ -50,7 +50,7 @@ describe("program", () => {
     it("prod adds the cost-center tag from its stack file", async () => {
         const run = await stackRun("prod");
         const tags = JSON.parse(ofType(run, "pulumi:providers:aws")[0].inputs.defaultTags).tags;
-        assert.equal(tags["cost-center"], "product");
+        assert.equal(tags["cost-center"], "product", "prod: default tag cost-center");
     });
 
     describe("Pulumi.yaml", () => {
