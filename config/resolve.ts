@@ -188,10 +188,13 @@ function fixFor(stack: string, group: string, fullKey: string, field: z.ZodType 
         return `edit ${fullKey} under platform:${group} in Pulumi.${stack}.yaml so it is ${allowedFor(field)}`;
     }
     if (s instanceof z.ZodArray) {
-        const item = exampleFor(unwrap(s.element as z.ZodType));
-        return item
-            ? `${setCommand(stack, `${fullKey}[0]`, item, isTextField(s.element as z.ZodType))} (one command per item: [0], [1], ...)`
-            : `edit ${fullKey} under platform:${group} in Pulumi.${stack}.yaml so it is ${allowedFor(field)}`;
+        // Not a list (a list with a bad item is reported at the item). A single valid item, e.g.
+        // paths: "/api/*", is kept: remove the key, then set it as the list's first item.
+        const element = s.element as z.ZodType;
+        if (value !== undefined && value !== null && element.safeParse(value).success) {
+            return `pulumi config rm --path '${fullKey}' --stack ${stack} && ${setCommand(stack, `${fullKey}[0]`, String(value), isTextField(element))}`;
+        }
+        return `edit ${fullKey} under platform:${group} in Pulumi.${stack}.yaml so it is ${allowedFor(field)}`;
     }
     const text = isTextField(field);
     // A number or boolean where text belongs: the same value, stored as text.
@@ -491,7 +494,7 @@ function serviceInvariants(s: Settings, raw: RawConfig, ctx: ConfigContext, inva
         }
     }
     // A release for an image no service runs (only when the services themselves could be read).
-    if (!bad("services")) {
+    if (!invalid.includes("services")) {
         for (const image of Object.keys(s.release)) {
             if (!s.services.some((svc) => svc.name === image)) {
                 issues.push({

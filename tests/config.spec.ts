@@ -215,3 +215,322 @@ describe("stack config", () => {
         }
     });
 });
+
+/** Issues for `key` in a stack (default "test"). */
+const issuesAt = (raw: Record<string, unknown>, key: string, stack = "test") => issuesOf(raw, undefined, stack).filter((i) => i.key === key);
+const PROD_DOMAIN = { name: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" };
+
+describe("stack config at the edges", () => {
+    // Each bound is tried just outside and at its limit; values are the requirement's (README matrix, AWS docs).
+    const EDGES: Array<{ rule: string; key: string; refused: Record<string, unknown>; accepted: Record<string, unknown> }> = [
+        { rule: "prod database backups are kept 30 days or more", key: "database.backupRetentionDays", refused: { tier: "prod", database: { backupRetentionDays: 29 } }, accepted: { tier: "prod", database: { backupRetentionDays: 30 } } },
+        { rule: "prod AWS Backup keeps recovery points 30 days or more", key: "backup.retentionDays", refused: { tier: "prod", backup: { retentionDays: 29 } }, accepted: { tier: "prod", backup: { retentionDays: 30 } } },
+        { rule: "prod keeps logs a year (CloudWatch's 180 is the value below 365)", key: "logs.retentionDays", refused: { tier: "prod", logs: { retentionDays: 180 } }, accepted: { tier: "prod", logs: { retentionDays: 365 } } },
+        { rule: "a prod cache has 2 nodes or more", key: "cache.nodes", refused: { tier: "prod", cache: { nodes: 1 } }, accepted: { tier: "prod", cache: { nodes: 2 } } },
+        { rule: "prod cache snapshots are kept 7 days or more", key: "cache.snapshotRetentionDays", refused: { tier: "prod", cache: { snapshotRetentionDays: 6 } }, accepted: { tier: "prod", cache: { snapshotRetentionDays: 7 } } },
+        {
+            rule: "a prod service runs 2 tasks or more",
+            key: "services.api.minTasks",
+            refused: { tier: "prod", domain: PROD_DOMAIN, services: { api: { ...API, minTasks: 1 } } },
+            accepted: { tier: "prod", domain: PROD_DOMAIN, services: { api: { ...API, minTasks: 2 } } },
+        },
+        { rule: "prod's default task minimum is 2 or more", key: "compute.defaultMinTasks", refused: { tier: "prod", compute: { defaultMinTasks: 1 } }, accepted: { tier: "prod", compute: { defaultMinTasks: 2 } } },
+        { rule: "a VPC spans at least 2 AZs", key: "network.azCount", refused: { tier: "dev", network: { azCount: 1 } }, accepted: { tier: "dev", network: { azCount: 2 } } },
+        { rule: "a VPC spans at most 6 AZs", key: "network.azCount", refused: { tier: "dev", network: { azCount: 7 } }, accepted: { tier: "dev", network: { azCount: 6 } } },
+        {
+            rule: "the storage ceiling is at least 10 % above 20 GB (22)",
+            key: "database.maxAllocatedStorageGb",
+            refused: { tier: "dev", database: { allocatedStorageGb: 20, maxAllocatedStorageGb: 21 } },
+            accepted: { tier: "dev", database: { allocatedStorageGb: 20, maxAllocatedStorageGb: 22 } },
+        },
+        {
+            rule: "the storage ceiling is at least 10 % above 100 GB (110)",
+            key: "database.maxAllocatedStorageGb",
+            refused: { tier: "dev", database: { allocatedStorageGb: 100, maxAllocatedStorageGb: 109 } },
+            accepted: { tier: "dev", database: { allocatedStorageGb: 100, maxAllocatedStorageGb: 110 } },
+        },
+        {
+            rule: "log objects moved to Glacier at 90 days stay until day 180 at least",
+            key: "storage.logs.expireDays",
+            refused: { tier: "dev", storage: { logs: { toGlacierDays: 90, expireDays: 179 } } },
+            accepted: { tier: "dev", storage: { logs: { toGlacierDays: 90, expireDays: 180 } } },
+        },
+        {
+            rule: "noncurrent uploads moved to Glacier at 30 days stay until day 120 at least",
+            key: "storage.uploads.noncurrentExpireDays",
+            refused: { tier: "dev", storage: { uploads: { noncurrentToGlacierDays: 30, noncurrentExpireDays: 119 } } },
+            accepted: { tier: "dev", storage: { uploads: { noncurrentToGlacierDays: 30, noncurrentExpireDays: 120 } } },
+        },
+        {
+            rule: "without a Glacier transition (0), objects may expire after 1 day",
+            key: "storage.logs.expireDays",
+            refused: { tier: "dev", storage: { logs: { toGlacierDays: 0, expireDays: 0 } } },
+            accepted: { tier: "dev", storage: { logs: { toGlacierDays: 0, expireDays: 1 } } },
+        },
+        {
+            rule: "the default task minimum is at most the default maximum",
+            key: "compute.defaultMaxTasks",
+            refused: { tier: "dev", compute: { defaultMinTasks: 3, defaultMaxTasks: 2 } },
+            accepted: { tier: "dev", compute: { defaultMinTasks: 3, defaultMaxTasks: 3 } },
+        },
+        {
+            rule: "a rule's path-pattern condition holds at most 3 values",
+            key: "services.api.paths",
+            refused: { tier: "dev", services: { api: { ...API, paths: ["/a/*", "/b/*", "/c/*", "/d/*"] } } },
+            accepted: { tier: "dev", services: { api: { ...API, paths: ["/a/*", "/b/*", "/c/*"] } } },
+        },
+        {
+            rule: "a rule's host-header condition holds at most 3 values",
+            key: "services.api.hosts",
+            refused: { tier: "dev", services: { api: { ...API, paths: [], hosts: ["a.example.com", "b.example.com", "c.example.com", "d.example.com"], allowForeignHosts: true } } },
+            accepted: { tier: "dev", services: { api: { ...API, paths: [], hosts: ["a.example.com", "b.example.com", "c.example.com"], allowForeignHosts: true } } },
+        },
+        {
+            rule: "a rule holds at most 5 condition values (paths and hosts together)",
+            key: "services.api.paths",
+            refused: { tier: "dev", services: { api: { ...API, paths: ["/a", "/b", "/c"], hosts: ["a.example.com", "b.example.com", "c.example.com"], allowForeignHosts: true } } },
+            accepted: { tier: "dev", services: { api: { ...API, paths: ["/a", "/b", "/c"], hosts: ["a.example.com", "b.example.com"], allowForeignHosts: true } } },
+        },
+        {
+            rule: "a rule holds at most 5 wildcards",
+            key: "services.api.paths",
+            refused: { tier: "dev", services: { api: { ...API, paths: ["/a/*/*", "/b/*/*", "/c?/*"] } } },
+            accepted: { tier: "dev", services: { api: { ...API, paths: ["/a/*/*", "/b/*/*", "/c/*"] } } },
+        },
+    ];
+    for (const edge of EDGES) {
+        it(`${edge.rule} (${edge.key})`, () => {
+            assert.ok(issuesAt(edge.refused, edge.key).length > 0, `${edge.key} accepted in stack test: ${JSON.stringify(edge.refused)}`);
+            assert.deepEqual(issuesAt(edge.accepted, edge.key), [], `${edge.key} refused in stack test: ${JSON.stringify(edge.accepted)}`);
+        });
+    }
+});
+
+describe("stack config: settings that take effect", () => {
+    it("compute.defaultMinTasks / defaultMaxTasks in a stack file bound services that set none", () => {
+        const s = settingsFor({ tier: "dev", compute: { defaultMinTasks: 2, defaultMaxTasks: 5 }, services: { api: API } });
+        const api = s.services.find((x) => x.name === "api");
+        assert.deepEqual([api?.minTasks, api?.maxTasks], [2, 5], "services.api task bounds in stack test");
+    });
+
+    it("a service's own bounds win over the stack's defaults", () => {
+        const s = settingsFor({ tier: "dev", compute: { defaultMinTasks: 2, defaultMaxTasks: 5 }, services: { api: { ...API, minTasks: 3, maxTasks: 4 } } });
+        assert.deepEqual([s.services[0].minTasks, s.services[0].maxTasks], [3, 4]);
+    });
+
+    it("a PostgreSQL major version written as a YAML number (17) means \"17\"", () => {
+        assert.equal(settingsFor({ tier: "dev", database: { engineVersion: 17 } }).database.engineVersion, "17");
+    });
+});
+
+describe("stack config: every problem at once", () => {
+    it("problems across groups, services and tiers are all reported in one run, and nothing else", () => {
+        const raw = {
+            tier: "prod",
+            colour: "blue",
+            network: { azCount: 9, natGateways: "single" },
+            database: { backupRetentionDays: 14, allocatedStorageGb: 100, maxAllocatedStorageGb: 105, instanceClass: "db.x9.huge" },
+            cache: { nodes: 1 },
+            storage: { logs: { toGlacierDays: 90, expireDays: 100 } },
+            backup: { schedule: "rate(1 day)" },
+            services: {
+                api: { cpu: 300, memory: 1024, port: 8080, minTasks: 2, paths: ["/api/*"], environment: { DATABASE_URL: "postgres://app:hunter2@db.internal/app" } },
+                web: { cpu: 256, memory: 512, port: 8081, minTasks: 1, paths: ["/"] },
+            },
+            release: { api: { tag: "4f2c9e1", digest: DIGEST }, web: { tag: "4f2c9e1", digest: DIGEST } },
+            domain: { name: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" },
+        };
+        const keys = issuesOf(raw, undefined, "prod").map((i) => i.key).sort();
+        assert.deepEqual(keys, [
+            "backup.schedule",
+            "cache.nodes",
+            "colour",
+            "database.backupRetentionDays",
+            "database.instanceClass",
+            "database.maxAllocatedStorageGb",
+            "network.azCount",
+            "network.natGateways",
+            "services.api.cpu",
+            "services.api.environment.DATABASE_URL",
+            "services.web.minTasks",
+            "storage.logs.expireDays",
+        ]);
+    });
+
+    it("one invalid field in one service leaves the others checked and never blames the release", () => {
+        const raw = {
+            tier: "dev",
+            services: { api: { ...API, cpu: 300 }, web: { ...API, port: 8081, paths: ["/web/*"], environment: { DB_HOST: "x" } } },
+            release: { api: { tag: "4f2c9e1", digest: DIGEST }, web: { tag: "4f2c9e1", digest: DIGEST } },
+        };
+        const issues = issuesOf(raw);
+        assert.deepEqual(issues.map((i) => i.key).sort(), ["services.api.cpu", "services.web.environment.DB_HOST"]);
+        assert.ok(!issues.some((i) => /config rm --path 'release/.test(i.fix)), `a fix would unpin a release: ${JSON.stringify(issues)}`);
+    });
+
+    it("a release for an image no service runs is still reported while another service is invalid", () => {
+        const issues = issuesOf({ tier: "dev", services: { api: { ...API, cpu: 300 } }, release: { api: { tag: "4f2c9e1", digest: DIGEST }, gone: { tag: "4f2c9e1", digest: DIGEST } } });
+        assert.deepEqual(issues.map((i) => i.key).sort(), ["release.gone", "services.api.cpu"]);
+    });
+
+    it("a service that is not an object is reported once; its release is not", () => {
+        const issues = issuesOf({ tier: "dev", services: { api: "api:latest" }, release: { api: { tag: "4f2c9e1", digest: DIGEST } } });
+        assert.deepEqual(issues.map((i) => i.key), ["services.api"]);
+        assert.doesNotMatch(issues[0].fix, /config (set|rm)/, "services.api: the fix must edit the entry, not replace or remove it");
+    });
+
+    it("an invalid domain name is reported once, not also as \"not set\"", () => {
+        const issues = issuesOf({ tier: "dev", domain: { name: "Bad_Name", hostedZoneId: "Z0123456789ABCDEFGHIJ" } });
+        assert.deepEqual(issues.map((i) => [i.key, i.value]), [["domain.name", "Bad_Name"]]);
+    });
+
+    it("a stack named after a tier but missing its tier is still checked by that tier's rules", () => {
+        const keys = issuesOf({ database: { backupRetentionDays: 14 } }, undefined, "prod").map((i) => i.key);
+        assert.deepEqual(keys.sort(), ["database.backupRetentionDays", "tier"]);
+    });
+
+    it("with no tier to go by, only what every tier refuses is reported (no rule runs on guessed defaults)", () => {
+        const keys = (raw: Record<string, unknown>) => issuesOf(raw, undefined, "qa").map((i) => i.key).sort();
+        // natGateways single is refused only in prod; 200 GB would break dev's 100 GB ceiling but not prod's.
+        assert.deepEqual(keys({ network: { natGateways: "single" }, database: { allocatedStorageGb: 200 } }), ["tier"]);
+        // A ceiling under 110 % of its own allocation is wrong in every tier.
+        assert.deepEqual(keys({ database: { allocatedStorageGb: 100, maxAllocatedStorageGb: 105 } }), ["database.maxAllocatedStorageGb", "tier"]);
+    });
+});
+
+describe("stack config: fixes that work", () => {
+    const fixOf = (raw: Record<string, unknown>, key: string, stack = "test") => {
+        const issue = issuesAt(raw, key, stack)[0];
+        assert.ok(issue, `no issue for ${key} in stack ${stack}`);
+        return issue.fix;
+    };
+
+    it("list items use the CLI's index syntax: services.api.paths[0]", () => {
+        assert.equal(fixOf({ tier: "dev", services: { api: { ...API, paths: ["api/*"] } } }, "services.api.paths[0]"), "pulumi config set --path 'services.api.paths[0]' '/api/*' --stack test");
+    });
+
+    it("a single path given instead of a list is kept: removed, then set as the list's first item", () => {
+        assert.equal(
+            fixOf({ tier: "dev", services: { api: { ...API, paths: "/api/*" } } }, "services.api.paths"),
+            "pulumi config rm --path 'services.api.paths' --stack test && pulumi config set --path 'services.api.paths[0]' '/api/*' --stack test",
+        );
+    });
+
+    it("a text field given a number is set back as text with --type string", () => {
+        const raw = { tier: "dev", services: { api: { ...API, environment: { WORKERS: 4 } } } };
+        assert.equal(fixOf(raw, "services.api.environment.WORKERS"), "pulumi config set --path 'services.api.environment.WORKERS' --type string '4' --stack test");
+    });
+
+    it("a PostgreSQL version fix stores \"17\" as text", () => {
+        assert.equal(fixOf({ tier: "dev", database: { engineVersion: "18" } }, "database.engineVersion"), "pulumi config set --path 'database.engineVersion' --type string '17' --stack test");
+    });
+
+    it("a missing tier is fixed with the stack's own tier name, never dev for prod", () => {
+        assert.equal(fixOf({}, "tier", "prod"), "pulumi config set tier 'prod' --stack prod");
+        assert.equal(fixOf({ tier: "production" }, "tier", "staging"), "pulumi config set tier 'staging' --stack staging");
+        assert.equal(fixOf({}, "tier", "qa"), "pulumi config set tier '<dev|staging|prod>' --stack qa");
+    });
+
+    it("an invalid exposure is fixed with internal, never public", () => {
+        assert.match(fixOf({ tier: "dev", services: { api: { ...API, expose: "open" } } }, "services.api.expose"), /'internal'/);
+    });
+
+    it("a migration without database access is fixed by appending database, keeping the secrets already listed", () => {
+        assert.equal(
+            fixOf({ tier: "dev", services: { api: { ...API, secrets: ["cache"], migrationCommand: ["migrate"] } } }, "services.api.secrets"),
+            "pulumi config set --path 'services.api.secrets[1]' 'database' --stack test",
+        );
+    });
+
+    // Each wrong type gets our allowed-sentence; validator wording never reaches the user.
+    const WRONG_TYPES: Array<[string, Record<string, unknown>, string, RegExp]> = [
+        ["an object where text belongs", { region: { name: "us-east-1" } }, "region", /AWS commercial region/],
+        ["text where an object belongs", { network: "10.0.0.0/16" }, "network", /an object with the fields: cidr, azCount, natGateways/],
+        ["a list where an object belongs", { database: ["db.t4g.micro"] }, "database", /an object with the fields: instanceClass/],
+        ["a number where text belongs", { database: { instanceClass: 5 } }, "database.instanceClass", /an RDS instance class such as db\.t4g\.micro/],
+        ["null for a group", { cache: null }, "cache", /an object with the fields: engine/],
+        ["null for a field", { network: { azCount: null } }, "network.azCount", /a whole number from 2 to 6/],
+        ["text where a list belongs", { services: { api: { ...API, paths: "/api/*" } } }, "services.api.paths", /a list, each item a path pattern/],
+        ["a list where a map belongs", { services: [API] }, "services", /a map of service names to service objects/],
+        ["a missing required field", { services: { api: { memory: 1024, port: 8080, paths: ["/api/*"] } } }, "services.api.cpu", /one of: 256, 512/],
+    ];
+    for (const [what, config, key, allowed] of WRONG_TYPES) {
+        it(`${what} (${key}) is answered with what is allowed`, () => {
+            const issues = issuesOf({ tier: "dev", ...config });
+            const issue = issues.find((i) => i.key === key);
+            assert.ok(issue, `no issue for ${key} in stack test; got ${JSON.stringify(issues)}`);
+            assert.match(issue.allowed, allowed);
+            for (const i of issues) {
+                assert.doesNotMatch(`${i.allowed} ${i.fix}`, /Invalid input|expected \w+, received|Invalid option|Too (small|big)/, `${i.key} in stack test shows validator text`);
+            }
+        });
+    }
+});
+
+describe("stack config: secrets stay out of plain config", () => {
+    const env = (value: string) => ({ tier: "dev", services: { api: { ...API, environment: { UPSTREAM: value } } } });
+    const SECRET_VALUES: Array<[string, string]> = [
+        ["credentials inside a URL", "postgres://app:hunter2@db.internal:5432/app"],
+        ["an AWS access key id", "AKIAIOSFODNN7EXAMPLE"],
+        ["an AWS access key id (temporary, ASIA…)", "ASIAIOSFODNN7EXAMPLE"],
+        ["a PEM private key", "-----BEGIN RSA PRIVATE KEY-----\nMIIE..."],
+        ["a GitHub token", `ghp_${"a1B2".repeat(9)}`],
+        ["a Slack token", "xoxb-123456789012-abcdefghijkl"],
+        ["a Stripe live key", `sk_live_${"4eC39HqLyjWDarjtT1zdp7dc"}`],
+        ["a JSON Web Token", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"],
+    ];
+    for (const [kind, value] of SECRET_VALUES) {
+        it(`an environment value holding ${kind} is refused and not echoed`, () => {
+            const issue = issuesAt(env(value), "services.api.environment.UPSTREAM")[0];
+            assert.ok(issue, `services.api.environment.UPSTREAM (${kind}) accepted in stack test`);
+            assert.equal(issue.value, "(hidden)");
+            assert.ok(issue.allowed.includes(kind.split(" (")[0]), `services.api.environment.UPSTREAM: ${issue.allowed}`);
+        });
+    }
+    const PLAIN_VALUES = [
+        "4f2c9e1a7b3d5c6e8f9012345678901234abcdef",
+        `sha256:${"0a1b2c3d".repeat(8)}`,
+        "https://api.example.com/v1",
+        "postgres://db.internal:5432/app",
+        "info",
+    ];
+    for (const value of PLAIN_VALUES) {
+        it(`an environment value ${value.slice(0, 30)} is not mistaken for a secret`, () => {
+            assert.deepEqual(issuesAt(env(value), "services.api.environment.UPSTREAM"), []);
+        });
+    }
+    it("a command line holding credentials is refused", () => {
+        const raw = { tier: "dev", services: { api: { ...API, command: ["node", "server.js", "--db=postgres://app:hunter2@db/app"] } } };
+        assert.equal(issuesAt(raw, "services.api.command")[0]?.value, "(hidden)");
+    });
+    it("a tag value holding a key is refused", () => {
+        assert.equal(issuesAt({ tier: "dev", tags: { owner: "AKIAIOSFODNN7EXAMPLE" } }, "tags.owner")[0]?.value, "(hidden)");
+    });
+});
+
+describe("stack config: host rules stay inside the certificate", () => {
+    const hosts = (list: string[], extra: Record<string, unknown> = {}, domain: unknown = PROD_DOMAIN) => ({
+        tier: "staging",
+        ...(domain ? { domain } : {}),
+        services: { api: { ...API, paths: [], hosts: list, ...extra } },
+    });
+    it("the stack's own domain name is accepted", () => {
+        assert.deepEqual(issuesAt(hosts(["api.example.com"]), "services.api.hosts"), []);
+    });
+    it("another host (which the certificate does not cover) is refused", () => {
+        const issue = issuesAt(hosts(["admin.example.com"]), "services.api.hosts")[0];
+        assert.ok(issue, "services.api.hosts admin.example.com accepted in stack test");
+        assert.match(issue.allowed, /only api\.example\.com/);
+        assert.match(issue.fix, /allowForeignHosts/);
+    });
+    it("a wildcard host is refused: the certificate covers exactly domain.name", () => {
+        assert.equal(issuesAt(hosts(["*.example.com"]), "services.api.hosts").length, 1);
+    });
+    it("another host is accepted with services.<name>.allowForeignHosts: true", () => {
+        assert.deepEqual(issuesAt(hosts(["admin.example.com"], { allowForeignHosts: true }), "services.api.hosts"), []);
+    });
+    it("without a domain there is no certificate: any host rule is refused unless allowed", () => {
+        const dev = { tier: "dev", services: { api: { ...API, hosts: ["api.example.com"] } } };
+        assert.equal(issuesAt(dev, "services.api.hosts").length, 1);
+    });
+});
