@@ -58,8 +58,15 @@ export function resolveSettings(raw: Record<string, unknown>, ctx: ConfigContext
     // A field already reported as invalid is not reported again by a rule (e.g. "not set").
     issues.push(...ruleIssues.filter((r) => !issues.some((i) => i.key === r.key)));
 
-    if (issues.length > 0) throw new ConfigError(ctx.stack, issues);
+    if (issues.length > 0) throw new ConfigError(ctx.stack, issues.map(hideSecrets));
     return settings;
+}
+
+/** An error message is printed and logged: a value that looks like a secret (or sits under a secret-like name) is not shown. */
+function hideSecrets(issue: ConfigIssue): ConfigIssue {
+    const name = issue.key.split(/[.[\]"]+/).filter(Boolean).pop() ?? "";
+    const text = typeof issue.value === "string" ? issue.value : JSON.stringify(issue.value ?? "");
+    return SECRET_LIKE_NAME.test(name) || secretLikeValue(text) ? { ...issue, value: "(hidden)" } : issue;
 }
 
 /** Service names the stack file declares (valid names only; invalid ones are reported by the schema). */

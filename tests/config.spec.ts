@@ -503,6 +503,14 @@ describe("stack config: secrets stay out of plain config", () => {
         const raw = { tier: "dev", services: { api: { ...API, command: ["node", "server.js", "--db=postgres://app:hunter2@db/app"] } } };
         assert.equal(issuesAt(raw, "services.api.command")[0]?.value, "(hidden)");
     });
+    it("a problem report never shows a secret: unknown keys and invalid values that look like one are hidden", () => {
+        const issues = issuesOf({ tier: "dev", dbPassword: "hunter2", database: { dbName: "postgres://app:hunter2@db/app" } });
+        assert.deepEqual(
+            issues.map((i) => [i.key, i.value]),
+            [["dbPassword", "(hidden)"], ["database.dbName", "(hidden)"]],
+        );
+    });
+
     it("a tag value holding a key is refused", () => {
         assert.equal(issuesAt({ tier: "dev", tags: { owner: "AKIAIOSFODNN7EXAMPLE" } }, "tags.owner")[0]?.value, "(hidden)");
     });
