@@ -58,7 +58,7 @@ export const networkSchema = z.strictObject({
 });
 
 export const logsSchema = z.strictObject({
-    retentionDays: numberIn(LOG_RETENTION_DAYS, "30").optional(),
+    retentionDays: numberIn(LOG_RETENTION_DAYS, "365").optional(),
 });
 
 export const POSTGRES_MAJOR_VERSIONS = ["16", "17"] as const;
@@ -73,7 +73,7 @@ export const databaseSchema = z.strictObject({
     allowUnlistedInstanceClass: bool("false").optional(),
     engineVersion: majorVersion.optional(),
     allocatedStorageGb: intIn(20, 65536, "20").optional(),
-    maxAllocatedStorageGb: intIn(21, 65536, "100").optional(),
+    maxAllocatedStorageGb: intIn(21, 65536, "1000").optional(),
     multiAz: bool().optional(),
     readReplicas: intIn(0, 5, "1").optional(),
     backupRetentionDays: intIn(1, 35, "30").optional(),
@@ -85,7 +85,7 @@ export const databaseSchema = z.strictObject({
         "a letter followed by up to 62 letters, digits or underscores",
         "app",
     ).optional(),
-    applyImmediately: bool().optional(),
+    applyImmediately: bool("false").optional(),
 });
 
 /** Engine versions we accept per cache engine (ElastiCache major.minor). */
@@ -103,19 +103,20 @@ export const cacheSchema = z.strictObject({
     allowUnlistedNodeType: bool("false").optional(),
     nodes: intIn(1, 6, "2").optional(),
     snapshotRetentionDays: intIn(0, 35, "7").optional(),
-    applyImmediately: bool().optional(),
+    applyImmediately: bool("false").optional(),
 });
 
 const days = (example: string) => intIn(1, 3650, example).optional();
 /** Days before a transition to Glacier Flexible Retrieval; 0 means never (objects stay in S3 Standard until they expire). */
 const glacierDays = (example: string) => intIn(0, 3650, example).optional();
+// Fix examples are safe in every tier: 0 (no Glacier transition) never conflicts with an expiry.
 
 export const storageSchema = z.strictObject({
     forceDestroy: bool("false").optional(),
     uploads: z
-        .strictObject({ noncurrentToGlacierDays: glacierDays("30"), noncurrentExpireDays: days("365") })
+        .strictObject({ noncurrentToGlacierDays: glacierDays("0"), noncurrentExpireDays: days("365") })
         .optional(),
-    logs: z.strictObject({ toGlacierDays: glacierDays("90"), expireDays: days("730") }).optional(),
+    logs: z.strictObject({ toGlacierDays: glacierDays("0"), expireDays: days("730") }).optional(),
 });
 
 export const backupSchema = z.strictObject({
@@ -177,7 +178,7 @@ export const serviceSchema = z.strictObject({
     environment: z
         .record(envName, withMeta(z.string({ error: "a string (quote numbers and booleans)" }), { example: "<value>", allowed: "a string (quote numbers and booleans)", text: true }))
         .optional(),
-    featureFlags: z.record(pattern(/^[A-Z][A-Z0-9_]*$/, "UPPER_SNAKE_CASE", "NEW_CHECKOUT"), bool()).optional(),
+    featureFlags: z.record(pattern(/^[A-Z][A-Z0-9_]*$/, "UPPER_SNAKE_CASE", "NEW_CHECKOUT"), bool("false")).optional(),
     secrets: z.array(oneOf(SERVICE_SECRETS, "database")).optional(),
     buckets: z.array(oneOf(SERVICE_BUCKETS, "uploads")).optional(),
     queues: z.array(z.string({ error: "a queue name" }).refine((q) => SERVICE_QUEUES.includes(q), { error: SERVICE_QUEUES.length ? `one of: ${SERVICE_QUEUES.join(", ")}` : "no queues exist in this stack yet" })).optional(),

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { ConfigError, resolveSettings, TIER_DEFAULTS } from "../config";
+import { z } from "zod";
+import { CONFIG_KEYS, ConfigError, resolveSettings, TIER_DEFAULTS } from "../config";
 import { vpcCidrProblem } from "../config/cidr";
 import { variantRun, settingsFor, TIER_STACKS } from "./helpers";
 
@@ -147,9 +148,9 @@ describe("stack config", () => {
                 const { ["aws:region"]: awsRegion, ...raw } = { tier: "dev", ...bad.config } as Record<string, unknown>;
                 const issues = issuesOf(raw, awsRegion as string | undefined, bad.stack);
                 const issue = issues.find((i) => i.key === bad.key);
-                assert.ok(issue, `no issue for ${bad.key}; got ${JSON.stringify(issues)}`);
-                assert.match(issue.allowed, bad.allowed);
-                assert.ok(issue.fix.length > 0);
+                assert.ok(issue, `no issue for ${bad.key} in stack ${bad.stack ?? "test"}; got ${JSON.stringify(issues)}`);
+                assert.match(issue.allowed, bad.allowed, `${bad.key} in stack ${bad.stack ?? "test"}: allowed`);
+                assert.ok(issue.fix.length > 0, `${bad.key} in stack ${bad.stack ?? "test"}: no fix`);
             });
         }
     });
@@ -160,7 +161,7 @@ describe("stack config", () => {
             it(`registers nothing for ${bad.rule}`, async () => {
                 const overrides = Object.fromEntries(Object.entries(bad.config).map(([k, v]) => [k.includes(":") ? k : `platform:${k}`, v]));
                 const run = await variantRun("dev", overrides);
-                assert.ok(ConfigError.isInstance(run.error), `expected a ConfigError, got ${run.error}`);
+                assert.ok(ConfigError.isInstance(run.error), `stack dev, ${bad.key}: expected a ConfigError, got ${run.error}`);
                 assert.match(run.error.message, new RegExp(bad.key.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
                 assert.deepEqual(run.resources.map((r) => r.type), []);
             });
@@ -459,7 +460,7 @@ describe("stack config: fixes that work", () => {
             const issues = issuesOf({ tier: "dev", ...config });
             const issue = issues.find((i) => i.key === key);
             assert.ok(issue, `no issue for ${key} in stack test; got ${JSON.stringify(issues)}`);
-            assert.match(issue.allowed, allowed);
+            assert.match(issue.allowed, allowed, `${key} in stack test: allowed`);
             for (const i of issues) {
                 assert.doesNotMatch(`${i.allowed} ${i.fix}`, /Invalid input|expected \w+, received|Invalid option|Too (small|big)/, `${i.key} in stack test shows validator text`);
             }
@@ -541,4 +542,48 @@ describe("stack config: host rules stay inside the certificate", () => {
         const dev = { tier: "dev", services: { api: { ...API, hosts: ["api.example.com"] } } };
         assert.equal(issuesAt(dev, "services.api.hosts").length, 1);
     });
+});
+
+describe("stack config: following a suggested fix works", () => {
+    /** Every leaf field of the object groups, as config paths (storage.logs.expireDays, ...). */
+    function leaves(schema: z.ZodType, prefix: string[]): string[][] {
+        let s: z.ZodType = schema;
+        while (s instanceof z.ZodOptional) s = s.unwrap() as z.ZodType;
+        if (s instanceof z.ZodObject) return Object.entries(s.shape as Record<string, z.ZodType>).flatMap(([k, v]) => leaves(v, [...prefix, k]));
+        return [prefix];
+    }
+    const GROUPS = ["network", "logs", "database", "cache", "storage", "backup", "compute", "domain"] as const;
+    const FIELDS = GROUPS.flatMap((g) => leaves(CONFIG_KEYS[g].schema as z.ZodType, [g]));
+
+    /** The value a `pulumi config set --path` fix stores, typed as the CLI types it (integers, true/false). */
+    function valueOf(fix: string): unknown {
+        const m = /'([^']*)' --stack \S+$/.exec(fix) ?? /-- '([^']*)'$/.exec(fix);
+        assert.ok(m, `not a config set command: ${fix}`);
+        if (fix.includes("--type string")) return m[1];
+        if (m[1] === "true" || m[1] === "false") return m[1] === "true";
+        return /^-?\d+$/.test(m[1]) ? Number(m[1]) : m[1];
+    }
+    const set = (raw: Record<string, unknown>, path: string[], value: unknown) => {
+        const copy = structuredClone(raw);
+        let node = copy as Record<string, unknown>;
+        for (const step of path.slice(0, -1)) node = (node[step] ??= {}) as Record<string, unknown>;
+        node[path[path.length - 1]] = value;
+        return copy;
+    };
+
+    for (const tier of TIER_STACKS) {
+        it(`in ${tier}, every field given a wrong type is fixed by its suggested command, with no new problem on that field`, () => {
+            const base: Record<string, unknown> = { tier };
+            for (const path of FIELDS) {
+                const key = path.join(".");
+                const broken = set(base, path, { wrong: "type" });
+                const issue = issuesOf(broken, undefined, tier).find((i) => i.key === key);
+                assert.ok(issue, `${key} = {wrong: type} accepted in stack ${tier}`);
+                if (/<[^>]+>/.test(issue.fix)) continue; // a placeholder for a value only the user knows (ARN, zone id)
+                const fixed = set(base, path, valueOf(issue.fix));
+                const after = issuesOf(fixed, undefined, tier).filter((i) => i.key === key);
+                assert.deepEqual(after, [], `stack ${tier}: following "${issue.fix}" leaves ${JSON.stringify(after)}`);
+            }
+        });
+    }
 });
