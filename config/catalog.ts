@@ -1,11 +1,28 @@
 /**
- * What exists in AWS, in one place: RDS instance classes, ElastiCache node types, regions and the
- * AWS Backup schedule grammar. Config is checked against these lists so a class that does not exist
+ * What exists in AWS, in one place: engine versions, RDS instance classes, ElastiCache node types,
+ * regions and the AWS Backup schedule grammar. Config is checked against these lists so a class that does not exist
  * fails here, with the list, instead of mid-deploy. Availability changes: each list names its source
  * and the date it was last checked; an instance class or node type that is newer than the list can
  * be used with an explicit override (`database.allowUnlistedInstanceClass`,
  * `cache.allowUnlistedNodeType`), never silently.
  */
+
+import type { CacheEngine } from "./settings";
+
+/**
+ * PostgreSQL major versions this program deploys (RDS applies minor versions itself); each has its
+ * parameter-group family `postgres<major>`. Source: RDS for PostgreSQL release calendar, checked 2026-11-30.
+ */
+export const POSTGRES_MAJOR_VERSIONS = ["16", "17"] as const;
+
+/**
+ * Engine versions accepted per cache engine (ElastiCache major.minor). Source: ElastiCache User Guide,
+ * "Supported engines and versions" (Valkey 7.2, 8.0, 8.1; Redis OSS 7.0, 7.1), checked 2026-11-30.
+ */
+export const CACHE_ENGINE_VERSIONS: Record<CacheEngine, readonly string[]> = {
+    valkey: ["7.2", "8.0", "8.1"],
+    redis: ["7.0", "7.1"],
+};
 
 /** `family.size` for every size in `sizes`. */
 const classes = (prefix: string, families: readonly string[], sizes: readonly string[]): string[] =>

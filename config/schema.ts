@@ -5,7 +5,9 @@
  */
 import { z } from "zod";
 import { vpcCidrProblem } from "./cidr";
-import { backupScheduleProblem, isAwsRegion } from "./catalog";
+import { backupScheduleProblem, CACHE_ENGINE_VERSIONS, isAwsRegion, POSTGRES_MAJOR_VERSIONS } from "./catalog";
+
+export { CACHE_ENGINE_VERSIONS, POSTGRES_MAJOR_VERSIONS };
 import { bool, checkedText, intIn, numberIn, oneOf, pattern, withMeta } from "./fields";
 import {
     ARCHITECTURES,
@@ -61,7 +63,6 @@ export const logsSchema = z.strictObject({
     retentionDays: numberIn(LOG_RETENTION_DAYS, "365").optional(),
 });
 
-export const POSTGRES_MAJOR_VERSIONS = ["16", "17"] as const;
 
 /** YAML reads `engineVersion: 17` as a number; a whole-number major version means the same text. */
 const majorVersion = z.preprocess((v) => (typeof v === "number" && Number.isInteger(v) ? String(v) : v), oneOf(POSTGRES_MAJOR_VERSIONS, "17"));
@@ -88,15 +89,13 @@ export const databaseSchema = z.strictObject({
     applyImmediately: bool("false").optional(),
 });
 
-/** Engine versions we accept per cache engine (ElastiCache major.minor). */
-export const CACHE_ENGINE_VERSIONS: Record<(typeof CACHE_ENGINES)[number], readonly string[]> = {
-    valkey: ["7.2", "8.0", "8.1"],
-    redis: ["7.0", "7.1"],
-};
 
 export const cacheSchema = z.strictObject({
     engine: oneOf(CACHE_ENGINES).optional(),
-    engineVersion: pattern(/^\d+\.\d+$/, "a major.minor version such as 8.0", "8.0").optional(),
+    // YAML reads `engineVersion: 8.0` as the number 8 and 7.2 as 7.2: both mean the major.minor text.
+    engineVersion: z
+        .preprocess((v) => (typeof v === "number" && Number.isFinite(v) ? (Number.isInteger(v) ? `${v}.0` : String(v)) : v), pattern(/^\d+\.\d+$/, "a major.minor version such as 8.0", "8.0"))
+        .optional(),
     /** Checked against config/catalog.ts in resolve.ts (unless allowUnlistedNodeType). */
     nodeType: pattern(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type such as cache.t4g.micro", "cache.t4g.small").optional(),
     /** Use a node type newer than config/catalog.ts knows (the deploy fails if ElastiCache lacks it). */

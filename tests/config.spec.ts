@@ -319,6 +319,11 @@ describe("stack config: settings that take effect", () => {
         assert.deepEqual([s.services[0].minTasks, s.services[0].maxTasks], [3, 4]);
     });
 
+    it("a cache version written as a YAML number means its major.minor text (8.0 → \"8.0\", 7.2 → \"7.2\")", () => {
+        assert.equal(settingsFor({ tier: "dev", cache: { engineVersion: 8 } }).cache.engineVersion, "8.0");
+        assert.equal(settingsFor({ tier: "dev", cache: { engine: "valkey", engineVersion: 7.2 } }).cache.engineVersion, "7.2");
+    });
+
     it("a PostgreSQL major version written as a YAML number (17) means \"17\"", () => {
         assert.equal(settingsFor({ tier: "dev", database: { engineVersion: 17 } }).database.engineVersion, "17");
     });
