@@ -66,6 +66,8 @@ const BAD: Array<{ rule: string; config: Record<string, unknown>; key: string; a
     { rule: "a prod service with one task", config: { tier: "prod", ...svc({ minTasks: 1 }), domain: { name: "api.example.com", hostedZoneId: "Z123" } }, key: "services.api.minTasks", allowed: /2 or more in prod/ },
     { rule: "a privileged port", config: svc({ port: 80 }), key: "services.api.port", allowed: /1024 to 65535/ },
     { rule: "a service name that cannot name AWS resources", config: { services: { API: API } }, key: "services.API", allowed: /lowercase letter/ },
+    { rule: "a service name ending in a hyphen (ECR repository names cannot)", config: { services: { "api-": API } }, key: "services.api-", allowed: /not ending in a hyphen/ },
+    { rule: "a service name with a double hyphen (ECR repository names cannot)", config: { services: { "a--b": API } }, key: "services.a--b", allowed: /single hyphens/ },
     { rule: "a malformed digest", config: { services: { api: API }, release: { api: { tag: "4f2c9e1", digest: "sha256:abc" } } }, key: "release.api.digest", allowed: /64 lowercase hex/ },
     { rule: "a tag that is not a commit SHA", config: { services: { api: API }, release: { api: { tag: "latest", digest: DIGEST } } }, key: "release.api.tag", allowed: /commit SHA/ },
     { rule: "a release for an image no service runs", config: { services: { api: API }, release: { web: { tag: "4f2c9e1", digest: DIGEST } } }, key: "release.web", allowed: /an image this stack runs: api/ },
@@ -312,6 +314,10 @@ describe("stack config: settings that take effect", () => {
         const s = settingsFor({ tier: "dev", compute: { defaultMinTasks: 2, defaultMaxTasks: 5 }, services: { api: API } });
         const api = s.services.find((x) => x.name === "api");
         assert.deepEqual([api?.minTasks, api?.maxTasks], [2, 5], "services.api task bounds in stack test");
+    });
+
+    it("a service name with single inner hyphens is accepted (api-v2)", () => {
+        assert.deepEqual(settingsFor({ tier: "dev", services: { "api-v2": API } }).services.map((x) => x.name), ["api-v2"]);
     });
 
     it("a service's own bounds win over the stack's defaults", () => {
