@@ -1,22 +1,55 @@
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ROOT } from "../offline/run";
 import { TIER_STACKS } from "./helpers";
 
-/** Runs `npm run plan -- <args>` the way a person would (a separate process). */
-function plan(...args: string[]) {
-    const r = spawnSync("npm", ["run", "--silent", "plan", "--", ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+interface PlanResult {
+    code: number | null;
+    stdout: string;
+    stderr: string;
 }
+
+/** Runs `npm run plan -- <args>` the way a person would (a separate process). */
+function plan(...args: string[]): Promise<PlanResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("npm", ["run", "--silent", "plan", "--", ...args], { cwd: ROOT, timeout: 60_000 });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+}
+
+const SCRATCH_STACK = path.join(ROOT, "Pulumi.plantest.yaml");
 
 describe("npm run plan", function () {
     this.timeout(60_000);
 
+    // Every case is a separate process, mostly waiting on module loading: start them all at once
+    // and let each test await its own (half the wall time of running them one after another).
+    const runs = new Map<string, Promise<PlanResult>>();
+    const run = (...args: string[]) => runs.get(args.join(" "))!;
+    before(() => {
+        for (const args of [...TIER_STACKS.map((s) => [s]), ["qa"], []]) runs.set(args.join(" "), plan(...args));
+        // The scratch stack file appears only once the runs that list the stacks have finished.
+        const listed = Promise.allSettled([run("qa"), run()]);
+        runs.set("plantest", listed.then(() => {
+            fs.writeFileSync(SCRATCH_STACK, "config:\n  platform:tier: prod\n  platform:network:\n    natGateways: single\n    azCount: 12\n");
+            return plan("plantest");
+        }));
+    });
+    after(async () => {
+        await Promise.allSettled(runs.values());
+        fs.rmSync(SCRATCH_STACK, { force: true });
+    });
+
     for (const stack of TIER_STACKS) {
-        it(`prints the ${stack} resource tree and outputs under an offline header and exits 0`, () => {
-            const r = plan(stack);
+        it(`prints the ${stack} resource tree and outputs under an offline header and exits 0`, async () => {
+            const r = await run(stack);
             assert.equal(r.code, 0, `npm run plan -- ${stack} exit code; stderr:\n${r.stderr}`);
             assert.match(r.stdout, new RegExp(`^OFFLINE PLAN  stack=${stack}  tier=${stack}`, "m"));
             assert.match(r.stdout, /Providers are mocked: no AWS account/);
@@ -32,27 +65,23 @@ describe("npm run plan", function () {
         });
     }
 
-    it("refuses an unknown stack with the list of stacks, exit 2 and no stack trace", () => {
-        const r = plan("qa");
+    it("refuses an unknown stack with the list of stacks, exit 2 and no stack trace", async () => {
+        const r = await run("qa");
         assert.equal(r.code, 2);
         assert.match(r.stderr, /unknown stack "qa"/);
         assert.match(r.stderr, /stacks: dev, prod, staging/);
         assert.doesNotMatch(r.stderr + r.stdout, /\s+at .+:\d+:\d+/);
     });
 
-    it("refuses a missing stack argument with usage, exit 2", () => {
-        const r = plan();
+    it("refuses a missing stack argument with usage, exit 2", async () => {
+        const r = await run();
         assert.equal(r.code, 2);
         assert.match(r.stderr, /usage: npm run plan -- <stack>/);
     });
 
     describe("with an invalid stack file", () => {
-        const file = path.join(ROOT, "Pulumi.plantest.yaml");
-        before(() => fs.writeFileSync(file, "config:\n  platform:tier: prod\n  platform:network:\n    natGateways: single\n    azCount: 12\n"));
-        after(() => fs.rmSync(file, { force: true }));
-
-        it("prints every config problem, exit 1 and no stack trace", () => {
-            const r = plan("plantest");
+        it("prints every config problem, exit 1 and no stack trace", async () => {
+            const r = await run("plantest");
             assert.equal(r.code, 1);
             assert.match(r.stderr, /Invalid configuration for stack "plantest" \(2 problems\)/);
             assert.match(r.stderr, /network\.azCount = 12/);
