@@ -51,23 +51,23 @@ describe("npm run plan", function () {
         it(`prints the ${stack} resource tree and outputs under an offline header and exits 0`, async () => {
             const r = await run(stack);
             assert.equal(r.code, 0, `npm run plan -- ${stack} exit code; stderr:\n${r.stderr}`);
-            assert.match(r.stdout, new RegExp(`^OFFLINE PLAN  stack=${stack}  tier=${stack}`, "m"));
-            assert.match(r.stdout, /Providers are mocked: no AWS account/);
-            assert.match(r.stdout, new RegExp(`${stack}-network  \\(platform:network:Network\\)`));
-            assert.match(r.stdout, /[├└]─ .*\(awsx:ec2:Vpc\)  cidr=10\.\d+\.0\.0\/16/);
-            assert.match(r.stdout, /^Outputs:\n  tier: "/m);
-            assert.match(r.stdout, /vpcId: "vpc-/);
+            assert.match(r.stdout, new RegExp(`^OFFLINE PLAN  stack=${stack}  tier=${stack}`, "m"), `${stack}: plan header`);
+            assert.match(r.stdout, /Providers are mocked: no AWS account/, `${stack}: the plan says it is offline`);
+            assert.match(r.stdout, new RegExp(`${stack}-network  \\(platform:network:Network\\)`), `${stack}: network component in the tree`);
+            assert.match(r.stdout, /[├└]─ .*\(awsx:ec2:Vpc\)  cidr=10\.\d+\.0\.0\/16/, `${stack}: VPC with its CIDR`);
+            assert.match(r.stdout, /^Outputs:\n  tier: "/m, `${stack}: outputs section`);
+            assert.match(r.stdout, /vpcId: "vpc-/, `${stack}: vpcId output`);
             // Services show their image digests and scaling bounds; release is among the outputs.
-            assert.match(r.stdout, /\(aws:ecs\/taskDefinition:TaskDefinition\)  cpu=512 memory=1024 arch=ARM64 image=\S+\/platform\/\w+\/api@sha256:[0-9a-f]{64}/);
-            assert.match(r.stdout, /\(aws:appautoscaling\/target:Target\)  tasks=\d+-\d+/);
-            assert.match(r.stdout, /^  release: \{/m);
+            assert.match(r.stdout, /\(aws:ecs\/taskDefinition:TaskDefinition\)  cpu=512 memory=1024 arch=ARM64 image=\S+\/platform\/\w+\/api@sha256:[0-9a-f]{64}/, `${stack}: api task definition by digest`);
+            assert.match(r.stdout, /\(aws:appautoscaling\/target:Target\)  tasks=\d+-\d+/, `${stack}: scaling bounds`);
+            assert.match(r.stdout, /^  release: \{/m, `${stack}: release output`);
             assert.equal(/plain HTTP only/.test(r.stdout), stack === "dev", `${stack}: only dev serves HTTP without a domain, and the plan says so`);
         });
     }
 
     it("refuses an unknown stack with the list of stacks, exit 2 and no stack trace", async () => {
         const r = await run("qa");
-        assert.equal(r.code, 2);
+        assert.equal(r.code, 2, `plan -- qa exit code; stderr:\n${r.stderr}`);
         assert.match(r.stderr, /unknown stack "qa"/);
         assert.match(r.stderr, /stacks: dev, prod, staging/);
         assert.doesNotMatch(r.stderr + r.stdout, /\s+at .+:\d+:\d+/);
@@ -75,14 +75,14 @@ describe("npm run plan", function () {
 
     it("refuses a missing stack argument with usage, exit 2", async () => {
         const r = await run();
-        assert.equal(r.code, 2);
+        assert.equal(r.code, 2, `plan without a stack: exit code; stderr:\n${r.stderr}`);
         assert.match(r.stderr, /usage: npm run plan -- <stack>/);
     });
 
     describe("with an invalid stack file", () => {
         it("prints every config problem, exit 1 and no stack trace", async () => {
             const r = await run("plantest");
-            assert.equal(r.code, 1);
+            assert.equal(r.code, 1, `plan -- plantest exit code; stderr:\n${r.stderr}`);
             assert.match(r.stderr, /Invalid configuration for stack "plantest" \(2 problems\)/);
             assert.match(r.stderr, /network\.azCount = 12/);
             assert.match(r.stderr, /network\.natGateways = "single"/);
