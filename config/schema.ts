@@ -68,7 +68,7 @@ export const logsSchema = z.strictObject({
 const majorVersion = z.preprocess((v) => (typeof v === "number" && Number.isInteger(v) ? String(v) : v), oneOf(POSTGRES_MAJOR_VERSIONS, "17"));
 
 export const databaseSchema = z.strictObject({
-    /** Checked against config/catalog.ts in resolve.ts (unless allowUnlistedInstanceClass). */
+    /** Checked against config/catalog.ts in rules/database.ts (unless allowUnlistedInstanceClass). */
     instanceClass: pattern(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.t4g.micro", "db.t4g.small").optional(),
     /** Use an instance class newer than config/catalog.ts knows (the deploy fails if RDS lacks it). */
     allowUnlistedInstanceClass: bool("false").optional(),
@@ -96,7 +96,7 @@ export const cacheSchema = z.strictObject({
     engineVersion: z
         .preprocess((v) => (typeof v === "number" && Number.isFinite(v) ? (Number.isInteger(v) ? `${v}.0` : String(v)) : v), pattern(/^\d+\.\d+$/, "a major.minor version such as 8.0", "8.0"))
         .optional(),
-    /** Checked against config/catalog.ts in resolve.ts (unless allowUnlistedNodeType). */
+    /** Checked against config/catalog.ts in rules/cache.ts (unless allowUnlistedNodeType). */
     nodeType: pattern(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type such as cache.t4g.micro", "cache.t4g.small").optional(),
     /** Use a node type newer than config/catalog.ts knows (the deploy fails if ElastiCache lacks it). */
     allowUnlistedNodeType: bool("false").optional(),
@@ -225,3 +225,6 @@ export type ConfigKey = keyof typeof CONFIG_KEYS;
 
 /** Raw, parsed-but-unmerged stack config: what the stack file (and Pulumi.yaml defaults) said. */
 export type RawConfig = { [K in ConfigKey]?: z.infer<(typeof CONFIG_KEYS)[K]["schema"]> };
+
+/** One service as the stack file gives it (parsed, defaults not applied). */
+export type RawService = NonNullable<RawConfig["services"]>[string];

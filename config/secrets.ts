@@ -4,6 +4,7 @@
  * credentials inside a URL and the well-known key formats. Release tags (hex SHAs) and image digests
  * (sha256:<hex>) are hex only and match none of these.
  */
+import type { ConfigIssue } from "./errors";
 
 /** Names that say "secret": such values belong in Secrets Manager (FSBP ECS.8). */
 export const SECRET_LIKE_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE_KEY|API_KEY|ACCESS_KEY|CREDENTIAL)/i;
@@ -25,4 +26,11 @@ const SECRET_VALUE_PATTERNS: ReadonlyArray<[string, RegExp]> = [
 /** What kind of secret `value` looks like, or undefined. */
 export function secretLikeValue(value: string): string | undefined {
     return SECRET_VALUE_PATTERNS.find(([, re]) => re.test(value))?.[0];
+}
+
+/** An error message is printed and logged: a value that looks like a secret (or sits under a secret-like name) is not shown. */
+export function hideSecrets(issue: ConfigIssue): ConfigIssue {
+    const name = issue.key.split(/[.[\]"]+/).filter(Boolean).pop() ?? "";
+    const text = typeof issue.value === "string" ? issue.value : JSON.stringify(issue.value ?? "");
+    return SECRET_LIKE_NAME.test(name) || secretLikeValue(text) ? { ...issue, value: "(hidden)" } : issue;
 }

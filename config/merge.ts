@@ -1,0 +1,80 @@
+/**
+ * Parsed config + tier defaults → Settings: what the stack file sets wins, field by field; the
+ * tier's default fills the rest. Services get their defaults here too (scaling bounds from the
+ * stack's compute settings). No checks: the rules (rules/) run on the result.
+ */
+import type { ConfigContext } from "./context";
+import type { RawConfig, RawService } from "./schema";
+import type { ComputeSettings, ImageRelease, ServiceSettings, Settings, Tier } from "./settings";
+import { TIER_DEFAULTS } from "./tiers";
+
+export function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext, services: readonly string[] | undefined): Settings {
+    const d = TIER_DEFAULTS[tier];
+    const userTags = raw.tags ?? {};
+    const compute = { ...d.compute, ...raw.compute };
+    return {
+        project: ctx.project,
+        stack: ctx.stack,
+        tier,
+        region: raw.region ?? "us-east-1",
+        tags: { ...userTags, project: ctx.project, stack: ctx.stack, tier },
+        protectData: d.protectData,
+        network: { ...d.network, ...raw.network },
+        logs: { ...d.logs, ...raw.logs },
+        database: { ...d.database, ...withoutOverrides(raw.database, ["allowUnlistedInstanceClass"]) },
+        cache: { ...d.cache, ...withoutOverrides(raw.cache, ["allowUnlistedNodeType"]) },
+        storage: {
+            forceDestroy: raw.storage?.forceDestroy ?? d.storage.forceDestroy,
+            uploads: { ...d.storage.uploads, ...raw.storage?.uploads },
+            logs: { ...d.storage.logs, ...raw.storage?.logs },
+        },
+        backup: { ...d.backup, ...raw.backup },
+        // The merged bounds: a stack file's compute.defaultMinTasks / defaultMaxTasks apply to its services.
+        compute,
+        services: (services ?? [])
+            .map((name) => resolveService(name, raw.services?.[name] ?? {}, compute, raw.release?.[name] as ImageRelease | undefined))
+            .sort((a, b) => a.name.localeCompare(b.name)),
+        release: (raw.release ?? {}) as Record<string, ImageRelease>,
+        domain: raw.domain?.name || raw.domain?.hostedZoneId || raw.domain?.certificateArn ? { ...raw.domain, name: raw.domain.name ?? "" } : undefined,
+    };
+}
+
+/** Config-only switches (escape hatches) are validated here and never reach the components. */
+function withoutOverrides<T extends object>(group: T | undefined, keys: readonly string[]): Partial<T> {
+    if (!group) return {};
+    return Object.fromEntries(Object.entries(group).filter(([k]) => !keys.includes(k))) as Partial<T>;
+}
+
+/**
+ * A service's config with its defaults applied (scaling bounds from the stack's compute settings).
+ * Fields that failed validation are missing here (NaN for the required numbers); the rules that
+ * need them stay silent, and the program never gets this far with them.
+ */
+export function resolveService(name: string, svc: Partial<RawService>, compute: ComputeSettings, release: ImageRelease | undefined): ServiceSettings {
+    return {
+        name,
+        cpu: svc.cpu ?? Number.NaN,
+        memory: svc.memory ?? Number.NaN,
+        architecture: svc.architecture ?? "arm64",
+        port: svc.port ?? Number.NaN,
+        minTasks: svc.minTasks ?? compute.defaultMinTasks,
+        maxTasks: svc.maxTasks ?? Math.max(compute.defaultMaxTasks, svc.minTasks ?? 0),
+        expose: svc.expose ?? "public",
+        healthCheckPath: svc.healthCheckPath ?? "/health",
+        paths: svc.paths ?? [],
+        hosts: svc.hosts ?? [],
+        priority: svc.priority,
+        command: svc.command,
+        environment: svc.environment ?? {},
+        featureFlags: svc.featureFlags ?? {},
+        secrets: [...new Set(svc.secrets ?? [])],
+        buckets: [...new Set(svc.buckets ?? [])],
+        queues: [...new Set(svc.queues ?? [])],
+        migrationCommand: svc.migrationCommand,
+        user: svc.user ?? "1000:1000",
+        cpuTargetPercent: svc.cpuTargetPercent ?? 60,
+        memoryTargetPercent: svc.memoryTargetPercent ?? 70,
+        requestsPerTarget: svc.requestsPerTarget ?? 500,
+        release,
+    };
+}

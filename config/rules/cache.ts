@@ -1,0 +1,26 @@
+/** Cache rules for every tier (prod's own refusals are in prod.ts). */
+import { ELASTICACHE_NODE_TYPES } from "../catalog";
+import type { ConfigIssue } from "../errors";
+import { CACHE_ENGINE_VERSIONS } from "../schema";
+import type { Settings } from "../settings";
+import { check, RuleContext } from "./context";
+
+export function cacheRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
+    const unlistedNode = ctx.raw.cache?.allowUnlistedNodeType === true;
+    const versions = CACHE_ENGINE_VERSIONS[s.cache.engine];
+    return [
+        ...check(
+            ctx,
+            unlistedNode || ELASTICACHE_NODE_TYPES.has(s.cache.nodeType),
+            "cache.nodeType",
+            s.cache.nodeType,
+            "an ElastiCache node type listed in config/catalog.ts (e.g. cache.t4g.small, cache.m7g.large); for a newer one set cache.allowUnlistedNodeType: true",
+            "cache.t4g.small",
+            ["cache.nodeType", "cache.allowUnlistedNodeType"],
+        ),
+        ...check(ctx, versions.includes(s.cache.engineVersion), "cache.engineVersion", s.cache.engineVersion, `for ${s.cache.engine}: ${versions.join(", ")}`, versions[versions.length - 1], [
+            "cache.engineVersion",
+            "cache.engine",
+        ]),
+    ];
+}

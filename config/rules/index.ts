@@ -1,0 +1,28 @@
+/**
+ * Every cross-field and tier rule, one file per area. Each rule is a pure function
+ * `(Settings, RuleContext) → ConfigIssue[]`; they run in this order, which is the order of the
+ * messages.
+ */
+import type { ConfigIssue } from "../errors";
+import type { Settings } from "../settings";
+import { backupRules } from "./backup";
+import { cacheRules } from "./cache";
+import type { Rule, RuleContext } from "./context";
+import { databaseRules } from "./database";
+import { domainRules } from "./domain";
+import { prodRules } from "./prod";
+import { releaseRules } from "./release";
+import { serviceRules } from "./services";
+import { stackRules, tagRules } from "./stack";
+import { storageRules } from "./storage";
+
+export { PROD_RULES } from "./prod";
+export type { ProdRule } from "./prod";
+export { ALB_RULE_LIMITS, RESERVED_ENV } from "./services";
+export type { Rule, RuleContext } from "./context";
+
+export const RULES: readonly Rule[] = [stackRules, prodRules, databaseRules, cacheRules, storageRules, serviceRules, releaseRules, domainRules, backupRules, tagRules];
+
+export function ruleIssues(s: Settings, ctx: RuleContext): ConfigIssue[] {
+    return RULES.flatMap((rule) => rule(s, ctx));
+}

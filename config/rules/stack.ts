@@ -1,0 +1,45 @@
+/** Rules about the stack as a whole: its name (and the physical names it produces), its region, its tags. */
+import { ConfigIssue, configPath } from "../errors";
+import { namingIssues } from "../naming";
+import { secretLikeValue } from "../secrets";
+import type { Settings } from "../settings";
+import { anyInvalid, RuleContext } from "./context";
+
+const STACK_NAME = /^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$/;
+
+/** The stack name and the physical names built from it; `aws:region` agreeing with `platform:region`. */
+export function stackRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    // The stack name prefixes physical names (RDS identifiers, ALB names), so it must fit their rules.
+    const stackNameOk = STACK_NAME.test(ctx.stack) && !ctx.stack.includes("--");
+    if (!stackNameOk) {
+        issues.push({
+            key: "(stack name)",
+            value: ctx.stack,
+            allowed: "a lowercase letter, then up to 19 lowercase letters, digits or single hyphens, not ending in a hyphen",
+            fix: "pulumi stack rename <new-name> (or create the stack under such a name)",
+        });
+    }
+    // Every physical name must fit its AWS limit (config/naming.ts).
+    issues.push(...namingIssues(ctx.project, stackNameOk ? ctx.stack : "x", s.services.map((svc) => svc.name)).filter((i) => stackNameOk || i.key !== "(stack name)"));
+
+    if (ctx.awsRegion !== undefined && ctx.awsRegion !== s.region && !anyInvalid(ctx, "region")) {
+        issues.push({
+            key: "aws:region",
+            value: ctx.awsRegion,
+            allowed: `unset, or equal to platform:region (${s.region}); the program's provider uses platform:region`,
+            fix: `pulumi config rm aws:region --stack ${ctx.stack}, and set platform:region instead`,
+        });
+    }
+    return issues;
+}
+
+/** Tags are copied onto every resource and shown in the console: no secrets in them. */
+export function tagRules(_s: Settings, ctx: RuleContext): ConfigIssue[] {
+    const issues: ConfigIssue[] = [];
+    for (const [name, value] of Object.entries(ctx.raw.tags ?? {})) {
+        const kind = secretLikeValue(value);
+        if (kind) issues.push({ key: configPath(["tags", name]), value: "(hidden)", allowed: `no secrets in tags (this looks like ${kind})`, fix: `remove the value from Pulumi.${ctx.stack}.yaml and rotate the secret` });
+    }
+    return issues;
+}
