@@ -1,7 +1,8 @@
 /**
  * Production safety: what prod refuses, one row per key. These are refused, never silently
  * corrected; adding a refusal is adding a row. README "Stack matrix" lists them in its "prod
- * refuses" column. A service's own `minTasks` under 2 is refused per service, in services.ts.
+ * refuses" column; tests/config-prod.spec.ts keeps the two in step. A service's own `minTasks`
+ * under 2 is refused per service, in services.ts.
  */
 import type { ConfigIssue } from "../errors";
 import { valueAt } from "../fields";
