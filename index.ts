@@ -20,31 +20,31 @@ export const publicSubnetIds = platform.network.publicSubnetIds;
 export const privateSubnetIds = platform.network.privateSubnetIds;
 /** Security groups of the three tiers: load balancer → app → data. */
 export const securityGroupIds = {
-    loadBalancer: platform.network.loadBalancerSecurityGroupId,
-    app: platform.network.appSecurityGroupId,
-    data: platform.network.dataSecurityGroupId,
+    loadBalancer: platform.network.securityGroups.loadBalancer,
+    app: platform.network.securityGroups.app,
+    data: platform.network.securityGroups.data,
 };
 
 /** PostgreSQL primary endpoint (host name; port in dbPort). */
-export const dbEndpoint = platform.data.dbEndpoint;
+export const dbEndpoint = platform.data.database.endpoint;
 /** Read-replica endpoints (empty where the tier has none). */
-export const dbReaderEndpoints = platform.data.dbReaderEndpoints;
+export const dbReaderEndpoints = platform.data.database.readerEndpoints;
 /** PostgreSQL port. */
-export const dbPort = platform.data.dbPort;
+export const dbPort = platform.data.database.port;
 /** Database name created on the primary. */
-export const dbName = platform.data.dbName;
+export const dbName = platform.data.database.name;
 /** Secrets Manager ARN of the RDS-managed master credentials (the ARN, never the value). */
-export const dbSecretArn = platform.data.dbSecretArn;
+export const dbSecretArn = platform.data.database.secretArn;
 /** Cache primary endpoint (TLS, AUTH required). */
-export const cacheEndpoint = platform.data.cacheEndpoint;
+export const cacheEndpoint = platform.data.cache.endpoint;
 /** Cache reader endpoint (spreads reads over replicas). */
-export const cacheReaderEndpoint = platform.data.cacheReaderEndpoint;
+export const cacheReaderEndpoint = platform.data.cache.readerEndpoint;
 /** Secrets Manager ARN of the cache host/port/AUTH token. */
-export const cacheAuthSecretArn = platform.data.cacheAuthSecretArn;
+export const cacheAuthSecretArn = platform.data.cache.authSecretArn;
 /** Bucket names: user uploads, and the logs bucket (S3, ALB, CloudFront logs). */
-export const buckets = { uploads: platform.data.uploadsBucketName, logs: platform.data.logsBucketName };
+export const buckets = { uploads: platform.data.buckets.uploadsName, logs: platform.data.buckets.logsName };
 /** Customer-managed KMS keys: data (database, cache, uploads, secrets, backups) and logs. */
-export const kmsKeyArns = { data: platform.data.dataKeyArn, logs: platform.data.logsKeyArn };
+export const kmsKeyArns = { data: platform.data.keys.dataArn, logs: platform.data.keys.logsArn };
 /** AWS Backup vault holding the database's daily recovery points. */
 export const backupVaultName = platform.data.backupVaultName;
 /** Base URL of the public services. */
@@ -54,12 +54,12 @@ export const loadBalancerDnsName = platform.compute.loadBalancerDnsName;
 /** ECS cluster name. */
 export const clusterName = platform.compute.clusterName;
 /** ECR repository per image: CI pushes `<url>:<commit sha>` here. */
-export const repositories = platform.compute.repositoryUrls;
+export const repositories = platform.compute.releases.repositoryUrls;
 /** What this stack runs, per image: repository, tag (commit SHA), digest. `npm run promote` reads this. */
-export const release = platform.compute.release;
+export const release = platform.compute.releases.release;
 /** Deployed services: ECS service name, the task definition this stack deployed, image by digest, log group, task-count bounds. */
 export const services = platform.compute.services;
 /** Per service with a migration: the one-off `aws ecs run-task` command (run with `eval`; prints the task ARN). Deploys migrate on their own. */
 export const migrations = platform.compute.migrations;
 /** Services not deployed yet (no release pinned), with how to ship their first image. */
-export const unreleased = platform.compute.unreleased;
+export const unreleased = platform.compute.releases.unreleased;

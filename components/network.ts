@@ -2,6 +2,19 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import type { NatStrategy } from "../config";
+import { childName } from "./naming";
+import { pickHandle } from "./shared/handle";
+import { createServiceRole } from "./shared/iam";
+import { PORTS } from "./shared/ports";
+
+/**
+ * Who may reach the load balancer. `internet`: anyone, on 80 and 443. `prefixList`: only the
+ * addresses of a managed prefix list (CloudFront's origin-facing list, when edge fronts the load
+ * balancer), on 443 only — that list counts about 55 rules against the 60-rule security-group quota,
+ * so one port is all a group can carry. Switching replaces the load balancer's security group
+ * (its description states the exposure); the load balancer moves to the new group in the same update.
+ */
+export type LoadBalancerIngress = { from: "internet" } | { from: "prefixList"; prefixListId: pulumi.Input<string> };
 
 export interface NetworkArgs {
     /** VPC IPv4 CIDR block (validated by config: private, /16 to /20). */
@@ -20,9 +33,30 @@ export interface NetworkArgs {
     internalPorts?: number[];
     /** Ports of the data tier (PostgreSQL, Redis) the app tier may reach. @default [5432, 6379] */
     dataPorts?: number[];
+    /** Who may reach the load balancer. @default { from: "internet" } (80 and 443 from anywhere) */
+    loadBalancerIngress?: LoadBalancerIngress;
 }
 
-export const DEFAULT_DATA_PORTS = [5432, 6379];
+export const DEFAULT_DATA_PORTS = [PORTS.postgres, PORTS.redis];
+export const DEFAULT_LOAD_BALANCER_INGRESS: LoadBalancerIngress = { from: "internet" };
+
+/** What the network exposes to later components (and the stack outputs). */
+export interface NetworkHandle {
+    vpcId: pulumi.Output<string>;
+    /** Load balancer, NAT gateways. */
+    publicSubnetIds: pulumi.Output<string[]>;
+    /** Services, workers, database, cache. */
+    privateSubnetIds: pulumi.Output<string[]>;
+    /**
+     * The three tiers' security groups, chained load balancer → app → data:
+     * `loadBalancer` accepts its ingress (internet or a prefix list) and may only reach the app tier on its ports;
+     * `app` accepts the load balancer on public ports and itself on internal ports, may reach the data tier and HTTPS;
+     * `data` accepts PostgreSQL/Redis from the app tier only, no egress.
+     */
+    securityGroups: { loadBalancer: pulumi.Output<string>; app: pulumi.Output<string>; data: pulumi.Output<string> };
+}
+
+const HANDLE: Record<keyof NetworkHandle, true> = { vpcId: true, publicSubnetIds: true, privateSubnetIds: true, securityGroups: true };
 
 /**
  * What the flow-log role may do on its own log group (VPC user guide, "IAM role for publishing flow
@@ -30,6 +64,17 @@ export const DEFAULT_DATA_PORTS = [5432, 6379];
  * required, so it is granted on this group's ARN only.
  */
 export const FLOW_LOG_GROUP_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"];
+
+/** The load balancer security group's description per exposure (a description change replaces the group). */
+export const LOAD_BALANCER_SG_DESCRIPTION: Record<LoadBalancerIngress["from"], string> = {
+    internet: "Load balancer: HTTP/HTTPS from the internet",
+    prefixList: "Load balancer: HTTPS from a managed prefix list",
+};
+
+/** Ports the load balancer accepts: 80 and 443 from the internet; 443 only from a prefix list (its size counts against the SG rule quota per port). */
+export function loadBalancerPorts(ingress: LoadBalancerIngress): number[] {
+    return ingress.from === "internet" ? [PORTS.http, PORTS.https] : [PORTS.https];
+}
 
 /** awsx strategy names for our two NAT layouts. */
 export const NAT_STRATEGY: Record<NatStrategy, awsx.types.enums.ec2.NatGatewayStrategy> = {
@@ -50,17 +95,11 @@ export const NAT_STRATEGY: Record<NatStrategy, awsx.types.enums.ec2.NatGatewaySt
  * plus $0.045/GB processed, so `single` ≈ $33 and `perAz` with 3 AZs ≈ $99 before traffic; flow logs
  * cost CloudWatch ingestion ($0.50/GB); the gateway endpoint and security groups are free.
  */
-export class Network extends pulumi.ComponentResource {
+export class Network extends pulumi.ComponentResource implements NetworkHandle {
     readonly vpcId: pulumi.Output<string>;
     readonly publicSubnetIds: pulumi.Output<string[]>;
     readonly privateSubnetIds: pulumi.Output<string[]>;
-    /** Accepts 80/443 from the internet; may only reach the app tier on its ports. */
-    readonly loadBalancerSecurityGroupId: pulumi.Output<string>;
-    /** Accepts the load balancer on public ports and itself on internal ports; may reach the data tier and HTTPS endpoints. */
-    readonly appSecurityGroupId: pulumi.Output<string>;
-    /** Accepts PostgreSQL/Redis from the app tier only; no egress. */
-    readonly dataSecurityGroupId: pulumi.Output<string>;
-    readonly flowLogGroupName: pulumi.Output<string>;
+    readonly securityGroups: NetworkHandle["securityGroups"];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:network:Network", name, {}, opts);
@@ -70,27 +109,18 @@ export class Network extends pulumi.ComponentResource {
         this.publicSubnetIds = vpc.publicSubnetIds;
         this.privateSubnetIds = vpc.privateSubnetIds;
 
-        this.flowLogGroupName = this.createFlowLogs(name, args);
+        this.createFlowLogs(name, args);
         this.lockDefaultSecurityGroup(name);
         this.createS3Endpoint(name, args);
         const groups = this.createSecurityGroups(name, args);
-        this.loadBalancerSecurityGroupId = groups.loadBalancer.id;
-        this.appSecurityGroupId = groups.app.id;
-        this.dataSecurityGroupId = groups.data.id;
+        this.securityGroups = { loadBalancer: groups.loadBalancer.id, app: groups.app.id, data: groups.data.id };
 
-        this.registerOutputs({
-            vpcId: this.vpcId,
-            publicSubnetIds: this.publicSubnetIds,
-            privateSubnetIds: this.privateSubnetIds,
-            loadBalancerSecurityGroupId: this.loadBalancerSecurityGroupId,
-            appSecurityGroupId: this.appSecurityGroupId,
-            dataSecurityGroupId: this.dataSecurityGroupId,
-        });
+        this.registerOutputs(pickHandle<NetworkHandle>(this, HANDLE));
     }
 
     private createVpc(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions): awsx.ec2.Vpc {
         return new awsx.ec2.Vpc(
-            `${name}-vpc`,
+            childName(name, "vpc"),
             {
                 cidrBlock: args.cidr,
                 numberOfAvailabilityZones: args.azCount,
@@ -113,65 +143,33 @@ export class Network extends pulumi.ComponentResource {
         );
     }
 
-    private createFlowLogs(name: string, args: NetworkArgs): pulumi.Output<string> {
+    private createFlowLogs(name: string, args: NetworkArgs): void {
         // Flow logs use CloudWatch's service-managed encryption: the network is built before the data
         // tier that owns the customer-managed keys (README, "Security controls": flow-log group KMS).
-        const group = new aws.cloudwatch.LogGroup(
-            `${name}-flow-logs`,
-            { retentionInDays: args.logRetentionDays },
-            { parent: this },
-        );
+        const flowLogs = childName(name, "flow-logs");
+        const group = new aws.cloudwatch.LogGroup(flowLogs, { retentionInDays: args.logRetentionDays }, { parent: this });
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-        const role = new aws.iam.Role(
-            `${name}-flow-logs`,
+        const { role } = createServiceRole(
+            flowLogs,
             {
+                service: "vpc-flow-logs.amazonaws.com",
                 description: "Lets VPC Flow Logs write to its log group",
-                assumeRolePolicy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    Statement: [
-                        {
-                            Effect: "Allow",
-                            Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-                            Action: "sts:AssumeRole",
-                            // Confused-deputy guard: only flow logs of this account may assume the role.
-                            Condition: { StringEquals: { "aws:SourceAccount": account } },
-                        },
-                    ],
-                }),
+                // Confused-deputy guard: only flow logs of this account may assume the role.
+                sourceAccount: account,
+                // The actions are those the VPC user guide requires ("IAM role for publishing flow
+                // logs to CloudWatch Logs"), each on the narrowest resource IAM evaluates it against.
+                statements: [
+                    { Sid: "WriteOwnLogGroup", Effect: "Allow", Action: FLOW_LOG_GROUP_ACTIONS, Resource: [group.arn, pulumi.interpolate`${group.arn}:*`] },
+                    // DescribeLogGroups supports no resource-level permissions (Service Authorization
+                    // Reference, CloudWatch Logs: no resource type), so only "*" matches it. It lists
+                    // log-group metadata, never log events.
+                    { Sid: "FindLogGroup", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: "*" },
+                ],
             },
-            { parent: this },
-        );
-        new aws.iam.RolePolicy(
-            `${name}-flow-logs`,
-            {
-                role: role.id,
-                policy: pulumi.jsonStringify({
-                    Version: "2012-10-17",
-                    // The actions are those the VPC user guide requires ("IAM role for publishing flow
-                    // logs to CloudWatch Logs"), each on the narrowest resource IAM evaluates it against.
-                    Statement: [
-                        {
-                            Sid: "WriteOwnLogGroup",
-                            Effect: "Allow",
-                            Action: FLOW_LOG_GROUP_ACTIONS,
-                            Resource: [group.arn, pulumi.interpolate`${group.arn}:*`],
-                        },
-                        {
-                            // DescribeLogGroups supports no resource-level permissions (Service
-                            // Authorization Reference, CloudWatch Logs: no resource type), so only "*"
-                            // matches it. It lists log-group metadata, never log events.
-                            Sid: "FindLogGroup",
-                            Effect: "Allow",
-                            Action: ["logs:DescribeLogGroups"],
-                            Resource: "*",
-                        },
-                    ],
-                }),
-            },
-            { parent: this },
+            this,
         );
         new aws.ec2.FlowLog(
-            `${name}-flow-logs`,
+            flowLogs,
             {
                 vpcId: this.vpcId,
                 trafficType: "ALL",
@@ -182,13 +180,12 @@ export class Network extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        return group.name;
     }
 
     /** The default security group is managed with no rules, so nothing placed in it can talk (FSBP EC2.2). */
     private lockDefaultSecurityGroup(name: string): void {
         new aws.ec2.DefaultSecurityGroup(
-            `${name}-default-sg`,
+            childName(name, "default-sg"),
             { vpcId: this.vpcId, ingress: [], egress: [] },
             { parent: this },
         );
@@ -207,7 +204,7 @@ export class Network extends pulumi.ComponentResource {
             )
             .apply((r) => [...new Set(r.ids)].sort());
         new aws.ec2.VpcEndpoint(
-            `${name}-s3`,
+            childName(name, "s3"),
             {
                 vpcId: this.vpcId,
                 serviceName: `com.amazonaws.${args.region}.s3`,
@@ -221,26 +218,28 @@ export class Network extends pulumi.ComponentResource {
     private createSecurityGroups(name: string, args: NetworkArgs) {
         const group = (role: string, description: string) =>
             new aws.ec2.SecurityGroup(
-                `${name}-${role}`,
+                childName(name, role),
                 // No inline rules: the provider removes AWS's default allow-all egress, and every rule
                 // below is its own resource, so the preview shows each one.
                 { vpcId: this.vpcId, description, revokeRulesOnDelete: true },
                 { parent: this },
             );
-        const loadBalancer = group("lb-sg", "Load balancer: HTTP/HTTPS from the internet");
+        const ingress = args.loadBalancerIngress ?? DEFAULT_LOAD_BALANCER_INGRESS;
+        const loadBalancer = group("lb-sg", LOAD_BALANCER_SG_DESCRIPTION[ingress.from]);
         const app = group("app-sg", "App tier: only from the load balancer");
         const data = group("data-sg", "Data tier: only from the app tier");
 
-        for (const port of [80, 443]) {
+        for (const port of loadBalancerPorts(ingress)) {
             new aws.vpc.SecurityGroupIngressRule(
-                `${name}-lb-in-${port}`,
+                childName(name, `lb-in-${port}`),
                 {
                     securityGroupId: loadBalancer.id,
-                    description: `Internet to load balancer on ${port}`,
                     ipProtocol: "tcp",
                     fromPort: port,
                     toPort: port,
-                    cidrIpv4: "0.0.0.0/0",
+                    ...(ingress.from === "internet"
+                        ? { description: `Internet to load balancer on ${port}`, cidrIpv4: "0.0.0.0/0" }
+                        : { description: `Prefix list to load balancer on ${port}`, prefixListId: ingress.prefixListId }),
                 },
                 { parent: this },
             );
@@ -257,13 +256,13 @@ export class Network extends pulumi.ComponentResource {
         // The app tier calls AWS APIs (ECR, Secrets Manager, CloudWatch) and third parties over HTTPS
         // through the NAT gateway; nothing else leaves the VPC.
         new aws.vpc.SecurityGroupEgressRule(
-            `${name}-app-out-https`,
+            childName(name, "app-out-https"),
             {
                 securityGroupId: app.id,
                 description: "App tier to HTTPS endpoints",
                 ipProtocol: "tcp",
-                fromPort: 443,
-                toPort: 443,
+                fromPort: PORTS.https,
+                toPort: PORTS.https,
                 cidrIpv4: "0.0.0.0/0",
             },
             { parent: this },
@@ -282,12 +281,12 @@ export class Network extends pulumi.ComponentResource {
     ): void {
         const common = { ipProtocol: "tcp", fromPort: port, toPort: port };
         new aws.vpc.SecurityGroupEgressRule(
-            `${name}-${fromRole}-to-${toRole}-${port}`,
+            childName(name, `${fromRole}-to-${toRole}-${port}`),
             { ...common, securityGroupId: from.id, referencedSecurityGroupId: to.id, description: `${fromRole} to ${toRole} on ${port}` },
             { parent: this },
         );
         new aws.vpc.SecurityGroupIngressRule(
-            `${name}-${toRole}-from-${fromRole}-${port}`,
+            childName(name, `${toRole}-from-${fromRole}-${port}`),
             { ...common, securityGroupId: to.id, referencedSecurityGroupId: from.id, description: `${toRole} from ${fromRole} on ${port}` },
             { parent: this },
         );

@@ -1,7 +1,14 @@
+/**
+ * The composition root: settings → components, in data-flow order (network → data → compute; workers,
+ * edge and monitoring plug in after compute, each taking the handles of the components before it).
+ * Each component receives plain typed settings and the typed handles of earlier components; nothing
+ * here copies a handle's fields into another args type.
+ */
 import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config";
 import { Compute } from "./compute";
 import { Data } from "./data";
+import { componentName, NameScope } from "./naming";
 import { Network } from "./network";
 import { createProvider } from "./provider";
 
@@ -12,17 +19,16 @@ export interface Platform {
 }
 
 /**
- * Settings → components, in data-flow order: network → data → compute → edge → monitoring.
  * `opts` is for tests and tools (e.g. legacy `transformations` that record resource options);
  * the program itself passes nothing.
  */
 export function createPlatform(settings: Settings, opts: pulumi.ComponentResourceOptions = {}): Platform {
     const provider = createProvider(settings);
     const componentOpts: pulumi.ComponentResourceOptions = { ...opts, providers: { aws: provider } };
-    const base = settings.stack;
+    const scope: NameScope = { project: settings.project, stack: settings.stack };
 
     const network = new Network(
-        `${base}-network`,
+        componentName(settings.stack, "network"),
         {
             cidr: settings.network.cidr,
             azCount: settings.network.azCount,
@@ -36,8 +42,9 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
     );
 
     const data = new Data(
-        `${base}-data`,
+        componentName(settings.stack, "data"),
         {
+            scope,
             region: settings.region,
             database: settings.database,
             cache: settings.cache,
@@ -45,19 +52,15 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
             backup: settings.backup,
             logRetentionDays: settings.logs.retentionDays,
             protectData: settings.protectData,
-            namePrefix: `${settings.project}-${base}`,
-            privateSubnetIds: network.privateSubnetIds,
-            dataSecurityGroupId: network.dataSecurityGroupId,
-            appSecurityGroupId: network.appSecurityGroupId,
+            network,
         },
         componentOpts,
     );
 
     const compute = new Compute(
-        `${base}-compute`,
+        componentName(settings.stack, "compute"),
         {
-            project: settings.project,
-            stack: settings.stack,
+            scope,
             region: settings.region,
             settings: settings.compute,
             services: settings.services,
@@ -65,28 +68,12 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
             domain: settings.domain,
             logRetentionDays: settings.logs.retentionDays,
             forceDeleteRepositories: settings.storage.forceDestroy,
-            // Monitoring (a later component) supplies the alarms that roll a deployment back.
+            protectData: settings.protectData,
+            // Monitoring (a later component) creates the alarms named by deploymentAlarmNames() and
+            // passes them here; until it exists, no alarm blocks a deployment.
             deploymentAlarmNames: {},
-            network: {
-                vpcId: network.vpcId,
-                publicSubnetIds: network.publicSubnetIds,
-                privateSubnetIds: network.privateSubnetIds,
-                loadBalancerSecurityGroupId: network.loadBalancerSecurityGroupId,
-                appSecurityGroupId: network.appSecurityGroupId,
-            },
-            data: {
-                dataKeyArn: data.dataKeyArn,
-                logsKeyArn: data.logsKeyArn,
-                logsBucketReadyName: data.logsBucketReadyName,
-                dbEndpoint: data.dbEndpoint,
-                dbPort: data.dbPort,
-                dbName: data.dbName,
-                dbSecretArn: data.dbSecretArn,
-                cacheEndpoint: data.cacheEndpoint,
-                cacheAuthSecretArn: data.cacheAuthSecretArn,
-                uploadsBucketName: data.uploadsBucketName,
-                uploadsBucketArn: data.uploadsBucketArn,
-            },
+            network,
+            data,
         },
         componentOpts,
     );

@@ -5,7 +5,23 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
+/** The account every mocked ARN, repository URL and caller identity names. */
 export const ACCOUNT_ID = "111111111111";
+
+/** The id the mocks give a custom resource: `<logical name>-id`. */
+export function mockId(name: string): string {
+    return `${name}-id`;
+}
+
+/** The physical name the mocks auto-name a resource with, like Pulumi's `<name>-<7 chars>`. */
+export function mockPhysicalName(name: string): string {
+    return `${name}-abc1234`;
+}
+
+/** The ARN the mocks give a KMS key with this logical name. */
+export function mockKeyArn(name: string, region = "us-east-1"): string {
+    return `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${name}`;
+}
 
 export interface Recorded {
     resources: pulumi.runtime.MockResourceArgs[];
@@ -14,10 +30,7 @@ export interface Recorded {
 
 const SERVICE_BY_TYPE = (type: string): string => type.split(":")[1]?.split("/")[0] ?? "mock";
 
-/** A deterministic auto-name like Pulumi's `<name>-<7 chars>`, lowercased where AWS requires it. */
-function physicalName(name: string): string {
-    return `${name}-abc1234`;
-}
+const physicalName = mockPhysicalName;
 
 export function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Record<string, unknown> {
     const { type, name, inputs } = args;
@@ -32,7 +45,7 @@ export function mockState(args: pulumi.runtime.MockResourceArgs, region: string)
         case "aws:cloudwatch/logGroup:LogGroup":
             return { ...base, name: inputs.name ?? `/mock/${physicalName(name)}`, arn: `arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:${inputs.name ?? name}` };
         case "aws:kms/key:Key":
-            return { ...base, keyId: `key-${name}`, arn: `arn:aws:kms:${inputs.region ?? region}:${ACCOUNT_ID}:key/${name}` };
+            return { ...base, keyId: `key-${name}`, arn: mockKeyArn(name, inputs.region ?? region) };
         case "aws:s3/bucket:Bucket": {
             const bucket = inputs.bucket ?? physicalName(name).toLowerCase();
             return { ...base, bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` };
@@ -110,7 +123,7 @@ export function installMocks(project: string, stack: string, region: string, pre
                 recorded.resources.push(args);
                 const state = mockState(args, region);
                 // Components may have an empty id; custom resources never (their outputs would stay unknown).
-                return { id: args.custom ? `${args.name}-id` : "", state };
+                return { id: args.custom ? mockId(args.name) : "", state };
             },
             call: (call) => {
                 recorded.invokes.push(call);

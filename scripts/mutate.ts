@@ -80,7 +80,7 @@ export const MUTATIONS: Mutation[] = [
     {
         id: "protect-dropped",
         what: "prod's stateful resources lose Pulumi `protect` (retainOnDelete kept)",
-        file: "components/data/protection.ts",
+        file: "components/shared/protection.ts",
         search: `return protectData ? { protect: true, retainOnDelete: true } : {};`,
         replace: `return protectData ? { retainOnDelete: true } : {};`,
         specs: ["tests/data.spec.ts", "tests/tiers.spec.ts"],
@@ -96,7 +96,7 @@ export const MUTATIONS: Mutation[] = [
     {
         id: "image-by-tag",
         what: "tasks run the image by tag (mutable) instead of by digest",
-        file: "components/compute/container.ts",
+        file: "components/releases/index.ts",
         search: "return pulumi.interpolate`${repositoryUrl}@${release.digest}`;",
         replace: "return pulumi.interpolate`${repositoryUrl}:${release.tag}`;",
         specs: ["tests/compute.spec.ts"],
@@ -121,8 +121,8 @@ export const MUTATIONS: Mutation[] = [
         id: "lb-extra-port",
         what: "the load balancer security group also accepts 8080 from the internet",
         file: "components/network.ts",
-        search: `for (const port of [80, 443]) {`,
-        replace: `for (const port of [80, 443, 8080]) {`,
+        search: `return ingress.from === "internet" ? [PORTS.http, PORTS.https] : [PORTS.https];`,
+        replace: `return ingress.from === "internet" ? [PORTS.http, PORTS.https, 8080] : [PORTS.https];`,
         specs: ["tests/network.spec.ts"],
     },
 ];

@@ -7,7 +7,12 @@ import { rulePriority } from "../config";
 import { capacityStrategy, healthCheckGracePeriod, serviceOptions } from "../components/compute/service";
 import { taskStatements } from "../components/compute/policies";
 import { ROOT } from "../offline/run";
-import { ofType, one, policy, Res, stackRun, TIER_STACKS, variantRun } from "./helpers";
+import { ACCOUNT_ID, installMocks, mockId, mockPhysicalName } from "../offline/mocks";
+import { settle } from "../offline/run";
+import { Compute, ServiceDimensions } from "../components/compute";
+import { deploymentAlarmNames } from "../components/naming";
+import { baseComputeArgs } from "./fixtures";
+import { ofType, one, policy, recordResourceOptions, Res, stackRun, TIER_STACKS, variantRun } from "./helpers";
 
 const SERVICE = "aws:ecs/service:Service";
 const TASK = "aws:ecs/taskDefinition:TaskDefinition";
@@ -17,6 +22,8 @@ const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 function stackFile(stack: string): any {
     return (yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as any).config;
 }
+/** The id the mocks give a tier's security group (`lb`, `app`) in a stack. */
+const sgId = (stack: string, role: "lb" | "app") => mockId(`${stack}-network-${role}-sg`);
 const containersOf = (task: Res) => JSON.parse(task.inputs.containerDefinitions) as any[];
 const serviceNamed = (run: { resources: Res[] }, stack: string, svc: string) => one(run, SERVICE, `${stack}-compute-${svc}`);
 const taskNamed = (run: { resources: Res[] }, stack: string, svc: string) => one(run, TASK, `${stack}-compute-${svc}`);
@@ -33,7 +40,7 @@ describe("compute", () => {
                     for (const c of containersOf(task)) {
                         // A migration container (`<service>-migrate`) runs its service's image.
                         const image = c.name.replace(/-migrate$/, "");
-                        assert.equal(c.image, `111111111111.dkr.ecr.us-east-1.amazonaws.com/platform/${stack}/${image}@${release[image].digest}`);
+                        assert.equal(c.image, `${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/platform/${stack}/${image}@${release[image].digest}`);
                         assert.doesNotMatch(c.image, /:[0-9a-f]{7,40}$|:latest$/, "never by tag");
                     }
                 }
@@ -45,14 +52,14 @@ describe("compute", () => {
                 for (const svc of ofType(run, SERVICE)) {
                     assert.equal(svc.inputs.networkConfiguration.assignPublicIp, false);
                     assert.deepEqual(svc.inputs.networkConfiguration.subnets, run.outputs.privateSubnetIds);
-                    assert.deepEqual(svc.inputs.networkConfiguration.securityGroups, [`${stack}-network-app-sg-id`]);
+                    assert.deepEqual(svc.inputs.networkConfiguration.securityGroups, [sgId(stack, "app")]);
                 }
             });
 
             it("traffic flows internet → load balancer → service, and the service accepts it from the load balancer only", async () => {
                 const run = await stackRun(stack);
-                const lbSg = `${stack}-network-lb-sg-id`;
-                const appSg = `${stack}-network-app-sg-id`;
+                const lbSg = sgId(stack, "lb");
+                const appSg = sgId(stack, "app");
                 const alb = one(run, "aws:lb/loadBalancer:LoadBalancer");
                 assert.deepEqual(alb.inputs.securityGroups, [lbSg]);
                 assert.equal(alb.inputs.internal, false);
@@ -67,7 +74,7 @@ describe("compute", () => {
                     "app accepts the load balancer on the public port and itself on the internal port",
                 );
                 const target = one(run, "aws:lb/targetGroup:TargetGroup", "compute-api");
-                assert.equal(serviceNamed(run, stack, "api").inputs.loadBalancers[0].targetGroupArn, `arn:aws:lb:us-east-1:111111111111:${target.name}`);
+                assert.equal(serviceNamed(run, stack, "api").inputs.loadBalancers[0].targetGroupArn, `arn:aws:lb:us-east-1:${ACCOUNT_ID}:${target.name}`);
             });
 
             it("rolls deployments with the circuit breaker and automatic rollback, never below the running count", async () => {
@@ -96,7 +103,7 @@ describe("compute", () => {
                     }
                 }
                 for (const group of ofType(run, "aws:cloudwatch/logGroup:LogGroup").filter((g) => g.inputs.name?.startsWith("/platform/"))) {
-                    assert.equal(group.inputs.kmsKeyId, `arn:aws:kms:us-east-1:111111111111:key/${stack}-data-logs-key`);
+                    assert.equal(group.inputs.kmsKeyId, `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/${stack}-data-logs-key`);
                 }
             });
 
@@ -136,13 +143,13 @@ describe("compute", () => {
                 }
                 const apiTask = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "compute-api-task").inputs.policy).Statement;
                 const uploads = `arn:aws:s3:::${(run.outputs.buckets as any).uploads}`;
-                const dataKey = `arn:aws:kms:us-east-1:111111111111:key/${stack}-data-data-key`;
+                const dataKey = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/${stack}-data-data-key`;
                 assert.deepEqual(apiTask.map((s) => s.Resource), [run.outputs.dbSecretArn, dataKey, uploads, `${uploads}/*`, dataKey]);
                 for (const svc of ["api", "notifier"]) {
                     const exec = policy(one(run, "aws:iam/rolePolicy:RolePolicy", `compute-${svc}-execution`).inputs.policy).Statement;
                     const bySid = Object.fromEntries(exec.map((s) => [s.Sid, s.Resource]));
-                    assert.equal(bySid.PullOwnImage, `arn:aws:ecr:us-east-1:111111111111:${stack}-compute-${svc}`, `${svc} pulls only its own repository`);
-                    assert.equal(bySid.WriteOwnLogs, `arn:aws:logs:us-east-1:111111111111:log-group:/platform/${stack}/services/${svc}:*`, `${svc} writes only its own logs`);
+                    assert.equal(bySid.PullOwnImage, `arn:aws:ecr:us-east-1:${ACCOUNT_ID}:${stack}-compute-${svc}`, `${svc} pulls only its own repository`);
+                    assert.equal(bySid.WriteOwnLogs, `arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:/platform/${stack}/services/${svc}:*`, `${svc} writes only its own logs`);
                 }
                 const notifierExec = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "compute-notifier-execution").inputs.policy).Statement;
                 const secretsRead = notifierExec.find((s) => s.Sid === "ReadInjectedSecrets")!;
@@ -157,7 +164,7 @@ describe("compute", () => {
                 for (const repo of repos) {
                     assert.equal(repo.inputs.imageTagMutability, "IMMUTABLE");
                     assert.equal(repo.inputs.imageScanningConfiguration.scanOnPush, true);
-                    assert.deepEqual(repo.inputs.encryptionConfigurations, [{ encryptionType: "KMS", kmsKey: `arn:aws:kms:us-east-1:111111111111:key/${stack}-data-data-key` }]);
+                    assert.deepEqual(repo.inputs.encryptionConfigurations, [{ encryptionType: "KMS", kmsKey: `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/${stack}-data-data-key` }]);
                 }
                 const keep = { dev: 10, staging: 20, prod: 50 }[stack];
                 const policies = ofType(run, "aws:ecr/lifecyclePolicy:LifecyclePolicy");
@@ -190,7 +197,7 @@ describe("compute", () => {
                 const release = run.outputs.release as Record<string, any>;
                 assert.deepEqual(Object.keys(release).sort(), ["api", "notifier"]);
                 for (const [image, rel] of Object.entries(release)) {
-                    assert.deepEqual(rel, { repositoryUrl: `111111111111.dkr.ecr.us-east-1.amazonaws.com/platform/${stack}/${image}`, tag: pinned[image].tag, digest: pinned[image].digest });
+                    assert.deepEqual(rel, { repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/platform/${stack}/${image}`, tag: pinned[image].tag, digest: pinned[image].digest });
                 }
                 const services = run.outputs.services as Record<string, any>;
                 assert.match(services.api.image, /@sha256:[0-9a-f]{64}$/);
@@ -205,7 +212,7 @@ describe("compute", () => {
                 assert.match(cmd, new RegExp(`^aws ecs run-task --region us-east-1 --cluster ${run.outputs.clusterName} --task-definition arn:\\S+compute-api-migrate --launch-type FARGATE`));
                 assert.ok(cmd.endsWith(" --query 'tasks[0].taskArn' --output text"), cmd);
                 assert.match(cmd, new RegExp(`subnets=\\[${(run.outputs.privateSubnetIds as string[]).join(",")}\\]`));
-                assert.match(cmd, new RegExp(`securityGroups=\\[${stack}-network-app-sg-id\\],assignPublicIp=DISABLED`));
+                assert.match(cmd, new RegExp(`securityGroups=\\[${sgId(stack, "app")}\\],assignPublicIp=DISABLED`));
                 assert.deepEqual(Object.keys(run.outputs.migrations as object), ["api"]);
             });
 
@@ -228,7 +235,7 @@ describe("compute", () => {
                 assert.deepEqual(migrate.secrets, app.secrets);
                 assert.equal(migrate.readonlyRootFilesystem, true);
                 // The service runs this task definition, not the one-off migration task.
-                assert.equal(serviceNamed(run, stack, "api").inputs.taskDefinition, `arn:aws:ecs:us-east-1:111111111111:${stack}-compute-api`);
+                assert.equal(serviceNamed(run, stack, "api").inputs.taskDefinition, `arn:aws:ecs:us-east-1:${ACCOUNT_ID}:${stack}-compute-api`);
             });
 
             it("a service without a migration runs its one container with no start dependency", async () => {
@@ -242,7 +249,7 @@ describe("compute", () => {
                 assert.deepEqual(Object.keys(services).sort(), ["api", "notifier"]);
                 for (const svc of ["api", "notifier"]) {
                     const ecs = serviceNamed(run, stack, svc);
-                    assert.equal(services[svc].name, `${stack}-compute-${svc}-abc1234`, "the mocks' auto-name of the ECS service");
+                    assert.equal(services[svc].name, mockPhysicalName(`${stack}-compute-${svc}`), "the mocks' auto-name of the ECS service");
                     assert.equal(services[svc].taskDefinitionArn, ecs.inputs.taskDefinition);
                     assert.equal(services[svc].logGroup, `/platform/${stack}/services/${svc}`);
                 }
@@ -311,7 +318,7 @@ describe("compute", () => {
                 assert.equal(one(run, "aws:route53/record:Record", "alias").inputs.type, "A");
                 assert.equal(run.outputs.url, `https://${stackFile(stack)["platform:domain"].name}`);
                 const rule = one(run, "aws:lb/listenerRule:ListenerRule");
-                assert.equal(rule.inputs.listenerArn, `arn:aws:lb:us-east-1:111111111111:${stack}-compute-https`);
+                assert.equal(rule.inputs.listenerArn, `arn:aws:lb:us-east-1:${ACCOUNT_ID}:${stack}-compute-https`);
             }
         });
 
@@ -323,11 +330,11 @@ describe("compute", () => {
         });
 
         it("an existing certificate can be used instead of issuing one", async () => {
-            const run = await variantRun("staging", { "platform:domain": { name: "staging-api.example.com", certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/abc-123" } });
+            const run = await variantRun("staging", { "platform:domain": { name: "staging-api.example.com", certificateArn: `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/abc-123` } });
             assert.equal(run.error, undefined);
             assert.equal(ofType(run, "aws:acm/certificate:Certificate").length, 0);
             const https = ofType(run, "aws:lb/listener:Listener").find((l) => l.inputs.protocol === "HTTPS")!;
-            assert.equal(https.inputs.certificateArn, "arn:aws:acm:us-east-1:111111111111:certificate/abc-123");
+            assert.equal(https.inputs.certificateArn, `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/abc-123`);
         });
     });
 
@@ -369,37 +376,50 @@ describe("compute", () => {
     });
 
     describe("deployment alarms (the hook monitoring will use)", () => {
+        const stagingFile = () => ({ services: stackFile("staging")["platform:services"], release: stackFile("staging")["platform:release"] });
+
         it("a service given alarm names rolls its deployment back when they fire; without them, no alarms block", async () => {
-            const { installMocks } = await import("../offline/mocks");
-            const { settle } = await import("../offline/run");
-            const { Compute } = await import("../components/compute");
-            const { resolveSettings } = await import("../config");
-            const settings = resolveSettings(
-                { tier: "staging", services: stackFile("staging")["platform:services"], release: stackFile("staging")["platform:release"], domain: { name: "x.example.com", certificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/a" } },
-                { project: "platform", stack: "unit" },
-            );
             const recorded = installMocks("platform", "unit", "us-east-1");
-            new Compute("unit-compute", {
-                project: "platform",
-                stack: "unit",
-                region: "us-east-1",
-                settings: settings.compute,
-                services: settings.services,
-                release: settings.release,
-                domain: settings.domain,
-                logRetentionDays: 30,
-                forceDeleteRepositories: false,
-                deploymentAlarmNames: { api: ["unit-api-5xx", "unit-api-latency"] },
-                network: { vpcId: "vpc-1", publicSubnetIds: ["p1", "p2"], privateSubnetIds: ["a", "b"], loadBalancerSecurityGroupId: "sg-lb", appSecurityGroupId: "sg-app" },
-                data: {
-                    dataKeyArn: "arn:key/data", logsKeyArn: "arn:key/logs", logsBucketReadyName: "logs", dbEndpoint: "db", dbPort: 5432, dbName: "app",
-                    dbSecretArn: "arn:secret/db", cacheEndpoint: "cache", cacheAuthSecretArn: "arn:secret/cache", uploadsBucketName: "uploads", uploadsBucketArn: "arn:aws:s3:::uploads",
-                },
-            });
+            const names = deploymentAlarmNames({ project: "platform", stack: "unit" }, "api");
+            new Compute("unit-compute", { ...baseComputeArgs(stagingFile()), deploymentAlarmNames: { api: names } });
             await settle(recorded);
             const api = one(recorded, SERVICE, "unit-compute-api");
-            assert.deepEqual(api.inputs.alarms, { alarmNames: ["unit-api-5xx", "unit-api-latency"], enable: true, rollback: true });
+            assert.deepEqual(api.inputs.alarms, { alarmNames: names, enable: true, rollback: true });
             assert.equal(one(recorded, SERVICE, "unit-compute-notifier").inputs.alarms, undefined);
+        });
+
+        it("the alarm names are a pure function of project, stack and service, so compute knows them before monitoring exists", () => {
+            const names = deploymentAlarmNames({ project: "platform", stack: "prod" }, "api");
+            assert.deepEqual(names, ["platform-prod-api-deploy-5xx", "platform-prod-api-deploy-unhealthy-hosts"]);
+            assert.notDeepEqual(deploymentAlarmNames({ project: "platform", stack: "staging" }, "api"), names, "stacks in one account never share an alarm");
+            for (const n of names) assert.ok(n.length <= 255, "CloudWatch alarm names are at most 255 characters");
+        });
+
+        it("monitoring gets each deployed service's metric dimensions: cluster and service, plus target group and load balancer for public services", async () => {
+            const recorded = installMocks("platform", "unit", "us-east-1");
+            const compute = new Compute("unit-compute", baseComputeArgs(stagingFile()));
+            const dims = await new Promise<Record<string, ServiceDimensions>>((res) => compute.serviceDimensions.apply(res));
+            await settle(recorded);
+            const cluster = one(recorded, "aws:ecs/cluster:Cluster");
+            assert.deepEqual(Object.keys(dims).sort(), ["api", "notifier"]);
+            assert.deepEqual(dims.notifier, { clusterName: mockPhysicalName(cluster.name), serviceName: mockPhysicalName("unit-compute-notifier") });
+            const tg = one(recorded, "aws:lb/targetGroup:TargetGroup");
+            assert.deepEqual(dims.api, {
+                clusterName: mockPhysicalName(cluster.name),
+                serviceName: mockPhysicalName("unit-compute-api"),
+                targetGroupArnSuffix: `targetgroup/${tg.inputs.name}/0123456789`,
+                loadBalancerArnSuffix: "app/platform-unit/0123456789",
+            });
+        });
+    });
+
+    describe("image repositories", () => {
+        it("are protected and retained on delete in prod, like every stateful resource; not in dev", async () => {
+            const repos = (stack: string) => recordResourceOptions(stack).then((all) => all.filter((r) => r.type === "aws:ecr/repository:Repository"));
+            const prod = await repos("prod");
+            assert.equal(prod.length, 2);
+            for (const r of prod) assert.deepEqual([r.opts.protect, r.opts.retainOnDelete], [true, true], r.name);
+            for (const r of await repos("dev")) assert.deepEqual([r.opts.protect, r.opts.retainOnDelete], [undefined, undefined], r.name);
         });
     });
 

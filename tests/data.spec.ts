@@ -5,7 +5,8 @@ import { logsLifecycle, uploadsLifecycle } from "../components/data/buckets";
 import { AUTH_TOKEN_SPECIALS, cacheTopology } from "../components/data/cache";
 import { rotationFunctionName } from "../components/data/credentials";
 import { albLogDeliveryPrincipals } from "../components/data/log-delivery";
-import { secretRecoveryWindowDays } from "../components/data/protection";
+import { secretRecoveryWindowDays } from "../components/shared/protection";
+import { ACCOUNT_ID, mockId, mockKeyArn, mockPhysicalName } from "../offline/mocks";
 import { isSecretInput, ofType, one, policy, unsecret, recordResourceOptions, RecordedOptions, Res, stackRun, TIER_STACKS, variantRun } from "./helpers";
 
 const RDS = "aws:rds/instance:Instance";
@@ -14,9 +15,9 @@ const BUCKET = "aws:s3/bucket:Bucket";
 
 const primaryOf = (run: { resources: Res[] }) => ofType(run, RDS).find((r) => !r.inputs.replicateSourceDb)!;
 const replicasOf = (run: { resources: Res[] }) => ofType(run, RDS).filter((r) => r.inputs.replicateSourceDb);
-const keyArn = (stack: string, role: "data" | "logs") => `arn:aws:kms:us-east-1:111111111111:key/${stack}-data-${role}-key`;
-const dataSg = (stack: string) => `${stack}-network-data-sg-id`;
-const appSg = (stack: string) => `${stack}-network-app-sg-id`;
+const keyArn = (stack: string, role: "data" | "logs") => mockKeyArn(`${stack}-data-${role}-key`);
+const dataSg = (stack: string) => mockId(`${stack}-network-data-sg`);
+const appSg = (stack: string) => mockId(`${stack}-network-app-sg`);
 const SECRET = "aws:secretsmanager/secret:Secret";
 const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
 const ROTATION_APP = "aws:serverlessrepository/cloudFormationStack:CloudFormationStack";
@@ -48,7 +49,7 @@ describe("data tier", () => {
         it("the data key's policy grants nothing beyond the account's own IAM policies", async () => {
             const key = one(await stackRun("dev"), "aws:kms/key:Key", "data-key");
             const statements = policy(key.inputs.policy).Statement;
-            assert.deepEqual(statements.map((s) => s.Principal), [{ AWS: "arn:aws:iam::111111111111:root" }]);
+            assert.deepEqual(statements.map((s) => s.Principal), [{ AWS: `arn:aws:iam::${ACCOUNT_ID}:root` }]);
         });
 
         it("the logs key lets CloudWatch Logs use it only for this account's log groups in the region", async () => {
@@ -56,7 +57,7 @@ describe("data tier", () => {
             const logs = policy(key.inputs.policy).Statement.find((s) => s.Principal.Service);
             assert.ok(logs);
             assert.equal(logs.Principal.Service, "logs.us-east-1.amazonaws.com");
-            assert.equal(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"], "arn:aws:logs:us-east-1:111111111111:log-group:*");
+            assert.equal(logs.Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"], `arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:*`);
             for (const s of policy(key.inputs.policy).Statement) assert.notEqual(s.Principal, "*");
         });
     });
@@ -76,7 +77,7 @@ describe("data tier", () => {
                     assert.equal(db.inputs.publiclyAccessible, false);
                     assert.deepEqual(db.inputs.vpcSecurityGroupIds, [dataSg(stack)]);
                     const subnets = one(run, "aws:rds/subnetGroup:SubnetGroup");
-                    assert.equal(db.inputs.dbSubnetGroupName, subnets.name + "-abc1234");
+                    assert.equal(db.inputs.dbSubnetGroupName, mockPhysicalName(subnets.name));
                     assert.deepEqual(subnets.inputs.subnetIds, run.outputs.privateSubnetIds);
                 });
 
@@ -97,7 +98,7 @@ describe("data tier", () => {
                     assert.equal(secret.inputs.kmsKeyId, keyArn(stack, "data"));
                     assert.equal(secret.inputs.recoveryWindowInDays, RECOVERY_DAYS[stack]);
                     const version = one(run, SECRET_VERSION, "db-credentials");
-                    assert.equal(version.inputs.secretId, `${stack}-data-db-credentials-id`);
+                    assert.equal(version.inputs.secretId, mockId(`${stack}-data-db-credentials`));
                     assert.ok(isSecretInput(version.inputs.secretString), "the secret value is secret in state");
                     assert.deepEqual(JSON.parse(unsecret(version.inputs.secretString)), {
                         engine: "postgres",
@@ -107,7 +108,7 @@ describe("data tier", () => {
                         password: "mock-password-0123456789abcdef",
                         dbname: "app",
                     });
-                    assert.equal(run.outputs.dbSecretArn, `arn:aws:secretsmanager:us-east-1:111111111111:secret:${stack}-data-db-credentials`);
+                    assert.equal(run.outputs.dbSecretArn, `arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:${stack}-data-db-credentials`);
                 });
 
                 it("AWS's single-user PostgreSQL rotation function rotates the secret every 30 days from the private subnets, in the app security group", async () => {
@@ -124,8 +125,8 @@ describe("data tier", () => {
                         kmsKeyArn: keyArn(stack, "data"),
                     });
                     const rotation = one(run, "aws:secretsmanager/secretRotation:SecretRotation");
-                    assert.equal(rotation.inputs.secretId, `${stack}-data-db-credentials-id`);
-                    assert.equal(rotation.inputs.rotationLambdaArn, `arn:aws:lambda:us-east-1:111111111111:function:platform-${stack}-db-rotation`);
+                    assert.equal(rotation.inputs.secretId, mockId(`${stack}-data-db-credentials`));
+                    assert.equal(rotation.inputs.rotationLambdaArn, `arn:aws:lambda:us-east-1:${ACCOUNT_ID}:function:platform-${stack}-db-rotation`);
                     assert.deepEqual(rotation.inputs.rotationRules, { automaticallyAfterDays: 30 });
                 });
 
@@ -341,7 +342,7 @@ describe("data tier", () => {
                         }
                         const statements = policy(parts.get("aws:s3/bucketPolicy:BucketPolicy")!.inputs.policy).Statement;
                         const tls = statements.find((s) => s.Effect === "Deny");
-                        const arn = `arn:aws:s3:::${b.name}-abc1234`;
+                        const arn = `arn:aws:s3:::${mockPhysicalName(b.name)}`;
                         assert.deepEqual(
                             { Principal: tls?.Principal, Action: tls?.Action, Resource: tls?.Resource, Condition: tls?.Condition },
                             { Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
@@ -381,7 +382,7 @@ describe("data tier", () => {
                     assert.deepEqual(expiry.map((r) => [r.filter, r.noncurrentVersionExpiration]), [[{}, { noncurrentDays: s.noncurrentExpireDays }]], "every noncurrent version expires, whatever its size");
                     assert.ok(rules.every((r) => r.expiration === undefined || r.expiration.days === undefined), "current objects never expire");
                     const logging = parts.get("aws:s3/bucketLogging:BucketLogging")!;
-                    assert.equal(logging.inputs.targetBucket, `${stack}-data-logs-abc1234`);
+                    assert.equal(logging.inputs.targetBucket, mockPhysicalName(`${stack}-data-logs`));
                 });
 
                 it("logs: SSE-S3 (all ALB/S3 log writers support), Glacier then expiry, delivery only to its writers' prefixes", async () => {
@@ -408,7 +409,7 @@ describe("data tier", () => {
                         assert.match(a.Resource, /\/(s3|alb)\//);
                     }
                     const s3logs = allows.find((a) => a.Principal.Service === "logging.s3.amazonaws.com")!;
-                    assert.equal(s3logs.Condition.StringEquals["aws:SourceAccount"], "111111111111");
+                    assert.equal(s3logs.Condition.StringEquals["aws:SourceAccount"], ACCOUNT_ID);
                 });
             });
         }
@@ -480,7 +481,7 @@ describe("data tier", () => {
             const logsPolicy = policy(one(run, "aws:s3/bucketPolicy:BucketPolicy", "data-logs").inputs.policy);
             const albAllows = logsPolicy.Statement.filter((x) => x.Effect === "Allow" && String(x.Resource).includes("/alb/"));
             assert.deepEqual(albAllows.map((a) => a.Principal), [{ Service: ELB_LOG_DELIVERY }]);
-            assert.equal(albAllows[0].Resource, "arn:aws:s3:::dev-data-logs-abc1234/alb/AWSLogs/111111111111/*");
+            assert.equal(albAllows[0].Resource, `arn:aws:s3:::${mockPhysicalName("dev-data-logs")}/alb/AWSLogs/${ACCOUNT_ID}/*`);
         });
     });
 
@@ -495,7 +496,7 @@ describe("data tier", () => {
                 assert.match(rule.schedule, /^cron\(0 \d+ \* \* \? \*\)$/);
                 assert.equal(rule.lifecycle.deleteAfter, TIER_DEFAULTS[stack].backup.retentionDays);
                 const selection = one(run, "aws:backup/selection:Selection");
-                assert.deepEqual(selection.inputs.resources, [`arn:aws:rds:us-east-1:111111111111:db:platform-${stack}-postgres`]);
+                assert.deepEqual(selection.inputs.resources, [`arn:aws:rds:us-east-1:${ACCOUNT_ID}:db:platform-${stack}-postgres`]);
                 const role = one(run, "aws:iam/role:Role", "data-backup");
                 assert.equal(policy(role.inputs.assumeRolePolicy).Statement[0].Principal.Service, "backup.amazonaws.com");
             });
@@ -507,7 +508,7 @@ describe("data tier", () => {
             const copyKey = one(run, "aws:kms/key:Key", "backup-copy-key");
             assert.equal(copyVault.inputs.region, "us-west-2");
             assert.equal(copyKey.inputs.region, "us-west-2");
-            assert.equal(copyVault.inputs.kmsKeyArn, "arn:aws:kms:us-west-2:111111111111:key/prod-data-backup-copy-key");
+            assert.equal(copyVault.inputs.kmsKeyArn, mockKeyArn("prod-data-backup-copy-key", "us-west-2"));
             const rule = one(run, "aws:backup/plan:Plan").inputs.rules[0];
             assert.equal(rule.copyActions.length, 1);
             assert.equal(rule.copyActions[0].lifecycle.deleteAfter, 30);

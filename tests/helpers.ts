@@ -53,6 +53,8 @@ export interface RecordedOptions {
     type: string;
     name: string;
     opts: pulumi.CustomResourceOptions;
+    /** The resource itself (compare with another record's `opts.parent` to find its parent). */
+    resource: pulumi.Resource;
 }
 
 /**
@@ -72,7 +74,7 @@ export async function recordResourceOptions(stack: string): Promise<RecordedOpti
     createPlatform(loadSettings(), {
         transformations: [
             (a) => {
-                seen.push({ type: a.type, name: a.name, opts: a.opts as pulumi.CustomResourceOptions });
+                seen.push({ type: a.type, name: a.name, opts: a.opts as pulumi.CustomResourceOptions, resource: a.resource });
                 return undefined;
             },
         ],

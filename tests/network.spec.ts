@@ -1,5 +1,8 @@
 import * as assert from "node:assert/strict";
 import { TIER_DEFAULTS } from "../config";
+import { LoadBalancerIngress, Network, NetworkArgs } from "../components/network";
+import { ACCOUNT_ID, installMocks, mockId } from "../offline/mocks";
+import { settle } from "../offline/run";
 import { ofType, one, policy, stackRun, TIER_STACKS, variantRun } from "./helpers";
 
 const VPC = "awsx:ec2:Vpc";
@@ -11,6 +14,9 @@ const APP_PORTS = [8080];
 const INTERNAL_PORTS = [8081];
 /** What the VPC user guide requires of a flow-log role ("IAM role for publishing flow logs to CloudWatch Logs"). */
 const FLOW_LOG_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:PutLogEvents"];
+
+/** The id the mocks give a tier's security group (`lb`, `app`, `data`) in a stack. */
+const sgId = (stack: string, role: "lb" | "app" | "data") => mockId(`${stack}-network-${role}-sg`);
 
 type Rule = { inputs: Record<string, any> };
 /** A rule as [port range, destination] for comparing whole rule sets. */
@@ -45,12 +51,12 @@ describe("network", () => {
                 const role = one(run, "aws:iam/role:Role", "network-flow-logs");
                 const trust = policy(role.inputs.assumeRolePolicy).Statement[0];
                 assert.equal(trust.Principal.Service, "vpc-flow-logs.amazonaws.com");
-                assert.equal(trust.Condition.StringEquals["aws:SourceAccount"], "111111111111");
+                assert.equal(trust.Condition.StringEquals["aws:SourceAccount"], ACCOUNT_ID);
                 const perms = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "network-flow-logs").inputs.policy).Statement;
                 assert.ok(perms.every((p) => p.Effect === "Allow"));
                 assert.deepEqual(perms.flatMap((p) => [p.Action].flat()).sort(), FLOW_LOG_ACTIONS, "exactly the documented actions");
                 const group = one(run, "aws:cloudwatch/logGroup:LogGroup", "flow-logs");
-                const groupArn = `arn:aws:logs:us-east-1:111111111111:log-group:${group.name}`;
+                const groupArn = `arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:${group.name}`;
                 for (const p of perms) {
                     const actions = [p.Action].flat();
                     if (actions.includes("logs:DescribeLogGroups")) {
@@ -84,14 +90,14 @@ describe("network", () => {
             it("nothing but the load balancer accepts traffic from any address range, and it only on 80/443", async () => {
                 const run = await stackRun(stack);
                 assert.deepEqual(ofType(run, "aws:ec2/securityGroupRule:SecurityGroupRule"), [], "rules are vpc.SecurityGroup*Rule resources only");
-                for (const rule of ofType(run, INGRESS).filter((r) => r.inputs.securityGroupId !== `${stack}-network-lb-sg-id`)) {
+                for (const rule of ofType(run, INGRESS).filter((r) => r.inputs.securityGroupId !== sgId(stack, "lb"))) {
                     assert.equal(rule.inputs.cidrIpv4 ?? rule.inputs.cidrIpv6 ?? rule.inputs.prefixListId, undefined, `${rule.name} admits an address range`);
                     assert.ok(rule.inputs.referencedSecurityGroupId, `${rule.name} admits only another security group`);
                 }
                 const open = ofType(run, INGRESS).filter((r) => OPEN.includes(r.inputs.cidrIpv4) || OPEN.includes(r.inputs.cidrIpv6));
                 assert.ok(open.length > 0);
                 for (const rule of open) {
-                    assert.equal(rule.inputs.securityGroupId, `${stack}-network-lb-sg-id`, `${rule.name} opens another group`);
+                    assert.equal(rule.inputs.securityGroupId, sgId(stack, "lb"), `${rule.name} opens another group`);
                     assert.ok([80, 443].includes(rule.inputs.fromPort) && rule.inputs.fromPort === rule.inputs.toPort, rule.name);
                 }
                 for (const sg of ofType(run, "aws:ec2/securityGroup:SecurityGroup")) {
@@ -102,29 +108,29 @@ describe("network", () => {
 
             it("the data tier accepts PostgreSQL and Redis from the app tier only and has no egress", async () => {
                 const run = await stackRun(stack);
-                const data = `${stack}-network-data-sg-id`;
+                const data = sgId(stack, "data");
                 const into = ofType(run, INGRESS).filter((r) => r.inputs.securityGroupId === data);
                 assert.deepEqual(into.map((r) => r.inputs.fromPort).sort(), [5432, 6379]);
-                for (const r of into) assert.equal(r.inputs.referencedSecurityGroupId, `${stack}-network-app-sg-id`);
+                for (const r of into) assert.equal(r.inputs.referencedSecurityGroupId, sgId(stack, "app"));
                 assert.deepEqual(ofType(run, EGRESS).filter((r) => r.inputs.securityGroupId === data), []);
             });
 
             it("the load balancer may only send to the app tier, on the app ports", async () => {
                 const run = await stackRun(stack);
-                const out = ofType(run, EGRESS).filter((r) => r.inputs.securityGroupId === `${stack}-network-lb-sg-id`);
-                assert.deepEqual(out.map(target).sort(), APP_PORTS.map((p) => `tcp/${p}-${p} → ${stack}-network-app-sg-id`));
+                const out = ofType(run, EGRESS).filter((r) => r.inputs.securityGroupId === sgId(stack, "lb"));
+                assert.deepEqual(out.map(target).sort(), APP_PORTS.map((p) => `tcp/${p}-${p} → ${sgId(stack, "app")}`));
             });
 
             it("the app tier may send only to the data tier's ports, to itself on internal ports, and HTTPS anywhere", async () => {
                 const run = await stackRun(stack);
-                const app = `${stack}-network-app-sg-id`;
+                const app = sgId(stack, "app");
                 const out = ofType(run, EGRESS).filter((r) => r.inputs.securityGroupId === app);
                 assert.deepEqual(
                     out.map(target).sort(),
                     [
                         "tcp/443-443 → 0.0.0.0/0",
-                        `tcp/5432-5432 → ${stack}-network-data-sg-id`,
-                        `tcp/6379-6379 → ${stack}-network-data-sg-id`,
+                        `tcp/5432-5432 → ${sgId(stack, "data")}`,
+                        `tcp/6379-6379 → ${sgId(stack, "data")}`,
                         ...INTERNAL_PORTS.map((p) => `tcp/${p}-${p} → ${app}`),
                     ].sort(),
                 );
@@ -133,7 +139,7 @@ describe("network", () => {
             it("every egress rule belongs to the load balancer or app tier; no group may send everywhere on every port", async () => {
                 const run = await stackRun(stack);
                 for (const rule of ofType(run, EGRESS)) {
-                    assert.ok([`${stack}-network-lb-sg-id`, `${stack}-network-app-sg-id`].includes(rule.inputs.securityGroupId), rule.name);
+                    assert.ok([sgId(stack, "lb"), sgId(stack, "app")].includes(rule.inputs.securityGroupId), rule.name);
                     assert.notEqual(rule.inputs.ipProtocol, "-1", `${rule.name} allows every protocol`);
                     assert.equal(rule.inputs.fromPort, rule.inputs.toPort, `${rule.name} opens a port range`);
                 }
@@ -147,6 +153,37 @@ describe("network", () => {
             });
         });
     }
+
+    describe("load balancer exposure", () => {
+        const BASE: NetworkArgs = { cidr: "10.0.0.0/16", azCount: 2, natGateways: "single", region: "us-east-1", logRetentionDays: 7, appPorts: [8080] };
+        const CLOUDFRONT_LIST = "pl-3b927c52";
+        async function lbIngress(ingress?: LoadBalancerIngress) {
+            const recorded = installMocks("platform", "unit", "us-east-1");
+            new Network("unit-network", { ...BASE, loadBalancerIngress: ingress });
+            await settle(recorded);
+            const lbSg = mockId("unit-network-lb-sg");
+            return {
+                rules: ofType(recorded, INGRESS).filter((r) => r.inputs.securityGroupId === lbSg),
+                others: ofType(recorded, INGRESS).filter((r) => r.inputs.securityGroupId !== lbSg),
+                group: one(recorded, "aws:ec2/securityGroup:SecurityGroup", "lb-sg"),
+            };
+        }
+
+        it("by default the load balancer accepts HTTP and HTTPS from the internet, and nothing else", async () => {
+            const { rules, group } = await lbIngress();
+            assert.deepEqual(rules.map(target).sort(), ["tcp/443-443 → 0.0.0.0/0", "tcp/80-80 → 0.0.0.0/0"]);
+            assert.equal(group.inputs.description, "Load balancer: HTTP/HTTPS from the internet");
+        });
+
+        it("behind a managed prefix list (CloudFront's origin-facing list) it accepts HTTPS from that list only: one rule, no address range", async () => {
+            const { rules, others, group } = await lbIngress({ from: "prefixList", prefixListId: CLOUDFRONT_LIST });
+            // One port only: the CloudFront list counts ~55 entries against the 60-rule security-group quota.
+            assert.deepEqual(rules.map(target), [`tcp/443-443 → ${CLOUDFRONT_LIST}`]);
+            assert.equal(rules[0].inputs.cidrIpv4, undefined);
+            assert.match(group.inputs.description, /prefix list/);
+            for (const r of others) assert.ok(r.inputs.referencedSecurityGroupId, `${r.name}: the other tiers still admit only security groups`);
+        });
+    });
 
     it("a stack may choose its AZ count, NAT strategy and CIDR within the rules", async () => {
         const run = await variantRun("staging", { "platform:network": { cidr: "172.16.0.0/20", azCount: 3, natGateways: "perAz" } });

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageRelease, ServiceSettings } from "../../config";
+import { imageReference } from "../releases";
+import { PORTS } from "../shared/ports";
 
 /** Where the platform's own environment values come from. */
 export interface ContainerRefs {
@@ -18,11 +20,6 @@ export interface ContainerRefs {
 export type EnvVar = { name: string; value: pulumi.Input<string> };
 export type SecretVar = { name: string; valueFrom: pulumi.Input<string> };
 
-/** `repo@sha256:…`: what runs cannot change under a tag. */
-export function imageReference(repositoryUrl: pulumi.Input<string>, release: ImageRelease): pulumi.Output<string> {
-    return pulumi.interpolate`${repositoryUrl}@${release.digest}`;
-}
-
 /** Plain values: connection endpoints (not secrets), bucket names, feature flags, the release tag, then the service's own. */
 export function environmentFor(svc: ServiceSettings, refs: ContainerRefs): EnvVar[] {
     const env: EnvVar[] = [{ name: "RELEASE_TAG", value: svc.release?.tag ?? "" }, { name: "PORT", value: String(svc.port) }];
@@ -37,7 +34,7 @@ export function environmentFor(svc: ServiceSettings, refs: ContainerRefs): EnvVa
         );
     }
     if (svc.secrets.includes("cache")) {
-        env.push({ name: "REDIS_HOST", value: refs.cacheHost }, { name: "REDIS_PORT", value: "6379" }, { name: "REDIS_TLS", value: "true" });
+        env.push({ name: "REDIS_HOST", value: refs.cacheHost }, { name: "REDIS_PORT", value: String(PORTS.redis) }, { name: "REDIS_TLS", value: "true" });
     }
     if (svc.buckets.includes("uploads")) env.push({ name: "UPLOADS_BUCKET", value: refs.uploadsBucket });
     for (const [flag, on] of Object.entries(svc.featureFlags)) env.push({ name: `FEATURE_${flag}`, value: String(on) });

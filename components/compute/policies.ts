@@ -1,12 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ServiceSettings } from "../../config";
+import type { PolicyStatement } from "../shared/iam";
 
-export type Statement = {
-    Sid: string;
-    Effect: "Allow";
-    Action: string[];
-    Resource: pulumi.Input<string> | pulumi.Input<string>[];
-};
+/** A statement of a task or execution role: always named, always an allow. */
+export type Statement = PolicyStatement & { Sid: string; Effect: "Allow"; Action: string[] };
 
 /** What a service's policies may point at. */
 export interface ServiceResources {

@@ -1,13 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageRelease, ServiceSettings } from "../../config";
+import { childName, NameScope, serviceLogGroupName, targetGroupName, taskFamily } from "../naming";
+import { imageReference } from "../releases";
+import { createServiceRole, PolicyStatement, ServiceRole } from "../shared/iam";
 import { ContainerRefs, containerDefinitions, migrationTaskContainers, TMP_VOLUME } from "./container";
-import { targetGroupName } from "./naming";
-import { executionStatements, ServiceResources, Statement, taskStatements } from "./policies";
+import { executionStatements, ServiceResources, taskStatements } from "./policies";
 
 export interface ServiceContext {
-    project: string;
-    stack: string;
+    scope: NameScope;
     region: string;
     clusterArn: pulumi.Input<string>;
     clusterName: pulumi.Input<string>;
@@ -41,8 +42,12 @@ export interface DeployedService {
     image: pulumi.Output<string>;
     /** `aws ecs run-task …` for the migration task, when the service declares one. */
     migrationCommand?: pulumi.Output<string>;
+    /** Public services only. */
+    targetGroup?: aws.lb.TargetGroup;
 }
 
+/** Suffix of the one-off migration task's logical name and family. */
+const MIGRATE_SUFFIX = "-migrate";
 const TARGET_TYPE = "ip"; // awsvpc tasks register by IP
 const TARGET_PROTOCOL = "HTTP"; // TLS ends at the load balancer; the hop to the task stays inside the VPC
 
@@ -87,19 +92,19 @@ export function createService(name: string, svc: ServiceSettings, release: Image
     const opts = { parent };
     const logGroup = new aws.cloudwatch.LogGroup(
         name,
-        { name: `/${ctx.project}/${ctx.stack}/services/${svc.name}`, retentionInDays: ctx.logRetentionDays, kmsKeyId: ctx.logsKeyArn },
+        { name: serviceLogGroupName(ctx.scope, svc.name), retentionInDays: ctx.logRetentionDays, kmsKeyId: ctx.logsKeyArn },
         opts,
     );
     const resources: ServiceResources = { ...ctx.resources, repositoryArn: ctx.repository.arn, logGroupArn: logGroup.arn };
-    const execution = role(`${name}-execution`, "ECS starts the task: image, logs, injected secrets", executionStatements(svc, resources), parent);
-    const task = role(`${name}-task`, "The application's own AWS access", taskStatements(svc, resources), parent);
+    const execution = ecsRole(childName(name, "execution"), "ECS starts the task: image, logs, injected secrets", executionStatements(svc, resources), parent);
+    const task = ecsRole(childName(name, "task"), "The application's own AWS access", taskStatements(svc, resources), parent);
     const refs: ContainerRefs = { ...ctx.refs, repositoryUrl: ctx.repository.repositoryUrl, logGroupName: logGroup.name, region: ctx.region };
 
     const taskDefinition = (suffix: string, containers: pulumi.Output<string>) =>
         new aws.ecs.TaskDefinition(
             `${name}${suffix}`,
             {
-                family: `${ctx.project}-${ctx.stack}-${svc.name}${suffix}`,
+                family: taskFamily(ctx.scope, svc.name, suffix),
                 cpu: String(svc.cpu),
                 memory: String(svc.memory),
                 networkMode: "awsvpc",
@@ -117,7 +122,7 @@ export function createService(name: string, svc: ServiceSettings, release: Image
     // The service's task runs the migration container first when the service declares one (container.ts).
     const main = taskDefinition("", containerDefinitions(svc, release, refs));
     // The same migration as a task of its own, for one-off runs (the `migrations` output).
-    const migrationCommand = svc.migrationCommand ? migrationRunTask(taskDefinition("-migrate", migrationTaskContainers(svc, release, refs)), ctx) : undefined;
+    const migrationCommand = svc.migrationCommand ? migrationRunTask(taskDefinition(MIGRATE_SUFFIX, migrationTaskContainers(svc, release, refs)), ctx) : undefined;
 
     const routing = svc.expose === "public" ? createRouting(name, svc, ctx, parent) : undefined;
     const targetGroup = routing?.targetGroup;
@@ -155,26 +160,12 @@ export function createService(name: string, svc: ServiceSettings, release: Image
         },
     );
     createAutoscaling(name, svc, ctx, service, targetGroup, parent);
-    return { service, taskDefinition: main, logGroup, image: pulumi.interpolate`${ctx.repository.repositoryUrl}@${release.digest}`, migrationCommand };
+    return { service, taskDefinition: main, logGroup, image: imageReference(ctx.repository.repositoryUrl, release), migrationCommand, targetGroup };
 }
 
-function role(name: string, description: string, statements: Statement[], parent: pulumi.Resource): { role: aws.iam.Role; policy?: aws.iam.RolePolicy } {
-    const r = new aws.iam.Role(
-        name,
-        {
-            description,
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
-        },
-        { parent },
-    );
-    const policy =
-        statements.length > 0
-            ? new aws.iam.RolePolicy(name, { role: r.id, policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: statements }) }, { parent })
-            : undefined;
-    return { role: r, policy };
+/** A role ECS tasks assume, with its inline policy when it has statements. */
+function ecsRole(name: string, description: string, statements: PolicyStatement[], parent: pulumi.Resource): ServiceRole {
+    return createServiceRole(name, { service: "ecs-tasks.amazonaws.com", description, statements }, parent);
 }
 
 function createRouting(name: string, svc: ServiceSettings, ctx: ServiceContext, parent: pulumi.Resource) {
@@ -182,7 +173,7 @@ function createRouting(name: string, svc: ServiceSettings, ctx: ServiceContext, 
         name,
         {
             name: pulumi.output(ctx.vpcId).apply((vpcId) =>
-                targetGroupName({ project: ctx.project, stack: ctx.stack, service: svc.name, port: svc.port, protocol: TARGET_PROTOCOL, targetType: TARGET_TYPE, vpcId }),
+                targetGroupName({ ...ctx.scope, service: svc.name, port: svc.port, protocol: TARGET_PROTOCOL, targetType: TARGET_TYPE, vpcId }),
             ),
             targetType: TARGET_TYPE,
             protocol: TARGET_PROTOCOL,
@@ -226,7 +217,7 @@ function createAutoscaling(
     );
     const track = (metric: string, predefinedMetricType: string, targetValue: number, resourceLabel?: pulumi.Input<string>) =>
         new aws.appautoscaling.Policy(
-            `${name}-${metric}`,
+            childName(name, metric),
             {
                 policyType: "TargetTrackingScaling",
                 serviceNamespace: target.serviceNamespace,

@@ -1,8 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BackupSettings } from "../../config";
-import { accountRootStatement } from "./keys";
-import { backupOptions } from "./protection";
+import { childName } from "../naming";
+import { createServiceRole } from "../shared/iam";
+import { createKey } from "../shared/kms";
+import { backupOptions } from "../shared/protection";
 
 export interface BackupArgs {
     settings: BackupSettings;
@@ -33,11 +35,11 @@ export function createBackup(name: string, args: BackupArgs, parent: pulumi.Reso
     const stateful = { parent, ...backupOptions(args) };
 
     // A vault holding recovery points cannot be deleted; where it is not kept, destroy empties it.
-    const vault = new aws.backup.Vault(`${name}-backup`, { kmsKeyArn: args.dataKeyArn, forceDestroy: !args.keepOnDestroy }, stateful);
+    const vault = new aws.backup.Vault(childName(name, "backup"), { kmsKeyArn: args.dataKeyArn, forceDestroy: !args.keepOnDestroy }, stateful);
     const copyVault = s.copyToRegion ? createCopyVault(name, s.copyToRegion, args.accountId, stateful) : undefined;
 
     const plan = new aws.backup.Plan(
-        `${name}-backup`,
+        childName(name, "backup"),
         {
             rules: [
                 {
@@ -54,39 +56,24 @@ export function createBackup(name: string, args: BackupArgs, parent: pulumi.Reso
         { parent },
     );
 
-    const role = new aws.iam.Role(
-        `${name}-backup`,
+    const { role } = createServiceRole(
+        childName(name, "backup"),
         {
+            service: "backup.amazonaws.com",
             description: "AWS Backup takes and restores the database's recovery points",
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            managedPolicies: [
+                { suffix: "backup", policyArn: aws.iam.ManagedPolicy.AWSBackupServiceRolePolicyForBackup },
+                { suffix: "restore", policyArn: aws.iam.ManagedPolicy.AWSBackupServiceRolePolicyForRestores },
+            ],
         },
-        { parent },
+        parent,
     );
-    for (const [suffix, policyArn] of [
-        ["backup", aws.iam.ManagedPolicy.AWSBackupServiceRolePolicyForBackup],
-        ["restore", aws.iam.ManagedPolicy.AWSBackupServiceRolePolicyForRestores],
-    ] as const) {
-        new aws.iam.RolePolicyAttachment(`${name}-backup-${suffix}`, { role: role.name, policyArn }, { parent });
-    }
-    new aws.backup.Selection(`${name}-backup`, { planId: plan.id, iamRoleArn: role.arn, resources: args.resources }, { parent });
+    new aws.backup.Selection(childName(name, "backup"), { planId: plan.id, iamRoleArn: role.arn, resources: args.resources }, { parent });
     return { vault, plan, copyVault };
 }
 
 function createCopyVault(name: string, region: string, accountId: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.backup.Vault {
     // A vault's key must live in the vault's region. @pulumi/aws v7 resources take `region`.
-    const key = new aws.kms.Key(
-        `${name}-backup-copy-key`,
-        {
-            region,
-            description: `${name}: cross-region backup copies`,
-            enableKeyRotation: true,
-            deletionWindowInDays: 30,
-            policy: pulumi.jsonStringify({ Version: "2012-10-17", Statement: [accountRootStatement(accountId)] }),
-        },
-        opts,
-    );
-    return new aws.backup.Vault(`${name}-backup-copy`, { region, kmsKeyArn: key.arn }, opts);
+    const key = createKey(childName(name, "backup-copy-key"), { region, description: `${name}: cross-region backup copies`, accountId }, opts);
+    return new aws.backup.Vault(childName(name, "backup-copy"), { region, kmsKeyArn: key.arn }, opts);
 }

@@ -1,10 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { StorageSettings } from "../../config";
+import type { PolicyStatement } from "../shared/iam";
+import { LOG_PREFIXES } from "../shared/logs";
+import { statefulOptions } from "../shared/protection";
 import { albLogDeliveryPrincipals } from "./log-delivery";
-import { statefulOptions } from "./protection";
 
-type Statement = Record<string, unknown>;
+export { LOG_PREFIXES } from "../shared/logs";
 type LifecycleRule = aws.types.input.s3.BucketLifecycleConfigurationRule;
 
 export interface HardenedBucketArgs {
@@ -17,13 +19,13 @@ export interface HardenedBucketArgs {
     /** Server access logs go here (bucket name + prefix); the log bucket itself has none. */
     accessLogs?: { bucket: pulumi.Input<string>; prefix: string };
     /** Statements added to the TLS-only policy (e.g. log delivery). */
-    extraStatements?: (bucketArn: pulumi.Output<string>) => pulumi.Input<Statement>[];
+    extraStatements?: (bucketArn: pulumi.Output<string>) => PolicyStatement[];
     forceDestroy: boolean;
     protectData: boolean;
 }
 
 /** Deny any request not made over TLS (FSBP S3.5). */
-export function tlsOnlyStatement(bucketArn: pulumi.Input<string>): Statement {
+export function tlsOnlyStatement(bucketArn: pulumi.Input<string>): PolicyStatement {
     return {
         Sid: "DenyInsecureTransport",
         Effect: "Deny",
@@ -157,9 +159,6 @@ export function uploadsLifecycle(s: StorageSettings["uploads"]): LifecycleRule[]
     ];
 }
 
-/** Prefixes in the logs bucket, one per writer. */
-export const LOG_PREFIXES = { s3: "s3/", alb: "alb", cloudfront: "cloudfront/" } as const;
-
 /**
  * `logs`: target for S3 server access logs, ALB access logs and CloudFront standard logs. SSE-S3,
  * because ALB log delivery supports nothing else; ACLs stay possible (BucketOwnerPreferred) because
@@ -190,7 +189,7 @@ export function createBuckets(
                 },
                 // Regions opened before August 2022 deliver from the regional ELB account, all regions
                 // through the log-delivery service principal (log-delivery.ts).
-                ...albLogDeliveryPrincipals(args.region).map((principal) => ({
+                ...albLogDeliveryPrincipals(args.region).map((principal): PolicyStatement => ({
                     Sid: "AWS" in principal ? "AlbAccessLogsRegionalAccount" : "AlbAccessLogsDeliveryService",
                     Effect: "Allow",
                     Principal: principal,

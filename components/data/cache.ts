@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { CacheSettings } from "../../config";
-import { secretRecoveryWindowDays, statefulOptions } from "./protection";
+import { PORTS } from "../shared/ports";
+import { secretRecoveryWindowDays, statefulOptions } from "../shared/protection";
 
 export interface CacheArgs {
     settings: CacheSettings;
@@ -20,7 +21,7 @@ export interface Cache {
     authSecretArn: pulumi.Output<string>;
 }
 
-export const CACHE_PORT = 6379;
+export const CACHE_PORT = PORTS.redis;
 /** AUTH tokens allow only these special characters (ElastiCache AUTH rules). */
 export const AUTH_TOKEN_SPECIALS = "!&#$^<>-";
 

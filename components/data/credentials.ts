@@ -1,7 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { secretRecoveryWindowDays, statefulOptions } from "./protection";
+import { rotationFunctionName } from "../naming";
+import { secretRecoveryWindowDays, statefulOptions } from "../shared/protection";
+
+export { rotationFunctionName } from "../naming";
 
 /**
  * AWS's single-user PostgreSQL rotation function, published in the Serverless Application Repository
@@ -22,18 +25,6 @@ export const ROTATION_DAYS = 30;
  * master password; quotes and backslashes are also left out so the value survives shells and JSON.
  */
 export const MASTER_PASSWORD_SPECIALS = "!#$%^&*()-_=+[]{}<>:?";
-/** Lambda function names: at most 64 letters, digits, hyphens and underscores. */
-const LAMBDA_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** Name of the rotation function (`<project>-<stack>-db-rotation`); refused if Lambda would refuse it. */
-export function rotationFunctionName(namePrefix: string): string {
-    const functionName = `${namePrefix}-db-rotation`;
-    if (!LAMBDA_NAME.test(functionName)) {
-        throw new Error(`rotation function name "${functionName}" must be 1-64 letters, digits, - or _ (Lambda naming rules); shorten the project or stack name`);
-    }
-    return functionName;
-}
-
 export interface CredentialsArgs {
     /** `<project>-<stack>`, for the rotation function's name. */
     namePrefix: string;

@@ -2,8 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { DatabaseSettings } from "../../config";
+import { databaseIdentifier } from "../naming";
+import { createServiceRole, ServiceRole } from "../shared/iam";
+import { PORTS } from "../shared/ports";
+import { statefulOptions } from "../shared/protection";
 import { createDatabaseCredentials, createMasterPassword, Credentials } from "./credentials";
-import { statefulOptions } from "./protection";
 
 export interface DatabaseArgs {
     settings: DatabaseSettings;
@@ -29,7 +32,7 @@ export interface Database {
     secretArn: pulumi.Output<string>;
 }
 
-export const POSTGRES_PORT = 5432;
+export const POSTGRES_PORT = PORTS.postgres;
 /** RDS CA with automatic server-certificate rotation; clients verify against the RDS CA bundle. */
 export const RDS_CA = "rds-ca-rsa2048-g1";
 /** Not `postgres` (FSBP RDS.25): a guessable admin name is half a credential. */
@@ -61,7 +64,7 @@ export function postgresParameters(): Array<{ name: string; value: string; apply
 export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.Resource): Database {
     const s = args.settings;
     const stateful = { parent, ...statefulOptions(args.protectData) };
-    const identifier = `${args.namePrefix}-postgres`;
+    const identifier = databaseIdentifier(args.namePrefix);
 
     const subnetGroup = new aws.rds.SubnetGroup(
         `${name}-db`,
@@ -75,6 +78,7 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
     );
     const monitoring = s.monitoringIntervalSeconds > 0 ? createMonitoringRole(name, parent) : undefined;
     const monitoringRoleArn = monitoring?.role.arn;
+    const monitoringAttached = monitoring ? monitoring.attachments : [];
 
     const common = {
         instanceClass: s.instanceClass,
@@ -150,12 +154,12 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
             ...stateful,
             // The rotation function changes the password; `pulumi up` must not set it back.
             ignoreChanges: ["password"],
-            dependsOn: [...logGroups("db", identifier), ...(monitoring ? [monitoring.attachment] : [])],
+            dependsOn: [...logGroups("db", identifier), ...monitoringAttached],
         },
     );
 
     const replicas = Array.from({ length: s.readReplicas }, (_, i) => {
-        const replicaIdentifier = `${identifier}-replica-${i + 1}`;
+        const replicaIdentifier = databaseIdentifier(args.namePrefix, i + 1);
         return new aws.rds.Instance(
             `${name}-db-replica-${i + 1}`,
             {
@@ -172,7 +176,7 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
                 backupRetentionPeriod: 0,
                 skipFinalSnapshot: true,
             },
-            { ...stateful, dependsOn: [...logGroups(`db-replica-${i + 1}`, replicaIdentifier), ...(monitoring ? [monitoring.attachment] : [])] },
+            { ...stateful, dependsOn: [...logGroups(`db-replica-${i + 1}`, replicaIdentifier), ...monitoringAttached] },
         );
     });
 
@@ -197,22 +201,15 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
     return { primary, replicas, credentials, secretArn };
 }
 
-function createMonitoringRole(name: string, parent: pulumi.Resource): { role: aws.iam.Role; attachment: aws.iam.RolePolicyAttachment } {
-    const role = new aws.iam.Role(
+/** The role RDS enhanced monitoring publishes OS metrics with. */
+function createMonitoringRole(name: string, parent: pulumi.Resource): ServiceRole {
+    return createServiceRole(
         `${name}-db-monitoring`,
         {
+            service: "monitoring.rds.amazonaws.com",
             description: "RDS enhanced monitoring publishes OS metrics",
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            managedPolicies: [{ policyArn: aws.iam.ManagedPolicy.AmazonRDSEnhancedMonitoringRole }],
         },
-        { parent },
+        parent,
     );
-    const attachment = new aws.iam.RolePolicyAttachment(
-        `${name}-db-monitoring`,
-        { role: role.name, policyArn: aws.iam.ManagedPolicy.AmazonRDSEnhancedMonitoringRole },
-        { parent },
-    );
-    return { role, attachment };
 }

@@ -6,8 +6,11 @@ import { createBuckets } from "./buckets";
 import { createCache } from "./cache";
 import { createDatabase } from "./database";
 import { createKeys } from "./keys";
+import { NameScope, namePrefix } from "../naming";
+import type { NetworkHandle } from "../network";
+import { pickHandle } from "../shared/handle";
 
-export { statefulOptions } from "./protection";
+export { statefulOptions } from "../shared/protection";
 
 export interface DataArgs {
     region: string;
@@ -19,16 +22,53 @@ export interface DataArgs {
     logRetentionDays: number;
     /** Pulumi `protect` + retain-on-delete on every stateful resource (prod). */
     protectData: boolean;
-    /** Physical-name prefix for fixed names (RDS identifier, key aliases): `<project>-<stack>`, unique per account and region. */
-    namePrefix: string;
-    privateSubnetIds: pulumi.Input<string[]>;
-    dataSecurityGroupId: pulumi.Input<string>;
+    /** Project and stack: fixed physical names (RDS identifier, key aliases) start `<project>-<stack>`, unique per account and region. */
+    scope: NameScope;
     /**
-     * The app tier's security group. The database password-rotation function runs in it, because it
-     * needs exactly the app tier's reach: PostgreSQL in the data SG and HTTPS (Secrets Manager, via NAT).
+     * Private subnets and security groups. The database password-rotation function runs in the app
+     * tier's group, because it needs exactly the app tier's reach: PostgreSQL in the data SG and
+     * HTTPS (Secrets Manager, via NAT).
      */
-    appSecurityGroupId: pulumi.Input<string>;
+    network: Pick<NetworkHandle, "privateSubnetIds" | "securityGroups">;
 }
+
+/** What the data tier exposes to later components (and the stack outputs). Secrets appear as ARNs only. */
+export interface DataHandle {
+    database: {
+        /** Primary endpoint (host name). */
+        endpoint: pulumi.Output<string>;
+        /** Read-replica endpoints (empty where the tier has none). */
+        readerEndpoints: pulumi.Output<string[]>;
+        port: pulumi.Output<number>;
+        /** Database created on the primary. */
+        name: pulumi.Output<string>;
+        /** Secrets Manager ARN of the master credentials (rotated). */
+        secretArn: pulumi.Output<string>;
+        /** RDS identifiers (the `DBInstanceIdentifier` metric dimension) of the primary and the replicas. */
+        identifier: pulumi.Output<string>;
+        replicaIdentifiers: pulumi.Output<string[]>;
+    };
+    cache: {
+        endpoint: pulumi.Output<string>;
+        readerEndpoint: pulumi.Output<string>;
+        /** Secrets Manager ARN of host, port and AUTH token. */
+        authSecretArn: pulumi.Output<string>;
+        /** The `ReplicationGroupId` metric dimension. */
+        replicationGroupId: pulumi.Output<string>;
+    };
+    buckets: {
+        uploadsName: pulumi.Output<string>;
+        uploadsArn: pulumi.Output<string>;
+        logsName: pulumi.Output<string>;
+        /** The logs bucket's name, resolving only once its policy admits log writers (the ALB checks it can write when logging is turned on). */
+        logsReadyName: pulumi.Output<string>;
+    };
+    /** Customer-managed keys: data (database, cache, uploads, secrets, images, backups) and logs (CloudWatch Logs). */
+    keys: { dataArn: pulumi.Output<string>; logsArn: pulumi.Output<string> };
+    backupVaultName: pulumi.Output<string>;
+}
+
+const HANDLE: Record<keyof DataHandle, true> = { database: true, cache: true, buckets: true, keys: true, backupVaultName: true };
 
 /**
  * The stack's state: encryption keys, PostgreSQL (primary + replicas, master credentials in Secrets
@@ -38,22 +78,11 @@ export interface DataArgs {
  * storage growth: dev ≈ $35 (db.t4g.micro single-AZ, cache.t4g.micro, 2 keys); prod ≈ $700
  * (db.m7g.large Multi-AZ + replica, 2× cache.m7g.large, 3 keys, backups).
  */
-export class Data extends pulumi.ComponentResource {
-    readonly dbEndpoint: pulumi.Output<string>;
-    readonly dbReaderEndpoints: pulumi.Output<string[]>;
-    readonly dbPort: pulumi.Output<number>;
-    readonly dbName: pulumi.Output<string>;
-    readonly dbSecretArn: pulumi.Output<string>;
-    readonly dbArn: pulumi.Output<string>;
-    readonly cacheEndpoint: pulumi.Output<string>;
-    readonly cacheReaderEndpoint: pulumi.Output<string>;
-    readonly cacheAuthSecretArn: pulumi.Output<string>;
-    readonly uploadsBucketName: pulumi.Output<string>;
-    readonly uploadsBucketArn: pulumi.Output<string>;
-    readonly logsBucketName: pulumi.Output<string>;
-    readonly logsBucketReadyName: pulumi.Output<string>;
-    readonly dataKeyArn: pulumi.Output<string>;
-    readonly logsKeyArn: pulumi.Output<string>;
+export class Data extends pulumi.ComponentResource implements DataHandle {
+    readonly database: DataHandle["database"];
+    readonly cache: DataHandle["cache"];
+    readonly buckets: DataHandle["buckets"];
+    readonly keys: DataHandle["keys"];
     readonly backupVaultName: pulumi.Output<string>;
 
     constructor(name: string, args: DataArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -62,17 +91,20 @@ export class Data extends pulumi.ComponentResource {
 
         // Keys and the vault outlive a `pulumi destroy` whenever backups do (final snapshot, kept
         // automated backups): without the key those backups could never be restored.
+        const prefix = namePrefix(args.scope);
+        const { privateSubnetIds } = args.network;
+        const { data: dataSecurityGroupId, app: appSecurityGroupId } = args.network.securityGroups;
         const keepBackups = args.protectData || args.database.finalSnapshot;
-        const keys = createKeys(name, args.namePrefix, args.region, accountId, { protectData: args.protectData, keepOnDestroy: keepBackups }, this);
+        const keys = createKeys(name, prefix, args.region, accountId, { protectData: args.protectData, keepOnDestroy: keepBackups }, this);
         const database = createDatabase(
             name,
             {
                 settings: args.database,
                 region: args.region,
-                namePrefix: args.namePrefix,
-                privateSubnetIds: args.privateSubnetIds,
-                dataSecurityGroupId: args.dataSecurityGroupId,
-                appSecurityGroupId: args.appSecurityGroupId,
+                namePrefix: prefix,
+                privateSubnetIds,
+                dataSecurityGroupId,
+                appSecurityGroupId,
                 dataKeyArn: keys.data.arn,
                 logsKeyArn: keys.logs.arn,
                 logRetentionDays: args.logRetentionDays,
@@ -84,8 +116,8 @@ export class Data extends pulumi.ComponentResource {
             name,
             {
                 settings: args.cache,
-                privateSubnetIds: args.privateSubnetIds,
-                dataSecurityGroupId: args.dataSecurityGroupId,
+                privateSubnetIds,
+                dataSecurityGroupId,
                 dataKeyArn: keys.data.arn,
                 protectData: args.protectData,
             },
@@ -102,32 +134,30 @@ export class Data extends pulumi.ComponentResource {
             this,
         );
 
-        this.dbEndpoint = database.primary.address;
-        this.dbReaderEndpoints = pulumi.all(database.replicas.map((r) => r.address));
-        this.dbPort = database.primary.port;
-        this.dbName = pulumi.output(args.database.dbName);
-        this.dbSecretArn = database.secretArn;
-        this.dbArn = database.primary.arn;
-        this.cacheEndpoint = cache.group.primaryEndpointAddress;
-        this.cacheReaderEndpoint = cache.group.readerEndpointAddress;
-        this.cacheAuthSecretArn = cache.authSecretArn;
-        this.uploadsBucketName = buckets.uploads.bucket.bucket;
-        this.uploadsBucketArn = buckets.uploads.bucket.arn;
-        this.logsBucketName = buckets.logs.bucket.bucket;
-        // Resolves only once the bucket policy that admits log writers exists: the ALB checks that it
-        // can write when access logging is turned on.
-        this.logsBucketReadyName = pulumi.all([buckets.logs.bucket.bucket, buckets.logs.policy.id]).apply(([bucket]) => bucket);
-        this.dataKeyArn = keys.data.arn;
-        this.logsKeyArn = keys.logs.arn;
+        this.database = {
+            endpoint: database.primary.address,
+            readerEndpoints: pulumi.all(database.replicas.map((r) => r.address)),
+            port: database.primary.port,
+            name: pulumi.output(args.database.dbName),
+            secretArn: database.secretArn,
+            identifier: database.primary.identifier,
+            replicaIdentifiers: pulumi.all(database.replicas.map((r) => r.identifier)),
+        };
+        this.cache = {
+            endpoint: cache.group.primaryEndpointAddress,
+            readerEndpoint: cache.group.readerEndpointAddress,
+            authSecretArn: cache.authSecretArn,
+            replicationGroupId: cache.group.id,
+        };
+        this.buckets = {
+            uploadsName: buckets.uploads.bucket.bucket,
+            uploadsArn: buckets.uploads.bucket.arn,
+            logsName: buckets.logs.bucket.bucket,
+            logsReadyName: pulumi.all([buckets.logs.bucket.bucket, buckets.logs.policy.id]).apply(([bucket]) => bucket),
+        };
+        this.keys = { dataArn: keys.data.arn, logsArn: keys.logs.arn };
         this.backupVaultName = backup.vault.name;
 
-        this.registerOutputs({
-            dbEndpoint: this.dbEndpoint,
-            dbSecretArn: this.dbSecretArn,
-            cacheEndpoint: this.cacheEndpoint,
-            cacheAuthSecretArn: this.cacheAuthSecretArn,
-            uploadsBucketName: this.uploadsBucketName,
-            logsBucketName: this.logsBucketName,
-        });
+        this.registerOutputs(pickHandle<DataHandle>(this, HANDLE));
     }
 }

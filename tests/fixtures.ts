@@ -1,0 +1,70 @@
+/**
+ * Shared fixtures for tests that construct a component directly (instead of running a whole stack):
+ * fake handles of the components before it, with recognisable values, and a typed base args object
+ * each test varies once.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ComputeArgs } from "../components/compute";
+import type { DataHandle } from "../components/data";
+import type { NetworkHandle } from "../components/network";
+import { resolveSettings } from "../config";
+import { ACCOUNT_ID } from "../offline/mocks";
+
+const out = <T>(value: T) => pulumi.output(value);
+
+/** A network handle with ids named after their role (`sg-app`, `subnet-private-1`, …). */
+export function fakeNetwork(): NetworkHandle {
+    return {
+        vpcId: out("vpc-1"),
+        publicSubnetIds: out(["subnet-public-1", "subnet-public-2"]),
+        privateSubnetIds: out(["subnet-private-1", "subnet-private-2"]),
+        securityGroups: { loadBalancer: out("sg-lb"), app: out("sg-app"), data: out("sg-data") },
+    };
+}
+
+/** A data handle whose ARNs and names say what they are. */
+export function fakeData(): DataHandle {
+    const key = (role: string) => out(`arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/${role}`);
+    const secret = (role: string) => out(`arn:aws:secretsmanager:us-east-1:${ACCOUNT_ID}:secret:${role}`);
+    return {
+        database: {
+            endpoint: out("db.example.internal"),
+            readerEndpoints: out([]),
+            port: out(5432),
+            name: out("app"),
+            secretArn: secret("db"),
+            identifier: out("platform-unit-postgres"),
+            replicaIdentifiers: out([]),
+        },
+        cache: { endpoint: out("cache.example.internal"), readerEndpoint: out("cache-ro.example.internal"), authSecretArn: secret("cache"), replicationGroupId: out("cache-1") },
+        buckets: { uploadsName: out("uploads"), uploadsArn: out("arn:aws:s3:::uploads"), logsName: out("logs"), logsReadyName: out("logs") },
+        keys: { dataArn: key("data"), logsArn: key("logs") },
+        backupVaultName: out("vault"),
+    };
+}
+
+/** Compute args for stack `unit` with the staging stack file's services and releases, a brought certificate and the fake handles. */
+export function baseComputeArgs(stackFile: { services: unknown; release: unknown }): ComputeArgs {
+    const settings = resolveSettings(
+        {
+            tier: "staging",
+            services: stackFile.services,
+            release: stackFile.release,
+            domain: { name: "x.example.com", certificateArn: `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/a` },
+        },
+        { project: "platform", stack: "unit" },
+    );
+    return {
+        scope: { project: "platform", stack: "unit" },
+        region: "us-east-1",
+        settings: settings.compute,
+        services: settings.services,
+        release: settings.release,
+        domain: settings.domain,
+        logRetentionDays: 30,
+        forceDeleteRepositories: false,
+        protectData: false,
+        network: fakeNetwork(),
+        data: fakeData(),
+    };
+}
