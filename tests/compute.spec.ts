@@ -9,7 +9,8 @@ import { taskStatements } from "../components/compute/policies";
 import { ROOT } from "../offline/run";
 import { ACCOUNT_ID, installMocks, mockId, mockPhysicalName } from "../offline/mocks";
 import { settle } from "../offline/run";
-import { Compute, ServiceDimensions } from "../components/compute";
+import * as aws from "@pulumi/aws";
+import { Compute, ReleaseOutput, ServiceDimensions, ServiceOutput } from "../components/compute";
 import { deploymentAlarmNames } from "../components/naming";
 import { baseComputeArgs } from "./fixtures";
 import { ofType, one, policy, recordResourceOptions, Res, stackRun, TIER_STACKS, variantRun } from "./helpers";
@@ -19,12 +20,35 @@ const TASK = "aws:ecs/taskDefinition:TaskDefinition";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 
-function stackFile(stack: string): any {
-    return (yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as any).config;
+/** The parts of a stack file these specs read. */
+interface StackFile {
+    "platform:release": Record<string, { tag: string; digest: string }>;
+    "platform:services": Record<string, { port: number } & Record<string, unknown>>;
+    "platform:domain"?: { name: string };
 }
+function stackFile(stack: string): StackFile {
+    return (yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: StackFile }).config;
+}
+/** A container definition, as far as these specs read it. */
+interface Container {
+    name: string;
+    image: string;
+    essential: boolean;
+    command?: string[];
+    dependsOn?: { containerName: string; condition: string }[];
+    portMappings?: unknown[];
+    environment: { name: string; value: string }[];
+    secrets: { name: string; valueFrom: string }[];
+    readonlyRootFilesystem: boolean;
+    mountPoints: unknown[];
+    user: string;
+    privileged: boolean;
+    logConfiguration: { logDriver: string; options: Record<string, string> };
+}
+const containersOf = (task: Res): Container[] => JSON.parse(task.inputs.containerDefinitions);
+const bucketsOf = (run: { outputs: Record<string, unknown> }) => run.outputs.buckets as { uploads: string; logs: string };
 /** The id the mocks give a tier's security group (`lb`, `app`) in a stack. */
 const sgId = (stack: string, role: "lb" | "app") => mockId(`${stack}-network-${role}-sg`);
-const containersOf = (task: Res) => JSON.parse(task.inputs.containerDefinitions) as any[];
 const serviceNamed = (run: { resources: Res[] }, stack: string, svc: string) => one(run, SERVICE, `${stack}-compute-${svc}`);
 const taskNamed = (run: { resources: Res[] }, stack: string, svc: string) => one(run, TASK, `${stack}-compute-${svc}`);
 
@@ -110,7 +134,7 @@ describe("compute", () => {
             it("secrets come from Secrets Manager, never from plain environment values", async () => {
                 const run = await stackRun(stack);
                 const [api] = containersOf(taskNamed(run, stack, "api"));
-                const bySecret = Object.fromEntries(api.secrets.map((s: any) => [s.name, s.valueFrom]));
+                const bySecret = Object.fromEntries(api.secrets.map((s) => [s.name, s.valueFrom]));
                 assert.equal(bySecret.DB_PASSWORD, `${run.outputs.dbSecretArn}:password::`);
                 assert.equal(bySecret.DB_USERNAME, `${run.outputs.dbSecretArn}:username::`);
                 assert.equal(bySecret.REDIS_AUTH_TOKEN, `${run.outputs.cacheAuthSecretArn}:authToken::`);
@@ -123,10 +147,10 @@ describe("compute", () => {
                         }
                     }
                 }
-                const env = Object.fromEntries(api.environment.map((e: any) => [e.name, e.value]));
+                const env = Object.fromEntries(api.environment.map((e) => [e.name, e.value]));
                 assert.equal(env.DB_HOST, run.outputs.dbEndpoint);
                 assert.equal(env.FEATURE_NEW_CHECKOUT, "false");
-                assert.equal(env.UPLOADS_BUCKET, (run.outputs.buckets as any).uploads);
+                assert.equal(env.UPLOADS_BUCKET, bucketsOf(run).uploads);
                 assert.equal(env.RELEASE_TAG, stackFile(stack)["platform:release"].api.tag);
             });
 
@@ -142,7 +166,7 @@ describe("compute", () => {
                     }
                 }
                 const apiTask = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "compute-api-task").inputs.policy).Statement;
-                const uploads = `arn:aws:s3:::${(run.outputs.buckets as any).uploads}`;
+                const uploads = `arn:aws:s3:::${bucketsOf(run).uploads}`;
                 const dataKey = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/${stack}-data-data-key`;
                 assert.deepEqual(apiTask.map((s) => s.Resource), [run.outputs.dbSecretArn, dataKey, uploads, `${uploads}/*`, dataKey]);
                 for (const svc of ["api", "notifier"]) {
@@ -181,7 +205,7 @@ describe("compute", () => {
                 assert.deepEqual(one(run, "aws:ecs/cluster:Cluster").inputs.settings, [{ name: "containerInsights", value: "enabled" }]);
                 const alb = one(run, "aws:lb/loadBalancer:LoadBalancer");
                 assert.equal(alb.inputs.dropInvalidHeaderFields, true);
-                assert.deepEqual(alb.inputs.accessLogs, { bucket: (run.outputs.buckets as any).logs, prefix: "alb", enabled: true });
+                assert.deepEqual(alb.inputs.accessLogs, { bucket: bucketsOf(run).logs, prefix: "alb", enabled: true });
                 assert.equal(alb.inputs.enableDeletionProtection, stack === "prod");
                 assert.ok(alb.inputs.name.length <= 32);
                 const tg = one(run, "aws:lb/targetGroup:TargetGroup");
@@ -194,12 +218,12 @@ describe("compute", () => {
             it("exports what it runs: release (repository, tag, digest per image) and services with their bounds", async () => {
                 const run = await stackRun(stack);
                 const pinned = stackFile(stack)["platform:release"];
-                const release = run.outputs.release as Record<string, any>;
+                const release = run.outputs.release as ReleaseOutput;
                 assert.deepEqual(Object.keys(release).sort(), ["api", "notifier"]);
                 for (const [image, rel] of Object.entries(release)) {
                     assert.deepEqual(rel, { repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/platform/${stack}/${image}`, tag: pinned[image].tag, digest: pinned[image].digest });
                 }
-                const services = run.outputs.services as Record<string, any>;
+                const services = run.outputs.services as Record<string, ServiceOutput>;
                 assert.match(services.api.image, /@sha256:[0-9a-f]{64}$/);
             });
 
@@ -245,7 +269,7 @@ describe("compute", () => {
 
             it("exports per service the ECS service name, the task definition it deploys and its log group", async () => {
                 const run = await stackRun(stack);
-                const services = run.outputs.services as Record<string, any>;
+                const services = run.outputs.services as Record<string, ServiceOutput>;
                 assert.deepEqual(Object.keys(services).sort(), ["api", "notifier"]);
                 for (const svc of ["api", "notifier"]) {
                     const ecs = serviceNamed(run, stack, svc);
@@ -316,7 +340,9 @@ describe("compute", () => {
                 assert.equal(listeners.length, 2);
                 assert.equal(one(run, "aws:acm/certificate:Certificate").inputs.validationMethod, "DNS");
                 assert.equal(one(run, "aws:route53/record:Record", "alias").inputs.type, "A");
-                assert.equal(run.outputs.url, `https://${stackFile(stack)["platform:domain"].name}`);
+                const domain = stackFile(stack)["platform:domain"];
+                assert.ok(domain, `${stack} configures a domain`);
+                assert.equal(run.outputs.url, `https://${domain.name}`);
                 const rule = one(run, "aws:lb/listenerRule:ListenerRule");
                 assert.equal(rule.inputs.listenerArn, `arn:aws:lb:us-east-1:${ACCOUNT_ID}:${stack}-compute-https`);
             }
@@ -370,8 +396,8 @@ describe("compute", () => {
         const tasks = recorded.filter((r) => r.type === TASK);
         assert.ok(tasks.length >= 3);
         for (const t of tasks) {
-            const deps = ([t.opts.dependsOn].flat() as any[]).filter(Boolean).map((d) => d.__pulumiType);
-            assert.ok(deps.includes("aws:iam/rolePolicy:RolePolicy"), t.name);
+            const deps = [t.opts.dependsOn].flat();
+            assert.ok(deps.some((d) => d instanceof aws.iam.RolePolicy), t.name);
         }
     });
 
@@ -489,7 +515,7 @@ describe("compute", () => {
         });
 
         it("a service with no buckets and no database gets no task permissions", () => {
-            assert.deepEqual(taskStatements({ buckets: [], secrets: ["cache"] }, {} as any), []);
+            assert.deepEqual(taskStatements({ buckets: [], secrets: ["cache"] }, { repositoryArn: "repo", logGroupArn: "logs", dataKeyArn: "key", secretArns: { database: "db", cache: "cache" }, uploadsBucketArn: "uploads" }), []);
         });
 
         it("the ECR lifecycle expires untagged images first and keeps the last N releases", () => {

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
 import { TIER_DEFAULTS } from "../config";
 import { statefulOptions } from "../components/data";
 import { logsLifecycle, uploadsLifecycle } from "../components/data/buckets";
@@ -27,6 +28,17 @@ const RECOVERY_DAYS: Record<string, number> = { dev: 7, staging: 7, prod: 30 };
 /** S3 does not transition objects of 128 KiB or less by default (S3 user guide, lifecycle transitions). */
 const KIB_128 = 131072;
 const ELB_LOG_DELIVERY = "logdelivery.elasticloadbalancing.amazonaws.com";
+
+/** A lifecycle rule's inputs, as far as these specs read them. */
+interface LifecycleRule {
+    id: string;
+    filter: { objectSizeGreaterThan?: number };
+    transitions?: { days: number; storageClass: string }[];
+    noncurrentVersionTransitions?: { noncurrentDays: number; storageClass: string }[];
+    noncurrentVersionExpiration?: { noncurrentDays: number };
+    abortIncompleteMultipartUpload?: { daysAfterInitiation: number };
+    expiration?: { days?: number; expiredObjectDeleteMarker?: boolean };
+}
 
 /** Every resource a bucket's guards attach to it, by type. */
 function bucketParts(run: { resources: Res[] }, bucketName: string): Map<string, Res> {
@@ -355,7 +367,7 @@ describe("data tier", () => {
                         assert.ok(parts.get("aws:s3/bucketOwnershipControls:BucketOwnershipControls"));
                         assert.ok(parts.get("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"));
                         const lifecycle = parts.get("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")!;
-                        assert.ok(lifecycle.inputs.rules.some((r: any) => r.abortIncompleteMultipartUpload?.daysAfterInitiation === 7), `${b.name} aborts incomplete uploads`);
+                        assert.ok((lifecycle.inputs.rules as LifecycleRule[]).some((r) => r.abortIncompleteMultipartUpload?.daysAfterInitiation === 7), `${b.name} aborts incomplete uploads`);
                         assert.equal(b.inputs.forceDestroy, stack === "dev", `${b.name} forceDestroy only in dev`);
                     }
                 });
@@ -369,7 +381,7 @@ describe("data tier", () => {
                     assert.equal(sse.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
                     assert.equal(sse.applyServerSideEncryptionByDefault.kmsMasterKeyId, keyArn(stack, "data"));
                     assert.equal(parts.get("aws:s3/bucketOwnershipControls:BucketOwnershipControls")!.inputs.rule.objectOwnership, "BucketOwnerEnforced");
-                    const rules: any[] = parts.get(LIFECYCLE)!.inputs.rules;
+                    const rules: LifecycleRule[] = parts.get(LIFECYCLE)!.inputs.rules;
                     const transitions = rules.filter((r) => r.noncurrentVersionTransitions);
                     if (s.noncurrentToGlacierDays > 0) {
                         assert.deepEqual(transitions.map((r) => [r.filter, r.noncurrentVersionTransitions]), [
@@ -391,7 +403,7 @@ describe("data tier", () => {
                     const s = TIER_DEFAULTS[stack].storage.logs;
                     const sse = parts.get("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")!.inputs.rules[0];
                     assert.equal(sse.applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
-                    const rules: any[] = parts.get(LIFECYCLE)!.inputs.rules;
+                    const rules: LifecycleRule[] = parts.get(LIFECYCLE)!.inputs.rules;
                     const transitions = rules.filter((r) => r.transitions);
                     if (s.toGlacierDays > 0) {
                         assert.deepEqual(transitions.map((r) => [r.filter, r.transitions]), [[{ objectSizeGreaterThan: KIB_128 }, [{ days: s.toGlacierDays, storageClass: "GLACIER" }]]]);
@@ -451,7 +463,7 @@ describe("data tier", () => {
         it("no stack's lifecycle transitions anything at day 0", async () => {
             for (const stack of TIER_STACKS) {
                 for (const lc of ofType(await stackRun(stack), LIFECYCLE)) {
-                    for (const r of lc.inputs.rules as any[]) {
+                    for (const r of lc.inputs.rules as LifecycleRule[]) {
                         for (const t of r.transitions ?? []) assert.ok(t.days > 0, `${lc.name} ${r.id}`);
                         for (const t of r.noncurrentVersionTransitions ?? []) assert.ok(t.noncurrentDays > 0, `${lc.name} ${r.id}`);
                     }
@@ -577,7 +589,7 @@ describe("data tier", () => {
         it("the database waits for the enhanced-monitoring role's policy attachment", () => {
             for (const db of prod.filter((r) => r.type === RDS)) {
                 const deps = [db.opts.dependsOn].flat() as Array<{ __pulumiType?: string } | undefined>;
-                assert.ok(deps.some((d) => (d as any)?.__pulumiType === "aws:iam/rolePolicyAttachment:RolePolicyAttachment"), db.name);
+                assert.ok(deps.some((d) => d instanceof aws.iam.RolePolicyAttachment), db.name);
             }
         });
 
@@ -601,7 +613,7 @@ describe("data tier", () => {
             assert.equal(secret.opts.protect, true);
             const rotation = prod.find((r) => r.type === "aws:secretsmanager/secretRotation:SecretRotation")!;
             const deps = [rotation.opts.dependsOn].flat() as Array<{ __pulumiType?: string } | undefined>;
-            assert.ok(deps.some((d) => (d as any)?.__pulumiType === SECRET_VERSION));
+            assert.ok(deps.some((d) => d instanceof aws.secretsmanager.SecretVersion));
         });
     });
 

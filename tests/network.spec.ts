@@ -18,7 +18,8 @@ const FLOW_LOG_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:D
 /** The id the mocks give a tier's security group (`lb`, `app`, `data`) in a stack. */
 const sgId = (stack: string, role: "lb" | "app" | "data") => mockId(`${stack}-network-${role}-sg`);
 
-type Rule = { inputs: Record<string, any> };
+/** A security-group rule's inputs, as far as these specs read them. */
+type Rule = { inputs: { ipProtocol: string; fromPort: number; toPort: number; referencedSecurityGroupId?: string; cidrIpv4?: string; cidrIpv6?: string; prefixListId?: string } };
 /** A rule as [port range, destination] for comparing whole rule sets. */
 const target = (r: Rule) => [`${r.inputs.ipProtocol}/${r.inputs.fromPort}-${r.inputs.toPort}`, r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6 ?? r.inputs.prefixListId].join(" → ");
 
