@@ -89,7 +89,8 @@ export const NAT_STRATEGY: Record<NatStrategy, awsx.types.enums.ec2.NatGatewaySt
  * - the VPC's default security group, managed and emptied (no rules), so nothing can use it;
  * - an S3 gateway endpoint on the private route tables (S3 traffic skips the NAT; it is free);
  * - three security groups chained load balancer → app → data, each allowing only the hop before it
- *   (the app tier also reaches itself, on internal services' ports only, for Service Connect).
+ *   (the app tier also reaches itself, on internal services' ports only, for Service Connect); the
+ *   load balancer's own ingress is `loadBalancerIngress`: the internet, or a managed prefix list.
  *
  * Cost (us-east-1 list prices, ../shared/reference/aws-prices.md): a NAT gateway is about $33/month
  * plus $0.045/GB processed, so `single` ≈ $33 and `perAz` with 3 AZs ≈ $99 before traffic; flow logs

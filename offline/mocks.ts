@@ -18,6 +18,11 @@ export function mockPhysicalName(name: string): string {
     return `${name}-abc1234`;
 }
 
+/** The ARN the mocks give a resource of `type` (a Pulumi type token) that has no ARN format of its own: `arn:aws:<service>:<region>:<account>:<logical name>`. */
+export function mockArn(type: string, name: string, region = "us-east-1"): string {
+    return `arn:aws:${SERVICE_BY_TYPE(type)}:${region}:${ACCOUNT_ID}:${name}`;
+}
+
 /** The ARN the mocks give a KMS key with this logical name. */
 export function mockKeyArn(name: string, region = "us-east-1"): string {
     return `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${name}`;
@@ -34,7 +39,7 @@ const physicalName = mockPhysicalName;
 
 export function mockState(args: pulumi.runtime.MockResourceArgs, region: string): Record<string, unknown> {
     const { type, name, inputs } = args;
-    const arn = `arn:aws:${SERVICE_BY_TYPE(type)}:${region}:${ACCOUNT_ID}:${name}`;
+    const arn = mockArn(type, name, region);
     const base = { ...inputs, arn: inputs.arn ?? arn };
     switch (type) {
         case "awsx:ec2:Vpc": {

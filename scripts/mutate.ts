@@ -32,17 +32,17 @@ export const MUTATIONS: Mutation[] = [
     {
         id: "prod-multiaz-invariant",
         what: "prod no longer refuses a single-AZ database",
-        file: "config/resolve.ts",
-        search: `rule(s.database.multiAz, "database.multiAz"`,
-        replace: `rule(true, "database.multiAz"`,
+        file: "config/rules/prod.ts",
+        search: `holds: (s) => s.database.multiAz,`,
+        replace: `holds: () => true,`,
         specs: ["tests/config.spec.ts"],
     },
     {
         id: "prod-backup-bound-29",
         what: "prod accepts 29-day AWS Backup retention (bound 30 → 29)",
-        file: "config/resolve.ts",
-        search: `rule(s.backup.retentionDays >= 30,`,
-        replace: `rule(s.backup.retentionDays >= 29,`,
+        file: "config/rules/prod.ts",
+        search: `holds: (s) => s.backup.retentionDays >= 30,`,
+        replace: `holds: (s) => s.backup.retentionDays >= 29,`,
         specs: ["tests/config.spec.ts"],
     },
     {

@@ -7,7 +7,7 @@ import { rulePriority } from "../config";
 import { capacityStrategy, healthCheckGracePeriod, serviceOptions } from "../components/compute/service";
 import { taskStatements } from "../components/compute/policies";
 import { ROOT } from "../offline/run";
-import { ACCOUNT_ID, installMocks, mockId, mockPhysicalName } from "../offline/mocks";
+import { ACCOUNT_ID, installMocks, mockArn, mockId, mockKeyArn, mockPhysicalName } from "../offline/mocks";
 import { settle } from "../offline/run";
 import * as aws from "@pulumi/aws";
 import { Compute, ReleaseOutput, ServiceDimensions, ServiceOutput } from "../components/compute";
@@ -98,7 +98,7 @@ describe("compute", () => {
                     "app accepts the load balancer on the public port and itself on the internal port",
                 );
                 const target = one(run, "aws:lb/targetGroup:TargetGroup", "compute-api");
-                assert.equal(serviceNamed(run, stack, "api").inputs.loadBalancers[0].targetGroupArn, `arn:aws:lb:us-east-1:${ACCOUNT_ID}:${target.name}`);
+                assert.equal(serviceNamed(run, stack, "api").inputs.loadBalancers[0].targetGroupArn, mockArn(target.type, target.name));
             });
 
             it("rolls deployments with the circuit breaker and automatic rollback, never below the running count", async () => {
@@ -127,7 +127,7 @@ describe("compute", () => {
                     }
                 }
                 for (const group of ofType(run, "aws:cloudwatch/logGroup:LogGroup").filter((g) => g.inputs.name?.startsWith("/platform/"))) {
-                    assert.equal(group.inputs.kmsKeyId, `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/${stack}-data-logs-key`);
+                    assert.equal(group.inputs.kmsKeyId, mockKeyArn(`${stack}-data-logs-key`));
                 }
             });
 
@@ -167,12 +167,12 @@ describe("compute", () => {
                 }
                 const apiTask = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "compute-api-task").inputs.policy).Statement;
                 const uploads = `arn:aws:s3:::${bucketsOf(run).uploads}`;
-                const dataKey = `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/${stack}-data-data-key`;
+                const dataKey = mockKeyArn(`${stack}-data-data-key`);
                 assert.deepEqual(apiTask.map((s) => s.Resource), [run.outputs.dbSecretArn, dataKey, uploads, `${uploads}/*`, dataKey]);
                 for (const svc of ["api", "notifier"]) {
                     const exec = policy(one(run, "aws:iam/rolePolicy:RolePolicy", `compute-${svc}-execution`).inputs.policy).Statement;
                     const bySid = Object.fromEntries(exec.map((s) => [s.Sid, s.Resource]));
-                    assert.equal(bySid.PullOwnImage, `arn:aws:ecr:us-east-1:${ACCOUNT_ID}:${stack}-compute-${svc}`, `${svc} pulls only its own repository`);
+                    assert.equal(bySid.PullOwnImage, mockArn("aws:ecr/repository:Repository", `${stack}-compute-${svc}`), `${svc} pulls only its own repository`);
                     assert.equal(bySid.WriteOwnLogs, `arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:/platform/${stack}/services/${svc}:*`, `${svc} writes only its own logs`);
                 }
                 const notifierExec = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "compute-notifier-execution").inputs.policy).Statement;
@@ -188,7 +188,7 @@ describe("compute", () => {
                 for (const repo of repos) {
                     assert.equal(repo.inputs.imageTagMutability, "IMMUTABLE");
                     assert.equal(repo.inputs.imageScanningConfiguration.scanOnPush, true);
-                    assert.deepEqual(repo.inputs.encryptionConfigurations, [{ encryptionType: "KMS", kmsKey: `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/${stack}-data-data-key` }]);
+                    assert.deepEqual(repo.inputs.encryptionConfigurations, [{ encryptionType: "KMS", kmsKey: mockKeyArn(`${stack}-data-data-key`) }]);
                 }
                 const keep = { dev: 10, staging: 20, prod: 50 }[stack];
                 const policies = ofType(run, "aws:ecr/lifecyclePolicy:LifecyclePolicy");
@@ -259,7 +259,7 @@ describe("compute", () => {
                 assert.deepEqual(migrate.secrets, app.secrets);
                 assert.equal(migrate.readonlyRootFilesystem, true);
                 // The service runs this task definition, not the one-off migration task.
-                assert.equal(serviceNamed(run, stack, "api").inputs.taskDefinition, `arn:aws:ecs:us-east-1:${ACCOUNT_ID}:${stack}-compute-api`);
+                assert.equal(serviceNamed(run, stack, "api").inputs.taskDefinition, mockArn(TASK, `${stack}-compute-api`));
             });
 
             it("a service without a migration runs its one container with no start dependency", async () => {
@@ -344,7 +344,7 @@ describe("compute", () => {
                 assert.ok(domain, `${stack} configures a domain`);
                 assert.equal(run.outputs.url, `https://${domain.name}`);
                 const rule = one(run, "aws:lb/listenerRule:ListenerRule");
-                assert.equal(rule.inputs.listenerArn, `arn:aws:lb:us-east-1:${ACCOUNT_ID}:${stack}-compute-https`);
+                assert.equal(rule.inputs.listenerArn, mockArn("aws:lb/listener:Listener", `${stack}-compute-https`));
             }
         });
 

@@ -66,9 +66,8 @@ export interface ServiceDimensions {
 /** What compute exposes to later components (workers, edge, monitoring) and to the stack outputs. */
 export interface ComputeHandle {
     clusterName: pulumi.Output<string>;
-    /** Load balancer DNS name and hosted zone: the origin edge points at, the alias target for custom domains. */
+    /** Load balancer DNS name: the origin edge points at, the alias target for custom domains. */
     loadBalancerDnsName: pulumi.Output<string>;
-    loadBalancerZoneId: pulumi.Output<string>;
     /** Base URL: https://<domain> or, without one (dev), http://<alb dns>. */
     url: pulumi.Output<string>;
     /** The image registry and what the stack runs from it. */
@@ -84,7 +83,6 @@ export interface ComputeHandle {
 const HANDLE: Record<keyof ComputeHandle, true> = {
     clusterName: true,
     loadBalancerDnsName: true,
-    loadBalancerZoneId: true,
     url: true,
     releases: true,
     services: true,
@@ -104,7 +102,6 @@ const HANDLE: Record<keyof ComputeHandle, true> = {
 export class Compute extends pulumi.ComponentResource implements ComputeHandle {
     readonly clusterName: pulumi.Output<string>;
     readonly loadBalancerDnsName: pulumi.Output<string>;
-    readonly loadBalancerZoneId: pulumi.Output<string>;
     readonly url: pulumi.Output<string>;
     readonly releases: ReleasesHandle;
     readonly services: pulumi.Output<Record<string, ServiceOutput>>;
@@ -143,7 +140,6 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
 
         this.clusterName = cluster.cluster.name;
         this.loadBalancerDnsName = lb.loadBalancer.dnsName;
-        this.loadBalancerZoneId = lb.loadBalancer.zoneId;
         this.url = args.domain ? pulumi.output(`https://${args.domain.name}`) : pulumi.interpolate`http://${lb.loadBalancer.dnsName}`;
         this.releases = releasesHandle(args.scope, registry, args.release, images);
         this.services = outputRecord<ServiceOutput>(
