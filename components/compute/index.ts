@@ -142,29 +142,9 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
         this.loadBalancerDnsName = lb.loadBalancer.dnsName;
         this.url = args.domain ? pulumi.output(`https://${args.domain.name}`) : pulumi.interpolate`http://${lb.loadBalancer.dnsName}`;
         this.releases = releasesHandle(args.scope, registry, args.release, images);
-        this.services = outputRecord<ServiceOutput>(
-            args.services.flatMap((svc) => {
-                const d = deployed[svc.name];
-                if (!d) return [];
-                const output = pulumi.output({
-                    name: d.service.name,
-                    taskDefinitionArn: d.taskDefinition.arn,
-                    image: d.image,
-                    logGroup: d.logGroup.name,
-                    minTasks: svc.minTasks,
-                    maxTasks: svc.maxTasks,
-                    expose: svc.expose,
-                });
-                return [[svc.name, output] as const];
-            }),
-        );
+        this.services = servicesOutput(args.services, deployed);
         this.migrations = outputRecord<string>(Object.entries(deployed).flatMap(([svc, d]) => (d.migrationCommand ? [[svc, d.migrationCommand] as const] : [])));
-        this.serviceDimensions = outputRecord<ServiceDimensions>(
-            Object.entries(deployed).map(([svc, d]) => {
-                const routed = d.targetGroup ? { targetGroupArnSuffix: d.targetGroup.arnSuffix, loadBalancerArnSuffix: lb.loadBalancer.arnSuffix } : {};
-                return [svc, pulumi.output({ clusterName: cluster.cluster.name, serviceName: d.service.name, ...routed })] as const;
-            }),
-        );
+        this.serviceDimensions = dimensionsOutput(deployed, cluster, lb);
         for (const [svc, message] of Object.entries(this.releases.unreleased)) pulumi.log.info(`service ${svc} ${message}`, this);
 
         this.registerOutputs(pickHandle<ComputeHandle>(this, HANDLE));
@@ -223,4 +203,34 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
         }
         return deployed;
     }
+}
+
+/** The `services` stack output: per deployed service, in settings order. */
+function servicesOutput(services: ServiceSettings[], deployed: Record<string, DeployedService>): pulumi.Output<Record<string, ServiceOutput>> {
+    return outputRecord<ServiceOutput>(
+        services.flatMap((svc) => {
+            const d = deployed[svc.name];
+            if (!d) return [];
+            const output = pulumi.output({
+                name: d.service.name,
+                taskDefinitionArn: d.taskDefinition.arn,
+                image: d.image,
+                logGroup: d.logGroup.name,
+                minTasks: svc.minTasks,
+                maxTasks: svc.maxTasks,
+                expose: svc.expose,
+            });
+            return [[svc.name, output] as const];
+        }),
+    );
+}
+
+/** Per deployed service, the CloudWatch dimensions monitoring alarms on. */
+function dimensionsOutput(deployed: Record<string, DeployedService>, cluster: Cluster, lb: LoadBalancer): pulumi.Output<Record<string, ServiceDimensions>> {
+    return outputRecord<ServiceDimensions>(
+        Object.entries(deployed).map(([svc, d]) => {
+            const routed = d.targetGroup ? { targetGroupArnSuffix: d.targetGroup.arnSuffix, loadBalancerArnSuffix: lb.loadBalancer.arnSuffix } : {};
+            return [svc, pulumi.output({ clusterName: cluster.cluster.name, serviceName: d.service.name, ...routed })] as const;
+        }),
+    );
 }
