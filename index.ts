@@ -54,12 +54,12 @@ export const loadBalancerDnsName = platform.compute.loadBalancerDnsName;
 /** ECS cluster name. */
 export const clusterName = platform.compute.clusterName;
 /** ECR repository per image: CI pushes `<url>:<commit sha>` here. */
-export const repositories = platform.compute.releases.repositoryUrls;
+export const repositories = platform.releases.repositoryUrls;
 /** What this stack runs, per image: repository, tag (commit SHA), digest. `npm run promote` reads this. */
-export const release = platform.compute.releases.release;
+export const release = platform.releases.release;
 /** Deployed services: ECS service name, the task definition this stack deployed, image by digest, log group, task-count bounds. */
 export const services = platform.compute.services;
 /** Per service with a migration: the one-off `aws ecs run-task` command (run with `eval`; prints the task ARN). Deploys migrate on their own. */
 export const migrations = platform.compute.migrations;
 /** Services not deployed yet (no release pinned), with how to ship their first image. */
-export const unreleased = platform.compute.releases.unreleased;
+export const unreleased = platform.releases.unreleased;

@@ -1,5 +1,5 @@
 /**
- * The composition root: settings → components, in data-flow order (network → data → compute; workers,
+ * The composition root: settings → components, in data-flow order (network → data → releases → compute; workers,
  * edge and monitoring plug in after compute, each taking the handles of the components before it).
  * Each component receives plain typed settings and the typed handles of earlier components; nothing
  * here copies a handle's fields into another args type.
@@ -11,10 +11,12 @@ import { Data } from "./data";
 import { componentName, NameScope } from "./naming";
 import { Network } from "./network";
 import { createProvider } from "./provider";
+import { Releases } from "./releases";
 
 export interface Platform {
     network: Network;
     data: Data;
+    releases: Releases;
     compute: Compute;
 }
 
@@ -57,6 +59,22 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
         componentOpts,
     );
 
+    const releases = new Releases(
+        componentName(settings.stack, "releases"),
+        {
+            scope,
+            images: settings.services.map((svc) => svc.name),
+            release: settings.release,
+            keepReleases: settings.compute.keepReleases,
+            data,
+            forceDelete: settings.storage.forceDestroy,
+            protectData: settings.protectData,
+            // The repositories were compute's children until the registry became its own component.
+            formerParent: { name: componentName(settings.stack, "compute"), type: "platform:compute:Compute" },
+        },
+        componentOpts,
+    );
+
     const compute = new Compute(
         componentName(settings.stack, "compute"),
         {
@@ -64,21 +82,19 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
             region: settings.region,
             settings: settings.compute,
             services: settings.services,
-            release: settings.release,
             domain: settings.domain,
             logRetentionDays: settings.logs.retentionDays,
-            forceDeleteRepositories: settings.storage.forceDestroy,
-            protectData: settings.protectData,
             // Monitoring (a later component) creates the alarms named by deploymentAlarmNames() and
             // passes them here; until it exists, no alarm blocks a deployment.
             deploymentAlarmNames: {},
             network,
             data,
+            releases,
         },
         componentOpts,
     );
 
-    return { network, data, compute };
+    return { network, data, releases, compute };
 }
 
 /** Distinct container ports of the services with the given exposure. */

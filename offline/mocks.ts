@@ -8,6 +8,11 @@ import * as pulumi from "@pulumi/pulumi";
 /** The account every mocked ARN, repository URL and caller identity names. */
 export const ACCOUNT_ID = "111111111111";
 
+/** An ECR repository's ARN, from its repository name (`arn:aws:ecr:<region>:<account>:repository/<name>`). */
+export function mockRepositoryArn(repositoryName: string, region = "us-east-1"): string {
+    return `arn:aws:ecr:${region}:${ACCOUNT_ID}:repository/${repositoryName}`;
+}
+
 /** The id the mocks give a custom resource: `<logical name>-id`. */
 export function mockId(name: string): string {
     return `${name}-id`;
@@ -89,7 +94,13 @@ export function mockState(args: pulumi.runtime.MockResourceArgs, region: string)
         case "aws:lb/targetGroup:TargetGroup":
             return { ...base, arnSuffix: `targetgroup/${inputs.name ?? name}/0123456789` };
         case "aws:ecr/repository:Repository":
-            return { ...base, name: inputs.name ?? name, repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${inputs.name ?? name}` };
+            // As AWS builds them: from the repository's name, not from the Pulumi resource's.
+            return {
+                ...base,
+                name: inputs.name ?? name,
+                arn: mockRepositoryArn(inputs.name ?? name, region),
+                repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${inputs.name ?? name}`,
+            };
         case "aws:lambda/function:Function":
             return { ...base, name: inputs.name ?? physicalName(name), version: "7", qualifiedArn: `${arn}:7` };
         case "aws:secretsmanager/secret:Secret":

@@ -6,8 +6,9 @@ import { lifecyclePolicy, targetGroupName, TLS_POLICY } from "../components/comp
 import { rulePriority } from "../config";
 import { capacityStrategy, healthCheckGracePeriod, serviceOptions } from "../components/compute/service";
 import { taskStatements } from "../components/compute/policies";
-import { ROOT } from "../offline/run";
-import { ACCOUNT_ID, installMocks, mockArn, mockId, mockKeyArn, mockPhysicalName } from "../offline/mocks";
+import * as pulumi from "@pulumi/pulumi";
+import { resolve, ROOT } from "../offline/run";
+import { ACCOUNT_ID, installMocks, mockArn, mockId, mockKeyArn, mockPhysicalName, mockRepositoryArn } from "../offline/mocks";
 import { settle } from "../offline/run";
 import * as aws from "@pulumi/aws";
 import { Compute, ReleaseOutput, ServiceDimensions, ServiceOutput } from "../components/compute";
@@ -172,7 +173,7 @@ describe("compute", () => {
                 for (const svc of ["api", "notifier"]) {
                     const exec = policy(one(run, "aws:iam/rolePolicy:RolePolicy", `compute-${svc}-execution`).inputs.policy).Statement;
                     const bySid = Object.fromEntries(exec.map((s) => [s.Sid, s.Resource]));
-                    assert.equal(bySid.PullOwnImage, mockArn("aws:ecr/repository:Repository", `${stack}-compute-${svc}`), `${svc} pulls only its own repository`);
+                    assert.equal(bySid.PullOwnImage, mockRepositoryArn(`platform/${stack}/${svc}`), `${svc} pulls only its own repository`);
                     assert.equal(bySid.WriteOwnLogs, `arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:/platform/${stack}/services/${svc}:*`, `${svc} writes only its own logs`);
                 }
                 const notifierExec = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "compute-notifier-execution").inputs.policy).Statement;
@@ -446,6 +447,19 @@ describe("compute", () => {
             assert.equal(prod.length, 2);
             for (const r of prod) assert.deepEqual([r.opts.protect, r.opts.retainOnDelete], [true, true], r.name);
             for (const r of await repos("dev")) assert.deepEqual([r.opts.protect, r.opts.retainOnDelete], [undefined, undefined], r.name);
+        });
+
+        it("moved from compute to the releases component without replacement: repositories and lifecycle policies alias their old URNs", async () => {
+            const moved = (await recordResourceOptions("prod")).filter((r) => r.type === "aws:ecr/repository:Repository" || r.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy");
+            assert.deepEqual(moved.map((r) => r.name).sort(), ["prod-releases-api", "prod-releases-api", "prod-releases-notifier", "prod-releases-notifier"]);
+            for (const r of moved) {
+                const image = r.name.replace("prod-releases-", "");
+                const aliases = (r.opts.aliases ?? []) as Array<{ name?: string; parent?: pulumi.Input<string> }>;
+                assert.equal(aliases.length, 1, `${r.type} ${r.name}: one alias`);
+                // The URN these resources had as compute's children: urn:pulumi:prod::platform::platform:compute:Compute$<type>::prod-compute-<image>.
+                assert.equal(aliases[0].name, `prod-compute-${image}`, `${r.type} ${r.name}: former logical name`);
+                assert.equal(await resolve(aliases[0].parent), "urn:pulumi:prod::platform::platform:compute:Compute::prod-compute", `${r.type} ${r.name}: former parent`);
+            }
         });
     });
 

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ComputeArgs } from "../components/compute";
 import type { DataHandle } from "../components/data";
 import type { NetworkHandle } from "../components/network";
+import type { ReleasesHandle } from "../components/releases";
 import { resolveSettings } from "../config";
 import { ACCOUNT_ID } from "../offline/mocks";
 
@@ -43,6 +44,21 @@ export function fakeData(): DataHandle {
     };
 }
 
+/** A releases handle with one repository per image, named `platform/unit/<image>`. */
+export function fakeReleases(images: string[]): Pick<ReleasesHandle, "repositories"> {
+    return {
+        repositories: Object.fromEntries(
+            images.map((image) => [
+                image,
+                {
+                    url: out(`${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/platform/unit/${image}`),
+                    arn: out(`arn:aws:ecr:us-east-1:${ACCOUNT_ID}:repository/platform/unit/${image}`),
+                },
+            ]),
+        ),
+    };
+}
+
 /** Compute args for stack `unit` with the staging stack file's services and releases, a brought certificate and the fake handles. */
 export function baseComputeArgs(stackFile: { services: unknown; release: unknown }): ComputeArgs {
     const settings = resolveSettings(
@@ -59,12 +75,10 @@ export function baseComputeArgs(stackFile: { services: unknown; release: unknown
         region: "us-east-1",
         settings: settings.compute,
         services: settings.services,
-        release: settings.release,
         domain: settings.domain,
         logRetentionDays: 30,
-        forceDeleteRepositories: false,
-        protectData: false,
         network: fakeNetwork(),
         data: fakeData(),
+        releases: fakeReleases(settings.services.map((svc) => svc.name)),
     };
 }

@@ -10,13 +10,14 @@ describe("program", () => {
 
     for (const stack of TIER_STACKS) {
         describe(`${stack} stack file`, () => {
-            it("synthesizes without errors into the network, data and compute components, in that order", async () => {
+            it("synthesizes without errors into the network, data, releases and compute components, in that order", async () => {
                 const run = await stackRun(stack);
                 assert.equal(run.error, undefined, `${stack}: ${run.error}`);
                 const components = run.resources.filter((r) => r.type.startsWith("platform:")).map((r) => `${r.type} ${r.name}`);
                 assert.deepEqual(components, [
                     `platform:network:Network ${stack}-network`,
                     `platform:data:Data ${stack}-data`,
+                    `platform:releases:Releases ${stack}-releases`,
                     `platform:compute:Compute ${stack}-compute`,
                 ], `${stack}: component order`);
                 assert.equal(run.outputs.tier, stack, `${stack}: tier output`);

@@ -1,10 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ComputeSettings, DomainSettings, ImageRelease, ServiceSettings } from "../../config";
+import type { ComputeSettings, DomainSettings, ServiceSettings } from "../../config";
 import { rulePriority } from "../../config";
 import type { DataHandle } from "../data";
 import { childName, NameScope } from "../naming";
 import type { NetworkHandle } from "../network";
-import { createRegistry, Registry, ReleasesHandle, releasesHandle } from "../releases";
+import type { ReleasesHandle } from "../releases";
 import { outputRecord, pickHandle } from "../shared/handle";
 import { Cluster, createCluster } from "./cluster";
 import { createLoadBalancer, LoadBalancer } from "./load-balancer";
@@ -20,14 +20,9 @@ export interface ComputeArgs {
     region: string;
     settings: ComputeSettings;
     services: ServiceSettings[];
-    release: Record<string, ImageRelease>;
     /** HTTPS on this name; without one (dev only) the load balancer serves HTTP. @default - HTTP only */
     domain?: DomainSettings;
     logRetentionDays: number;
-    /** Let `pulumi destroy` delete repositories that still hold images (dev). */
-    forceDeleteRepositories: boolean;
-    /** Pulumi `protect` + retain-on-delete on the image repositories (prod). */
-    protectData: boolean;
     /**
      * Per service, names of CloudWatch alarms that roll its deployment back (names from
      * `deploymentAlarmNames()` in components/naming.ts; monitoring creates the alarms).
@@ -36,6 +31,8 @@ export interface ComputeArgs {
     deploymentAlarmNames?: Record<string, string[]>;
     network: NetworkHandle;
     data: DataHandle;
+    /** The image registry: each service runs its pinned digest from its repository there. */
+    releases: Pick<ReleasesHandle, "repositories">;
 }
 
 /** Per deployed service, what runbooks and CI need: the `services` stack output. */
@@ -70,8 +67,6 @@ export interface ComputeHandle {
     loadBalancerDnsName: pulumi.Output<string>;
     /** Base URL: https://<domain> or, without one (dev), http://<alb dns>. */
     url: pulumi.Output<string>;
-    /** The image registry and what the stack runs from it. */
-    releases: ReleasesHandle;
     /** Per deployed service: ECS service name, task definition, image, log group and scaling bounds. */
     services: pulumi.Output<Record<string, ServiceOutput>>;
     /** Per service with a migration: the one-off `aws ecs run-task` command. */
@@ -84,15 +79,14 @@ const HANDLE: Record<keyof ComputeHandle, true> = {
     clusterName: true,
     loadBalancerDnsName: true,
     url: true,
-    releases: true,
     services: true,
     migrations: true,
     serviceDimensions: true,
 };
 
 /**
- * Container services on ECS Fargate behind a public ALB: the image registry (components/releases/),
- * a cluster with Container Insights and Service Connect (cluster.ts), the load balancer with its
+ * Container services on ECS Fargate behind a public ALB, running images from the registry
+ * (components/releases/): a cluster with Container Insights and Service Connect (cluster.ts), the load balancer with its
  * listeners (load-balancer.ts), and per service the task, roles, routing and autoscaling
  * (service.ts). Services with no pinned release are skipped; everything else still deploys.
  *
@@ -103,7 +97,6 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
     readonly clusterName: pulumi.Output<string>;
     readonly loadBalancerDnsName: pulumi.Output<string>;
     readonly url: pulumi.Output<string>;
-    readonly releases: ReleasesHandle;
     readonly services: pulumi.Output<Record<string, ServiceOutput>>;
     readonly migrations: pulumi.Output<Record<string, string>>;
     readonly serviceDimensions: pulumi.Output<Record<string, ServiceDimensions>>;
@@ -111,19 +104,6 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
     constructor(name: string, args: ComputeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:compute:Compute", name, {}, opts);
 
-        const images = args.services.map((svc) => svc.name);
-        const registry = createRegistry(
-            name,
-            {
-                scope: args.scope,
-                images,
-                keepReleases: args.settings.keepReleases,
-                kmsKeyArn: args.data.keys.dataArn,
-                forceDelete: args.forceDeleteRepositories,
-                protectData: args.protectData,
-            },
-            this,
-        );
         const cluster = createCluster(name, this);
         const lb = createLoadBalancer(
             name,
@@ -136,16 +116,14 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
             },
             this,
         );
-        const deployed = this.createServices(name, args, registry.repositories, cluster, lb);
+        const deployed = this.createServices(name, args, cluster, lb);
 
         this.clusterName = cluster.cluster.name;
         this.loadBalancerDnsName = lb.loadBalancer.dnsName;
         this.url = args.domain ? pulumi.output(`https://${args.domain.name}`) : pulumi.interpolate`http://${lb.loadBalancer.dnsName}`;
-        this.releases = releasesHandle(args.scope, registry, args.release, images);
         this.services = servicesOutput(args.services, deployed);
         this.migrations = outputRecord<string>(Object.entries(deployed).flatMap(([svc, d]) => (d.migrationCommand ? [[svc, d.migrationCommand] as const] : [])));
         this.serviceDimensions = dimensionsOutput(deployed, cluster, lb);
-        for (const [svc, message] of Object.entries(this.releases.unreleased)) pulumi.log.info(`service ${svc} ${message}`, this);
 
         this.registerOutputs(pickHandle<ComputeHandle>(this, HANDLE));
     }
@@ -153,7 +131,6 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
     private createServices(
         name: string,
         args: ComputeArgs,
-        repositories: Registry["repositories"],
         cluster: Cluster,
         lb: LoadBalancer,
     ): Record<string, DeployedService> {
@@ -176,7 +153,7 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
                     appSecurityGroupId: args.network.securityGroups.app,
                     listenerArn: lb.listener.arn,
                     loadBalancerArnSuffix: lb.loadBalancer.arnSuffix,
-                    repository: repositories[svc.name],
+                    repository: args.releases.repositories[svc.name],
                     logsKeyArn: args.data.keys.logsArn,
                     logRetentionDays: args.logRetentionDays,
                     spot: args.settings.spot,

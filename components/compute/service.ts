@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageRelease, ServiceSettings } from "../../config";
 import { childName, NameScope, serviceLogGroupName, targetGroupName, taskFamily } from "../naming";
-import { imageReference } from "../releases";
+import { imageReference, Repository } from "../releases";
 import { createServiceRole, PolicyStatement, ServiceRole } from "../shared/iam";
 import { ContainerRefs, containerDefinitions, migrationTaskContainers, TMP_VOLUME } from "./container";
 import { executionStatements, ServiceResources, taskStatements } from "./policies";
@@ -19,7 +19,7 @@ export interface ServiceContext {
     /** Listener that routes public services (HTTPS, or HTTP in dev without a domain). */
     listenerArn: pulumi.Input<string>;
     loadBalancerArnSuffix: pulumi.Input<string>;
-    repository: aws.ecr.Repository;
+    repository: Repository;
     /** The cluster's capacity-provider association; services using a strategy must wait for it. */
     capacityProviders: pulumi.Resource;
     logsKeyArn: pulumi.Input<string>;
@@ -98,7 +98,7 @@ export function createService(name: string, svc: ServiceSettings, release: Image
     const resources: ServiceResources = { ...ctx.resources, repositoryArn: ctx.repository.arn, logGroupArn: logGroup.arn };
     const execution = ecsRole(childName(name, "execution"), "ECS starts the task: image, logs, injected secrets", executionStatements(svc, resources), parent);
     const task = ecsRole(childName(name, "task"), "The application's own AWS access", taskStatements(svc, resources), parent);
-    const refs: ContainerRefs = { ...ctx.refs, repositoryUrl: ctx.repository.repositoryUrl, logGroupName: logGroup.name, region: ctx.region };
+    const refs: ContainerRefs = { ...ctx.refs, repositoryUrl: ctx.repository.url, logGroupName: logGroup.name, region: ctx.region };
 
     const taskDefinition = (suffix: string, containers: pulumi.Output<string>) =>
         new aws.ecs.TaskDefinition(
@@ -160,7 +160,7 @@ export function createService(name: string, svc: ServiceSettings, release: Image
         },
     );
     createAutoscaling(name, svc, ctx, service, targetGroup, parent);
-    return { service, taskDefinition: main, logGroup, image: imageReference(ctx.repository.repositoryUrl, release), migrationCommand, targetGroup };
+    return { service, taskDefinition: main, logGroup, image: imageReference(ctx.repository.url, release), migrationCommand, targetGroup };
 }
 
 /** A role ECS tasks assume, with its inline policy when it has statements. */

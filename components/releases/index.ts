@@ -12,32 +12,44 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageRelease } from "../../config";
 import { childName, NameScope, repositoryName } from "../naming";
-import { outputRecord } from "../shared/handle";
+import type { DataHandle } from "../data";
+import { outputRecord, pickHandle } from "../shared/handle";
 import { statefulOptions } from "../shared/protection";
 
-export interface RegistryArgs {
+export interface ReleasesArgs {
     scope: NameScope;
-    /** Image names; one repository each. */
+    /** Image names (services today; workers later); one repository each. */
     images: string[];
+    /** What the stack runs, per image (the `release` config block). */
+    release: Record<string, ImageRelease>;
     /** Tagged (release) images kept per repository. */
     keepReleases: number;
-    kmsKeyArn: pulumi.Input<string>;
+    /** The data key encrypts the images. */
+    data: Pick<DataHandle, "keys">;
     /** Let `pulumi destroy` delete repositories that still hold images (dev). */
     forceDelete: boolean;
     /** Pulumi `protect` + retain-on-delete (prod): images are the only copy of what runs. */
     protectData: boolean;
+    /**
+     * The component these resources were children of before this one existed (name and type), so
+     * they carry `aliases` and moving them replaced nothing. @default - no aliases
+     */
+    formerParent?: { name: string; type: string };
 }
 
-/** The repositories, by image name. */
-export interface Registry {
-    repositories: Record<string, aws.ecr.Repository>;
+/** One image's repository, as consumers use it: push/pull URL and the ARN their roles name. */
+export interface Repository {
+    url: pulumi.Output<string>;
+    arn: pulumi.Output<string>;
 }
 
 /** What a stack runs, per image: exported as the `release` stack output and promoted from it. */
 export type ReleaseOutput = Record<string, { repositoryUrl: string; tag: string; digest: string }>;
 
-/** What consumers of the registry use (compute now; workers and DR later). */
+/** What consumers of the registry use (compute now; workers and DR later) and the stack outputs show. */
 export interface ReleasesHandle {
+    /** Per image: its repository. */
+    repositories: Record<string, Repository>;
     /** ECR repository URL per image: CI pushes `<url>:<commit sha>` there. */
     repositoryUrls: pulumi.Output<Record<string, string>>;
     /** Per pinned image: repository, tag, digest. */
@@ -46,41 +58,59 @@ export interface ReleasesHandle {
     unreleased: Record<string, string>;
 }
 
-/** Repository `<name>-<image>` and its lifecycle policy `<name>-<image>` per image, children of `parent`. */
-export function createRegistry(name: string, args: RegistryArgs, parent: pulumi.Resource): Registry {
-    return {
-        repositories: Object.fromEntries(
-            args.images.map((image) => {
-                const repo = new aws.ecr.Repository(
-                    childName(name, image),
-                    {
-                        name: repositoryName(args.scope, image),
-                        imageTagMutability: "IMMUTABLE",
-                        imageScanningConfiguration: { scanOnPush: true },
-                        encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.kmsKeyArn }],
-                        forceDelete: args.forceDelete,
-                    },
-                    { parent, ...statefulOptions(args.protectData) },
-                );
-                new aws.ecr.LifecyclePolicy(childName(name, image), { repository: repo.name, policy: JSON.stringify(lifecyclePolicy(args.keepReleases)) }, { parent });
-                return [image, repo];
-            }),
-        ),
-    };
-}
+const HANDLE: Record<keyof ReleasesHandle, true> = { repositories: true, repositoryUrls: true, release: true, unreleased: true };
 
-/** The registry's handle for a set of pinned releases (images without a repository are left out). */
-export function releasesHandle(scope: NameScope, registry: Registry, release: Record<string, ImageRelease>, images: string[]): ReleasesHandle {
-    const repos = registry.repositories;
-    return {
-        repositoryUrls: outputRecord<string>(Object.entries(repos).map(([image, repo]) => [image, repo.repositoryUrl] as const)),
-        release: outputRecord<ReleaseOutput[string]>(
-            Object.entries(release).flatMap(([image, rel]) =>
+/**
+ * The stack's image registry: a repository and lifecycle policy per image (`<name>-<image>`), and
+ * what the stack runs from them. Its own component so every runner of images (services, workers, the
+ * DR region's replication) takes the same repositories and release model from one handle.
+ */
+export class Releases extends pulumi.ComponentResource implements ReleasesHandle {
+    readonly repositories: Record<string, Repository>;
+    readonly repositoryUrls: pulumi.Output<Record<string, string>>;
+    readonly release: pulumi.Output<ReleaseOutput>;
+    readonly unreleased: Record<string, string>;
+
+    constructor(name: string, args: ReleasesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("platform:releases:Releases", name, {}, opts);
+
+        const repos = Object.fromEntries(args.images.map((image) => [image, this.createRepository(name, image, args)] as const));
+
+        this.repositories = Object.fromEntries(Object.entries(repos).map(([image, repo]) => [image, { url: repo.repositoryUrl, arn: repo.arn }]));
+        this.repositoryUrls = outputRecord<string>(Object.entries(repos).map(([image, repo]) => [image, repo.repositoryUrl] as const));
+        this.release = outputRecord<ReleaseOutput[string]>(
+            Object.entries(args.release).flatMap(([image, rel]) =>
                 repos[image] ? [[image, pulumi.output({ repositoryUrl: repos[image].repositoryUrl, tag: rel.tag, digest: rel.digest })] as const] : [],
             ),
-        ),
-        unreleased: unreleasedImages(scope, images.filter((image) => !release[image])),
-    };
+        );
+        this.unreleased = unreleasedImages(args.scope, args.images.filter((image) => !args.release[image]));
+        for (const [image, message] of Object.entries(this.unreleased)) pulumi.log.info(`image ${image} ${message}`, this);
+
+        this.registerOutputs(pickHandle<ReleasesHandle>(this, HANDLE));
+    }
+
+    private createRepository(name: string, image: string, args: ReleasesArgs): aws.ecr.Repository {
+        const logical = childName(name, image);
+        const aliases = (role: string) =>
+            args.formerParent ? [{ name: childName(args.formerParent.name, role), parent: pulumi.createUrn(args.formerParent.name, args.formerParent.type) }] : undefined;
+        const repo = new aws.ecr.Repository(
+            logical,
+            {
+                name: repositoryName(args.scope, image),
+                imageTagMutability: "IMMUTABLE",
+                imageScanningConfiguration: { scanOnPush: true },
+                encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.data.keys.dataArn }],
+                forceDelete: args.forceDelete,
+            },
+            { parent: this, aliases: aliases(image), ...statefulOptions(args.protectData) },
+        );
+        new aws.ecr.LifecyclePolicy(
+            logical,
+            { repository: repo.name, policy: JSON.stringify(lifecyclePolicy(args.keepReleases)) },
+            { parent: this, aliases: aliases(image) },
+        );
+        return repo;
+    }
 }
 
 /** How to ship the first image of each image with no release pinned. */
