@@ -5,7 +5,7 @@
  */
 import type { ConfigContext } from "./context";
 import type { RawConfig, RawService } from "./schema";
-import type { ComputeSettings, ImageRelease, ServiceSettings, Settings, Tier } from "./settings";
+import type { ComputeSettings, DomainSettings, ImageRelease, ServiceSettings, Settings, Tier } from "./settings";
 import { TIER_DEFAULTS } from "./tiers";
 
 export function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext, services: readonly string[] | undefined): Settings {
@@ -35,8 +35,19 @@ export function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext, services: 
             .map((name) => resolveService(name, raw.services?.[name] ?? {}, compute, raw.release?.[name] as ImageRelease | undefined))
             .sort((a, b) => a.name.localeCompare(b.name)),
         release: (raw.release ?? {}) as Record<string, ImageRelease>,
-        domain: raw.domain?.name || raw.domain?.hostedZoneId || raw.domain?.certificateArn ? { ...raw.domain, name: raw.domain.name ?? "" } : undefined,
+        domain: domainOf(raw.domain),
     };
+}
+
+/**
+ * A complete domain: a name and exactly one certificate source. Anything else is `undefined` here
+ * and reported by the domain rules, which read what the stack file said.
+ */
+export function domainOf(d: RawConfig["domain"]): DomainSettings | undefined {
+    if (!d?.name) return undefined;
+    if (d.hostedZoneId && !d.certificateArn) return { name: d.name, hostedZoneId: d.hostedZoneId };
+    if (d.certificateArn && !d.hostedZoneId) return { name: d.name, certificateArn: d.certificateArn };
+    return undefined;
 }
 
 /** Config-only switches (escape hatches) are validated here and never reach the components. */

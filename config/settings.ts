@@ -178,14 +178,21 @@ export interface ComputeSettings {
     waitForSteadyState: boolean;
 }
 
-export interface DomainSettings {
-    /** Host name the load balancer answers on, e.g. api.example.com. */
-    name: string;
-    /** Route 53 zone: an ACM certificate is issued and DNS-validated there, and an alias record created. */
-    hostedZoneId?: string;
-    /** Or an existing ACM certificate in the stack's region. */
-    certificateArn?: string;
-}
+/** HTTPS for the load balancer: a host name and exactly one source of its certificate. */
+export type DomainSettings =
+    | {
+          /** Host name the load balancer answers on, e.g. api.example.com. */
+          name: string;
+          /** Route 53 zone: an ACM certificate is issued and DNS-validated there, and an alias record created. */
+          hostedZoneId: string;
+          certificateArn?: never;
+      }
+    | {
+          name: string;
+          /** An existing ACM certificate in the stack's region. */
+          certificateArn: string;
+          hostedZoneId?: never;
+      };
 
 export interface Settings {
     project: string;

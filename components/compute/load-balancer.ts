@@ -77,11 +77,9 @@ export function createLoadBalancer(name: string, args: LoadBalancerArgs, parent:
     return { loadBalancer, listener: https };
 }
 
-/** The configured certificate, or one issued in the configured hosted zone (config requires exactly one of the two). */
+/** The configured certificate, or one issued in the configured hosted zone (DomainSettings holds exactly one of the two). */
 function certificateFor(name: string, domain: DomainSettings, loadBalancer: aws.lb.LoadBalancer, parent: pulumi.Resource): pulumi.Input<string> {
-    if (domain.certificateArn) return domain.certificateArn;
-    if (domain.hostedZoneId) return issueCertificate(name, { name: domain.name, hostedZoneId: domain.hostedZoneId }, loadBalancer, parent);
-    throw new Error(`domain ${domain.name}: set domain.hostedZoneId (issue a certificate) or domain.certificateArn (bring one)`);
+    return domain.certificateArn !== undefined ? domain.certificateArn : issueCertificate(name, domain, loadBalancer, parent);
 }
 
 /** A DNS-validated certificate in the load balancer's region (ACM renews it), and the domain's alias record. */

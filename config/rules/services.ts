@@ -73,13 +73,14 @@ export function serviceRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
         // The certificate covers exactly domain.name; another host would fail TLS (or, without a
         // domain, has no certificate at all). allowForeignHosts says the mismatch is known.
         if (rawSvc.allowForeignHosts !== true && !bad(k("hosts"), k("allowForeignHosts"), "domain")) {
-            const foreign = svc.hosts.filter((h) => h !== s.domain?.name);
+            const domainName = ctx.raw.domain?.name;
+            const foreign = svc.hosts.filter((h) => h !== domainName);
             if (foreign.length > 0) {
                 issues.push({
                     key: k("hosts"),
                     value: foreign,
-                    allowed: s.domain?.name
-                        ? `only ${s.domain.name}, the name the stack's certificate covers (domain.name)`
+                    allowed: domainName
+                        ? `only ${domainName}, the name the stack's certificate covers (domain.name)`
                         : "none without platform:domain (there is no certificate for any host)",
                     fix: `route by path instead, or set ${k("allowForeignHosts")}: pulumi config set --path '${k("allowForeignHosts")}' true --stack ${ctx.stack} (then serve those names with a certificate of your own)`,
                 });
