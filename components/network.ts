@@ -92,7 +92,7 @@ export const NAT_STRATEGY: Record<NatStrategy, awsx.types.enums.ec2.NatGatewaySt
  *   (the app tier also reaches itself, on internal services' ports only, for Service Connect); the
  *   load balancer's own ingress is `loadBalancerIngress`: the internet, or a managed prefix list.
  *
- * Cost (us-east-1 list prices, ../shared/reference/aws-prices.md): a NAT gateway is about $33/month
+ * Cost (us-east-1 list prices, AWS pricing pages, 2026): a NAT gateway is about $33/month
  * plus $0.045/GB processed, so `single` ≈ $33 and `perAz` with 3 AZs ≈ $99 before traffic; flow logs
  * cost CloudWatch ingestion ($0.50/GB); the gateway endpoint and security groups are free.
  */

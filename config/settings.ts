@@ -142,7 +142,7 @@ export interface ServiceSettings {
     paths: string[];
     /** Host names routed to this service (public only). */
     hosts: string[];
-    /** Listener-rule priority (1-50000); derived from the routes when unset (compute/naming.ts). */
+    /** Listener-rule priority (1-50000); derived from the routes when unset (config/routing.ts, rulePriority). */
     priority?: number;
     command?: string[];
     /** Plain, non-secret environment values. */

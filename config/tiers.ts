@@ -1,7 +1,7 @@
 /**
  * What each tier gets when the stack file says nothing. A stack file may override any of these
  * (inside the limits in schema.ts); rules/ refuses overrides that are unsafe for the tier (prod: rules/prod.ts).
- * Sources: ../shared/design.md (tier table) and the seeds (30-day backups, Multi-AZ, read replicas).
+ * Sources: the team design notes (tier table, also the README stack matrix) and the deployment-strategy seeds (30-day backups, Multi-AZ, read replicas).
  */
 import type { Settings, Tier } from "./settings";
 

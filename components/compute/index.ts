@@ -90,7 +90,7 @@ const HANDLE: Record<keyof ComputeHandle, true> = {
  * listeners (load-balancer.ts), and per service the task, roles, routing and autoscaling
  * (service.ts). Services with no pinned release are skipped; everything else still deploys.
  *
- * Rough monthly cost (us-east-1, ../shared/reference/aws-prices.md): ALB ≈ $16 + LCUs; Fargate ARM
+ * Rough monthly cost (us-east-1 list prices, AWS pricing pages, 2026): ALB ≈ $16 + LCUs; Fargate ARM
  * 0.5 vCPU / 1 GB ≈ $14 per task on demand, ~70% less on Spot; ECR storage $0.10/GB.
  */
 export class Compute extends pulumi.ComponentResource implements ComputeHandle {

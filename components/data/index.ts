@@ -74,7 +74,7 @@ const HANDLE: Record<keyof DataHandle, true> = { database: true, cache: true, bu
  * The stack's state: encryption keys, PostgreSQL (primary + replicas, master credentials in Secrets
  * Manager rotated every 30 days), the cache, the uploads and logs buckets, and AWS Backup for the database.
  *
- * Rough monthly cost, us-east-1 list prices (../shared/reference/aws-prices.md), before traffic and
+ * Rough monthly cost, us-east-1 list prices (AWS pricing pages, 2026), before traffic and
  * storage growth: dev ≈ $35 (db.t4g.micro single-AZ, cache.t4g.micro, 2 keys); prod ≈ $700
  * (db.m7g.large Multi-AZ + replica, 2× cache.m7g.large, 3 keys, backups).
  */
