@@ -1,16 +1,9 @@
 import * as assert from "node:assert/strict";
-import { ConfigError, resolveSettings } from "../config";
+import { resolveSettings } from "../config";
 import { backupScheduleProblem } from "../config/catalog";
+import { configIssues } from "./helpers";
 
-function issuesOf(raw: Record<string, unknown>, stack = "test") {
-    try {
-        resolveSettings(raw, { project: "platform", stack });
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
-        return e.issues;
-    }
-    return [];
-}
+const issuesOf = (raw: Record<string, unknown>, stack = "test") => configIssues(raw, { stack });
 
 /** The issue for `key`, or undefined; the message names the setting and the stack when it is wrong. */
 function issueAt(raw: Record<string, unknown>, key: string, stack = "test") {

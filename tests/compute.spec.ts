@@ -14,7 +14,7 @@ import * as aws from "@pulumi/aws";
 import { Compute, ReleaseOutput, ServiceDimensions, ServiceOutput } from "../components/compute";
 import { deploymentAlarmNames } from "../components/naming";
 import { baseComputeArgs } from "./fixtures";
-import { ofType, one, policy, recordResourceOptions, Res, stackRun, TIER_STACKS, variantRun } from "./helpers";
+import { changedResources, ofType, one, policy, recordResourceOptions, Res, stackRun, TIER_STACKS, variantRun } from "./helpers";
 
 const SERVICE = "aws:ecs/service:Service";
 const TASK = "aws:ecs/taskDefinition:TaskDefinition";
@@ -471,11 +471,7 @@ describe("compute", () => {
                 "platform:release": { ...pinned, api: { tag: "0123456789abcdef0123456789abcdef01234567", digest: `sha256:${"e".repeat(64)}` } },
             });
             assert.equal(after.error, undefined);
-            const key = (r: Res) => `${r.type}::${r.name}`;
-            const old = new Map(before.resources.map((r) => [key(r), JSON.stringify(r.inputs)]));
-            assert.deepEqual(after.resources.map(key).sort(), [...old.keys()].sort(), "same resources");
-            const changed = after.resources.filter((r) => old.get(key(r)) !== JSON.stringify(r.inputs)).map(key).sort();
-            assert.deepEqual(changed, ["aws:ecs/taskDefinition:TaskDefinition::prod-compute-api", "aws:ecs/taskDefinition:TaskDefinition::prod-compute-api-migrate"]);
+            assert.deepEqual(changedResources(before, after), ["aws:ecs/taskDefinition:TaskDefinition::prod-compute-api", "aws:ecs/taskDefinition:TaskDefinition::prod-compute-api-migrate"]);
         });
 
         it("a migration command change, too, changes only the service's task definitions: the migration path cannot replace anything stateful", async () => {
@@ -483,11 +479,7 @@ describe("compute", () => {
             const services = stackFile("prod")["platform:services"];
             const after = await variantRun("prod", { "platform:services": { ...services, api: { ...services.api, migrationCommand: ["node", "dist/migrate.js", "--to", "42"] } } });
             assert.equal(after.error, undefined);
-            const key = (r: Res) => `${r.type}::${r.name}`;
-            const old = new Map(before.resources.map((r) => [key(r), JSON.stringify(r.inputs)]));
-            assert.deepEqual(after.resources.map(key).sort(), [...old.keys()].sort(), "same resources");
-            const changed = after.resources.filter((r) => old.get(key(r)) !== JSON.stringify(r.inputs)).map(key).sort();
-            assert.deepEqual(changed, ["aws:ecs/taskDefinition:TaskDefinition::prod-compute-api", "aws:ecs/taskDefinition:TaskDefinition::prod-compute-api-migrate"]);
+            assert.deepEqual(changedResources(before, after), ["aws:ecs/taskDefinition:TaskDefinition::prod-compute-api", "aws:ecs/taskDefinition:TaskDefinition::prod-compute-api-migrate"]);
         });
     });
 

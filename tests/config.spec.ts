@@ -2,17 +2,9 @@ import * as assert from "node:assert/strict";
 import { z } from "zod";
 import { CONFIG_KEYS, ConfigError, resolveSettings, TIER_DEFAULTS } from "../config";
 import { vpcCidrProblem } from "../config/cidr";
-import { variantRun, settingsFor, TIER_STACKS } from "./helpers";
+import { configIssues, variantRun, settingsFor, TIER_STACKS } from "./helpers";
 
-function issuesOf(raw: Record<string, unknown>, awsRegion?: string, stack = "test") {
-    try {
-        resolveSettings(raw, { project: "platform", stack, awsRegion });
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
-        return e.issues;
-    }
-    return [];
-}
+const issuesOf = (raw: Record<string, unknown>, awsRegion?: string, stack = "test") => configIssues(raw, { stack, awsRegion });
 
 /**
  * Bad configurations: each must be refused with an issue naming the key (and, as a program run,

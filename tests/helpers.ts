@@ -1,6 +1,7 @@
+import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramRun, runProgram } from "../offline/run";
-import { resolveSettings, Settings } from "../config";
+import { ConfigError, ConfigIssue, resolveSettings, Settings } from "../config";
 
 export type Res = pulumi.runtime.MockResourceArgs;
 
@@ -40,6 +41,25 @@ export function one(run: { resources: Res[] }, type: string, nameEnd?: string): 
 /** Parse an IAM/bucket/key policy input (JSON text) into an object. */
 export function policy(input: unknown): { Statement: Array<Record<string, any>> } {
     return typeof input === "string" ? JSON.parse(input) : (input as { Statement: Array<Record<string, any>> });
+}
+
+/** The problems config reports for `raw` (none when it resolves), as the person editing the stack file would see them. */
+export function configIssues(raw: Record<string, unknown>, ctx: { stack?: string; awsRegion?: string } = {}): ConfigIssue[] {
+    try {
+        resolveSettings(raw, { project: "platform", stack: ctx.stack ?? "test", awsRegion: ctx.awsRegion });
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+        return e.issues;
+    }
+    return [];
+}
+
+/** `type::name` of every resource whose inputs differ between two runs of the same stack (which must register the same resources). */
+export function changedResources(before: { resources: Res[] }, after: { resources: Res[] }): string[] {
+    const key = (r: Res) => `${r.type}::${r.name}`;
+    const old = new Map(before.resources.map((r) => [key(r), JSON.stringify(r.inputs)]));
+    assert.deepEqual(after.resources.map(key).sort(), [...old.keys()].sort(), "same resources");
+    return after.resources.filter((r) => old.get(key(r)) !== JSON.stringify(r.inputs)).map(key).sort();
 }
 
 /** Minimal valid raw config for pure config tests. */

@@ -1,19 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError, resolveSettings } from "../config";
 import { NAME_LIMITS, namingIssues } from "../config/naming";
 import { knownStacks, ROOT, runProgram } from "../offline/run";
+import { configIssues } from "./helpers";
 
-function issuesOf(raw: Record<string, unknown>, stack: string) {
-    try {
-        resolveSettings(raw, { project: "platform", stack });
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
-        return e.issues;
-    }
-    return [];
-}
+const issuesOf = (raw: Record<string, unknown>, stack: string) => configIssues(raw, { stack });
 
 const API = { cpu: 256, memory: 512, port: 8080, expose: "internal" };
 const DIGEST = `sha256:${"b".repeat(64)}`;
