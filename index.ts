@@ -33,7 +33,7 @@ export const dbReaderEndpoints = platform.data.database.readerEndpoints;
 export const dbPort = platform.data.database.port;
 /** Database name created on the primary. */
 export const dbName = platform.data.database.name;
-/** Secrets Manager ARN of the RDS-managed master credentials (the ARN, never the value). */
+/** Secrets Manager ARN of the master credentials, rotated every 30 days (the ARN, never the value). */
 export const dbSecretArn = platform.data.database.secretArn;
 /** Cache primary endpoint (TLS, AUTH required). */
 export const cacheEndpoint = platform.data.cache.endpoint;

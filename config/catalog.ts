@@ -51,12 +51,13 @@ export const RDS_POSTGRES_INSTANCE_CLASSES: ReadonlySet<string> = new Set([
  * ElastiCache node types for Valkey and Redis OSS (current generation).
  * Source: Amazon ElastiCache User Guide, "Supported node types" (current generation), checked
  * 2026-11-30. Previous generations (t1, m1, m3, r3, c1) do not run Valkey or encryption in transit.
+ * Left out on purpose: r6gd (data tiering), which CreateReplicationGroup accepts only with
+ * DataTieringEnabled, a mode this program does not configure.
  */
 export const ELASTICACHE_NODE_TYPES: ReadonlySet<string> = new Set([
     ...classes("cache", ["t3", "t4g"], ["micro", "small", "medium"]),
     ...classes("cache", ["m5", "r5"], ["large", "xlarge", "2xlarge", "4xlarge", "12xlarge", "24xlarge"]),
     ...classes("cache", ["m6g", "m7g", "r6g", "r7g", "c7gn"], GRAVITON_SIZES),
-    ...classes("cache", ["r6gd"], ["xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"]),
 ]);
 
 /**
@@ -79,6 +80,19 @@ export const AWS_REGIONS: Readonly<Record<string, { optIn: boolean }>> = Object.
         "me-central-1", "me-south-1", "mx-central-1",
     ].map((r) => [r, { optIn: true }] as const),
 ]);
+
+/**
+ * Regions where the Serverless Application Repository runs: the database's password rotation function
+ * is deployed from it (components/data/credentials.ts), so a stack elsewhere would fail half-way.
+ * Source: botocore data/endpoints.json, partition aws, service serverlessrepo (botocore 1.43.11), which
+ * agrees with the AWS General Reference page "AWS Serverless Application Repository endpoints and
+ * quotas"; checked 2026-11-30. No region opened since 2020 is in it.
+ */
+export const SERVERLESS_REPOSITORY_REGIONS: readonly string[] = [
+    "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ca-central-1",
+    "eu-central-1", "eu-north-1", "eu-west-1", "eu-west-2", "eu-west-3", "me-south-1", "sa-east-1",
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+];
 
 export function isAwsRegion(region: string): boolean {
     return Object.prototype.hasOwnProperty.call(AWS_REGIONS, region);

@@ -56,10 +56,19 @@ describe("what exists in AWS", () => {
 
     describe("regions", () => {
         for (const region of ["us-east-1", "eu-central-1", "ap-southeast-7", "mx-central-1"]) {
-            it(`${region} is accepted as platform:region and backup.copyToRegion`, () => {
+            it(`${region} is accepted as backup.copyToRegion`, () => {
                 const raw = { tier: "dev", region: region === "us-east-1" ? "eu-west-1" : "us-east-1", backup: { copyToRegion: region } };
-                assert.equal(issueAt({ tier: "dev", region }, "region"), undefined, `region ${region} refused in stack test`);
                 assert.equal(issueAt(raw, "backup.copyToRegion"), undefined, `backup.copyToRegion ${region} refused in stack test`);
+            });
+        }
+        for (const region of ["us-east-1", "eu-central-1"]) {
+            it(`${region} is accepted as platform:region`, () => {
+                assert.equal(issueAt({ tier: "dev", region }, "region"), undefined, `region ${region} refused in stack test`);
+            });
+        }
+        for (const region of ["ap-southeast-7", "mx-central-1"]) {
+            it(`${region} exists, but is refused as platform:region: no Serverless Application Repository there for the password rotation`, () => {
+                assert.match(issueAt({ tier: "dev", region }, "region")?.allowed ?? "", /Serverless Application Repository/, `region ${region} in stack test`);
             });
         }
         // Shaped like a region, but no such region, or another partition (GovCloud, China).
@@ -102,5 +111,12 @@ describe("what exists in AWS", () => {
                 assert.match(issue.allowed, /cron\(Minutes Hours Day-of-month Month Day-of-week Year\)/);
             });
         }
+    });
+});
+
+describe("cache node types the program cannot configure", () => {
+    it("data-tiering nodes (cache.r6gd.*) are refused: ElastiCache requires DataTieringEnabled with them, which the cache does not set", () => {
+        const issue = configIssues({ tier: "dev", cache: { nodeType: "cache.r6gd.xlarge" } }).find((i) => i.key === "cache.nodeType");
+        assert.ok(issue, "cache.r6gd.xlarge accepted in stack test");
     });
 });

@@ -31,6 +31,7 @@ const BAD: Array<{ rule: string; config: Record<string, unknown>; key: string; a
     { rule: "an unknown nested key", config: { network: { nat: "single" } }, key: "network.nat", allowed: /cidr, azCount, natGateways/ },
     { rule: "a group that is not an object", config: { network: "10.0.0.0/16" }, key: "network", allowed: /object/ },
     { rule: "an invalid region", config: { region: "mars-north-1" }, key: "region", allowed: /AWS commercial region/ },
+    { rule: "a region without the Serverless Application Repository (the password rotation comes from it)", config: { region: "ap-southeast-5" }, key: "region", allowed: /Serverless Application Repository runs .*us-east-1/ },
     { rule: "a log retention CloudWatch does not offer", config: { logs: { retentionDays: 10 } }, key: "logs.retentionDays", allowed: /7, 14, 30/ },
     { rule: "prod logs kept under a year", config: { tier: "prod", logs: { retentionDays: 90 } }, key: "logs.retentionDays", allowed: /365 or more/ },
     { rule: "a tag overriding a reserved tag", config: { tags: { stack: "other" } }, key: "tags.stack", allowed: /set for you/ },

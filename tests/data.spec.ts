@@ -142,6 +142,15 @@ describe("data tier", () => {
                     assert.deepEqual(rotation.inputs.rotationRules, { automaticallyAfterDays: 30 });
                 });
 
+                it("the rotation function's log group exists before the function, with the tier's retention and the logs key", async () => {
+                    const run = await stackRun(stack);
+                    const LOG_DAYS: Record<string, number> = { dev: 7, staging: 30, prod: 365 };
+                    const group = ofType(run, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs.name === `/aws/lambda/platform-${stack}-db-rotation`);
+                    assert.ok(group, `${stack}: /aws/lambda/platform-${stack}-db-rotation is pre-created`);
+                    assert.equal(group.inputs.retentionInDays, LOG_DAYS[stack], `${stack}: rotation log retention`);
+                    assert.equal(group.inputs.kmsKeyId, keyArn(stack, "logs"), `${stack}: rotation log group key`);
+                });
+
                 it("the rotation function can reach PostgreSQL and Secrets Manager (HTTPS) from the app security group", async () => {
                     const run = await stackRun(stack);
                     const egress = ofType(run, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").filter((r) => r.inputs.securityGroupId === appSg(stack));
@@ -486,13 +495,14 @@ describe("data tier", () => {
             }
         });
 
-        it("a stack in a region opened since 2022 deploys without an ELB-account lookup and admits only the delivery service", async () => {
-            const run = await variantRun("dev", { "platform:region": "ap-southeast-5" });
+        it("a stack in a region with a regional ELB account admits it and the delivery service, with no ELB-account lookup", async () => {
+            const run = await variantRun("dev", { "platform:region": "me-south-1" });
             assert.equal(run.error, undefined);
             assert.deepEqual(run.invokes.filter((i) => i.token.startsWith("aws:elb/")), []);
             const logsPolicy = policy(one(run, "aws:s3/bucketPolicy:BucketPolicy", "data-logs").inputs.policy);
             const albAllows = logsPolicy.Statement.filter((x) => x.Effect === "Allow" && String(x.Resource).includes("/alb/"));
-            assert.deepEqual(albAllows.map((a) => a.Principal), [{ Service: ELB_LOG_DELIVERY }]);
+            // me-south-1's ELB account, from the ALB access-log documentation.
+            assert.deepEqual(albAllows.map((a) => a.Principal), [{ AWS: "arn:aws:iam::076674570225:root" }, { Service: ELB_LOG_DELIVERY }]);
             assert.equal(albAllows[0].Resource, `arn:aws:s3:::${mockPhysicalName("dev-data-logs")}/alb/AWSLogs/${ACCOUNT_ID}/*`);
         });
     });

@@ -9,12 +9,13 @@ export { rotationFunctionName } from "../naming";
 /**
  * AWS's single-user PostgreSQL rotation function, published in the Serverless Application Repository
  * (Secrets Manager user guide, "Rotation function templates"). The version is pinned so every stack
- * runs the same rotation code; it is the one aws-cdk pins for `POSTGRES_ROTATION_SINGLE_USER`
- * (aws-cdk-lib/aws-secretsmanager/lib/secret-rotation.ts). Bump it in a reviewed change.
+ * runs the same rotation code; it is the one aws-cdk pins for `POSTGRES_ROTATION_SINGLE_USER` in the
+ * aws partition (aws-cdk-lib/aws-secretsmanager/lib/secret-rotation.ts: 1.1.650), so it is known to
+ * exist. Bump it in a reviewed change (`aws serverlessrepo list-application-versions --application-id …`).
  */
 export const POSTGRES_ROTATION_APP = {
     applicationId: "arn:aws:serverlessrepo:us-east-1:297356227824:applications/SecretsManagerRDSPostgreSQLRotationSingleUser",
-    semanticVersion: "1.1.671",
+    semanticVersion: "1.1.650",
 } as const;
 /** The app's template creates an IAM role (CAPABILITY_IAM) and a Lambda permission for Secrets Manager (CAPABILITY_RESOURCE_POLICY). */
 export const ROTATION_CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_RESOURCE_POLICY"];
@@ -38,6 +39,9 @@ export interface CredentialsArgs {
     /** Security group of the rotation function: must reach PostgreSQL and Secrets Manager (HTTPS). */
     rotationSecurityGroupId: pulumi.Input<string>;
     dataKeyArn: pulumi.Input<string>;
+    /** The rotation function's log group: encrypted with the logs key, kept the tier's retention. */
+    logsKeyArn: pulumi.Input<string>;
+    logRetentionDays: number;
     protectData: boolean;
 }
 
@@ -94,6 +98,14 @@ export function createDatabaseCredentials(name: string, args: CredentialsArgs, p
         { parent, ignoreChanges: ["secretString"] },
     );
 
+    // Lambda would create the function's log group itself, unencrypted and kept forever; creating it
+    // first gives it the logs key and the tier's retention (as for the database's log groups).
+    const functionName = rotationFunctionName(args.namePrefix);
+    const logGroup = new aws.cloudwatch.LogGroup(
+        `${name}-db-rotation`,
+        { name: `/aws/lambda/${functionName}`, retentionInDays: args.logRetentionDays, kmsKeyId: args.logsKeyArn },
+        { parent },
+    );
     const rotationApp = new aws.serverlessrepository.CloudFormationStack(
         `${name}-db-rotation`,
         {
@@ -104,7 +116,7 @@ export function createDatabaseCredentials(name: string, args: CredentialsArgs, p
                 // A URL with its scheme, as aws-cdk's SecretRotation passes it (the function uses it as its
                 // Secrets Manager endpoint; reached over HTTPS through the NAT gateway).
                 endpoint: `https://secretsmanager.${args.region}.amazonaws.com`,
-                functionName: rotationFunctionName(args.namePrefix),
+                functionName,
                 vpcSubnetIds: pulumi.output(args.privateSubnetIds).apply((ids) => ids.join(",")),
                 vpcSecurityGroupIds: args.rotationSecurityGroupId,
                 // The secret is encrypted with the data key: with this parameter the app's template lets the
@@ -113,7 +125,7 @@ export function createDatabaseCredentials(name: string, args: CredentialsArgs, p
                 kmsKeyArn: args.dataKeyArn,
             },
         },
-        { parent },
+        { parent, dependsOn: [logGroup] },
     );
     const rotation = new aws.secretsmanager.SecretRotation(
         `${name}-db-credentials`,

@@ -193,6 +193,8 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
             privateSubnetIds: args.privateSubnetIds,
             rotationSecurityGroupId: args.appSecurityGroupId,
             dataKeyArn: args.dataKeyArn,
+            logsKeyArn: args.logsKeyArn,
+            logRetentionDays: args.logRetentionDays,
             protectData: args.protectData,
         },
         parent,

@@ -1,4 +1,5 @@
 /** Rules about the stack as a whole: its name (and the physical names it produces), its region, its tags. */
+import { SERVERLESS_REPOSITORY_REGIONS } from "../catalog";
 import { ConfigIssue, configPath } from "../errors";
 import { namingIssues } from "../naming";
 import { secretLikeValue } from "../secrets";
@@ -22,6 +23,18 @@ export function stackRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
     }
     // Every physical name must fit its AWS limit (config/naming.ts).
     issues.push(...namingIssues(ctx.project, stackNameOk ? ctx.stack : "x", s.services.map((svc) => svc.name)).filter((i) => stackNameOk || i.key !== "(stack name)"));
+
+    // The database password's rotation function comes from the Serverless Application Repository.
+    if (!SERVERLESS_REPOSITORY_REGIONS.includes(s.region) && !anyInvalid(ctx, "region")) {
+        issues.push({
+            key: "region",
+            value: s.region,
+            allowed:
+                "a region where the Serverless Application Repository runs (the database password's rotation function is deployed from it): " +
+                SERVERLESS_REPOSITORY_REGIONS.join(", "),
+            fix: `pulumi config set region '<one of those regions>' --stack ${ctx.stack}`,
+        });
+    }
 
     if (ctx.awsRegion !== undefined && ctx.awsRegion !== s.region && !anyInvalid(ctx, "region")) {
         issues.push({
