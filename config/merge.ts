@@ -4,9 +4,9 @@
  * stack's compute settings). No checks: the rules (rules/) run on the result.
  */
 import type { ConfigContext } from "./context";
-import type { RawConfig, RawService } from "./schema";
-import type { ComputeSettings, DomainSettings, ImageRelease, ServiceSettings, Settings, Tier } from "./settings";
-import { TIER_DEFAULTS } from "./tiers";
+import type { RawConfig, RawService, RawWorker } from "./schema";
+import type { ComputeSettings, DomainSettings, ImageRelease, ServiceSettings, Settings, Tier, WorkerSettings } from "./settings";
+import { TIER_DEFAULTS, WORKER_TIER_DEFAULTS } from "./tiers";
 
 export function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext, services: readonly string[] | undefined): Settings {
     const d = TIER_DEFAULTS[tier];
@@ -33,6 +33,9 @@ export function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext, services: 
         compute,
         services: (services ?? [])
             .map((name) => resolveService(name, raw.services?.[name] ?? {}, compute, raw.release?.[name] as ImageRelease | undefined))
+            .sort((a, b) => a.name.localeCompare(b.name)),
+        workers: Object.entries(raw.workers ?? {})
+            .map(([name, w]) => resolveWorker(name, w, tier, raw.release?.[name] as ImageRelease | undefined))
             .sort((a, b) => a.name.localeCompare(b.name)),
         release: (raw.release ?? {}) as Record<string, ImageRelease>,
         domain: domainOf(raw.domain),
@@ -86,6 +89,47 @@ export function resolveService(name: string, svc: Partial<RawService>, compute: 
         cpuTargetPercent: svc.cpuTargetPercent ?? 60,
         memoryTargetPercent: svc.memoryTargetPercent ?? 70,
         requestsPerTarget: svc.requestsPerTarget ?? 500,
+        release,
+    };
+}
+
+/** Default visibility timeout of a worker's queue: six times the function timeout (AWS's advice for Lambda event sources). */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+/**
+ * A worker's config with its defaults applied: arm64, queue batch 10 / 5 receives / visibility 6 ×
+ * timeout, and the tier's provisioned concurrency for http workers (WORKER_TIER_DEFAULTS: prod 1).
+ * Invalid fields are missing here (NaN for required numbers); the rules reading them stay silent.
+ */
+export function resolveWorker(name: string, w: Partial<RawWorker>, tier: Tier, release: ImageRelease | undefined): WorkerSettings {
+    const timeoutSeconds = w.timeoutSeconds ?? Number.NaN;
+    const t: Partial<NonNullable<RawWorker["trigger"]>> = w.trigger ?? {};
+    const trigger: WorkerSettings["trigger"] =
+        t.type === "http"
+            ? { type: "http", routes: t.routes ?? [], throttle: t.throttle }
+            : {
+                  type: "queue",
+                  batchSize: t.batchSize ?? 10,
+                  maxBatchingWindowSeconds: t.maxBatchingWindowSeconds ?? 0,
+                  maxConcurrency: t.maxConcurrency,
+                  maxReceiveCount: t.maxReceiveCount ?? 5,
+                  visibilityTimeoutSeconds: t.visibilityTimeoutSeconds ?? VISIBILITY_TIMEOUT_FACTOR * timeoutSeconds,
+              };
+    return {
+        name,
+        memoryMb: w.memoryMb ?? Number.NaN,
+        timeoutSeconds,
+        architecture: w.architecture ?? "arm64",
+        trigger,
+        environment: w.environment ?? {},
+        featureFlags: w.featureFlags ?? {},
+        reservedConcurrency: w.reservedConcurrency,
+        vpc: w.vpc ?? false,
+        secrets: [...new Set(w.secrets ?? [])],
+        buckets: [...new Set(w.buckets ?? [])],
+        provisionedConcurrency: w.provisionedConcurrency ?? (trigger.type === "http" ? WORKER_TIER_DEFAULTS[tier].httpProvisionedConcurrency : 0),
+        rollbackTo: w.rollbackTo,
+        canary: w.canary,
         release,
     };
 }

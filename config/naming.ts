@@ -60,8 +60,12 @@ export const NAME_LIMITS: Readonly<Record<string, NameLimit>> = {
         max: 113,
         source: 'CloudFormation stack names: at most 128 characters; the Serverless Application Repository prefixes "serverlessrepo-" (15)',
     },
-    // Not a resource of this program: the rotation application's template creates the function, named by a parameter.
-    "aws:lambda/function:Function": { property: "functionName", max: 64, source: "Lambda CreateFunction: FunctionName 1-64 characters" },
+    // The rotation application's template names its function by a parameter; workers' functions are auto-named (pulumi-aws AutoName(name, 64)).
+    "aws:lambda/function:Function": { property: "name", max: 64, source: "Lambda CreateFunction: FunctionName 1-64 characters; pulumi-aws AutoName(name, 64)" },
+    "aws:lambda/alias:Alias": { property: "name", max: 128, source: "Lambda CreateAlias: Name 1-128 characters" },
+    "aws:sqs/queue:Queue": { property: "name", max: 80, source: "SQS CreateQueue: QueueName up to 80 characters; pulumi-aws AutoName(name, 80)" },
+    "aws:apigatewayv2/api:Api": { property: "name", max: 128, source: "API Gateway v2 CreateApi: Name up to 128 characters" },
+    "aws:apigatewayv2/stage:Stage": { property: "name", max: 128, source: "API Gateway v2 CreateStage: StageName up to 128 characters ($default here)" },
 };
 
 /** Most read replicas config allows (database.readReplicas); the longest RDS identifier uses it. */
@@ -74,6 +78,8 @@ export interface PhysicalName {
     autoNamed: boolean;
     /** The service the name contains, when it contains one. */
     service?: string;
+    /** The worker the name contains, when it contains one. */
+    worker?: string;
 }
 
 /** Length AWS sees: the explicit name, or the logical name plus Pulumi's random suffix. */
@@ -85,9 +91,10 @@ export function physicalLength(n: Pick<PhysicalName, "name" | "autoNamed">): num
  * The longest physical names a stack can produce, from its project, stack and service names (the
  * logical names of components/: `<stack>-network-…`, `<stack>-data-…`, `<stack>-compute-<service>-…`).
  */
-export function physicalNames(project: string, stack: string, services: readonly string[]): PhysicalName[] {
+export function physicalNames(project: string, stack: string, services: readonly string[], workers: readonly string[] = []): PhysicalName[] {
     const auto = (type: keyof typeof NAME_LIMITS, name: string, service?: string): PhysicalName => ({ type, name, autoNamed: true, service });
     const fixed = (type: keyof typeof NAME_LIMITS, name: string, service?: string): PhysicalName => ({ type, name, autoNamed: false, service });
+    const w = (n: PhysicalName, worker: string): PhysicalName => ({ ...n, worker });
     const db = `${project}-${stack}-postgres`;
     const longestDb = `${db}-replica-${MAX_READ_REPLICAS}`;
     return [
@@ -116,6 +123,19 @@ export function physicalNames(project: string, stack: string, services: readonly
             fixed("aws:cloudwatch/logGroup:LogGroup", `/${project}/${stack}/services/${svc}`, svc),
             fixed("aws:ecs/taskDefinition:TaskDefinition", `${project}-${stack}-${svc}-migrate`, svc),
         ]),
+        // Workers (components/workers/): `<stack>-workers-<worker>` (function, role, API) and
+        // `<stack>-queues-<worker>-dlq` (queues), auto-named; ECR repository and log groups fixed.
+        ...workers.flatMap((wk) =>
+            [
+                auto("aws:lambda/function:Function", `${stack}-workers-${wk}`),
+                auto("aws:iam/role:Role", `${stack}-workers-${wk}`),
+                auto("aws:iam/rolePolicy:RolePolicy", `${stack}-workers-${wk}`),
+                auto("aws:apigatewayv2/api:Api", `${stack}-workers-${wk}`),
+                auto("aws:sqs/queue:Queue", `${stack}-queues-${wk}-dlq`),
+                fixed("aws:ecr/repository:Repository", `${project}/${stack}/${wk}`),
+                fixed("aws:cloudwatch/logGroup:LogGroup", `/${project}/${stack}/workers/${wk}/api-access`),
+            ].map((n) => w(n, wk)),
+        ),
     ];
 }
 
@@ -123,12 +143,25 @@ export function physicalNames(project: string, stack: string, services: readonly
  * One issue per stack or service whose names would not fit: the service when a service-specific name
  * is too long (a shorter service name fixes it), else the stack name.
  */
-export function namingIssues(project: string, stack: string, services: readonly string[]): ConfigIssue[] {
+export function namingIssues(project: string, stack: string, services: readonly string[], workers: readonly string[] = []): ConfigIssue[] {
     const issues = new Map<string, ConfigIssue>();
-    for (const n of physicalNames(project, stack, services)) {
+    for (const n of physicalNames(project, stack, services, workers)) {
         const limit = NAME_LIMITS[n.type];
         const length = physicalLength(n);
         if (length <= limit.max) continue;
+        if (n.worker) {
+            const key = `workers.${n.worker}`;
+            if (!issues.has(key)) {
+                const shown = n.autoNamed ? `${n.name}-xxxxxxx` : n.name;
+                issues.set(key, {
+                    key,
+                    value: n.worker,
+                    allowed: `a worker name that keeps every AWS name within its limit with stack "${stack}": ${n.type.split(":").pop()} name "${shown}" would be ${length} characters; AWS allows ${limit.max}`,
+                    fix: `use a shorter worker name (at most ${n.worker.length - (length - limit.max)} characters here) or a shorter stack name`,
+                });
+            }
+            continue;
+        }
         const key = n.service ? `services.${n.service}` : "(stack name)";
         if (issues.has(key)) continue;
         const shown = n.autoNamed ? `${n.name}-xxxxxxx` : n.name;

@@ -20,6 +20,7 @@ import {
     SERVICE_QUEUES,
     SERVICE_SECRETS,
     TIERS,
+    WORKER_TRIGGERS,
 } from "./settings";
 
 /** An AWS commercial region (config/catalog.ts lists them; GovCloud and China are other partitions). */
@@ -158,6 +159,8 @@ const command = withMeta(
     { example: '["node", "server.js"]', allowed: COMMAND_ALLOWED },
 );
 
+const QUEUE_ALLOWED = `the name of a queue worker of this stack (platform:workers)${SERVICE_QUEUES.length ? ` or one of: ${SERVICE_QUEUES.join(", ")}` : ""}`;
+
 export const serviceSchema = z.strictObject({
     cpu: numberIn(Object.keys(FARGATE_SIZES).map(Number) as [number, ...number[]], "256"),
     memory: intIn(512, 122880, "512"),
@@ -180,12 +183,63 @@ export const serviceSchema = z.strictObject({
     featureFlags: z.record(pattern(/^[A-Z][A-Z0-9_]*$/, "UPPER_SNAKE_CASE", "NEW_CHECKOUT"), bool("false")).optional(),
     secrets: z.array(oneOf(SERVICE_SECRETS, "database")).optional(),
     buckets: z.array(oneOf(SERVICE_BUCKETS, "uploads")).optional(),
-    queues: z.array(z.string({ error: "a queue name" }).refine((q) => SERVICE_QUEUES.includes(q), { error: SERVICE_QUEUES.length ? `one of: ${SERVICE_QUEUES.join(", ")}` : "no queues exist in this stack yet" })).optional(),
+    // Checked against the stack's queue workers in rules/workers.ts (SERVICE_QUEUES lists none built in).
+    queues: z.array(withMeta(z.string({ error: QUEUE_ALLOWED }).regex(IMAGE_NAME, { error: QUEUE_ALLOWED }), { example: "inference", allowed: QUEUE_ALLOWED, text: true })).optional(),
     migrationCommand: command.optional(),
     user: pattern(/^[a-z0-9_][a-z0-9_-]*(:[a-z0-9_][a-z0-9_-]*)?$/, "a user[:group] name or id, e.g. 1000:1000", "1000:1000").optional(),
     cpuTargetPercent: intIn(10, 90, "60").optional(),
     memoryTargetPercent: intIn(10, 90, "70").optional(),
     requestsPerTarget: intIn(1, 100000, "500").optional(),
+});
+
+/** A published Lambda version, as text (`--type string`); YAML may read `3` as a number, which means the same. */
+const VERSION_ALLOWED = 'a published version number as text, e.g. "3" (pulumi config set --type string)';
+const versionText = z.preprocess(
+    (v) => (typeof v === "number" && Number.isInteger(v) ? String(v) : v),
+    pattern(/^[1-9][0-9]*$/, VERSION_ALLOWED, "1"),
+);
+/** API Gateway HTTP API route keys: `<METHOD> /path`, path parameters `{name}`, a greedy `{name+}` last. */
+export const ROUTE_KEY = /^(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/(?:(?:[A-Za-z0-9._~-]+|\{[A-Za-z_][A-Za-z0-9_]*\})(?:\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z_][A-Za-z0-9_]*\}))*(?:\/\{[A-Za-z_][A-Za-z0-9_]*\+\})?|\{[A-Za-z_][A-Za-z0-9_]*\+\})?$/;
+const ROUTE_ALLOWED = 'a route "<METHOD> /path": METHOD one of ANY, GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS; path segments, {param}, and a greedy {param+} last, e.g. "GET /items/{id}"';
+const CANARY_WEIGHT_ALLOWED = "a number greater than 0 and less than 1 (the share of invocations the newest version gets), e.g. 0.1";
+
+export const workerTriggerSchema = z.strictObject({
+    type: oneOf(WORKER_TRIGGERS, "queue"),
+    // queue
+    batchSize: intIn(1, 10000, "10").optional(),
+    maxBatchingWindowSeconds: intIn(0, 300, "0").optional(),
+    maxConcurrency: intIn(2, 1000, "2").optional(),
+    maxReceiveCount: intIn(1, 1000, "5").optional(),
+    visibilityTimeoutSeconds: intIn(0, 43200, "180").optional(),
+    // http
+    routes: z.array(pattern(ROUTE_KEY, ROUTE_ALLOWED, "GET /items")).optional(),
+    throttle: z.strictObject({ burstLimit: intIn(0, 5000, "100"), rateLimit: intIn(0, 10000, "50") }).optional(),
+});
+
+export const workerSchema = z.strictObject({
+    memoryMb: intIn(128, 10240, "512"),
+    timeoutSeconds: intIn(1, 900, "30"),
+    architecture: oneOf(ARCHITECTURES, "arm64").optional(),
+    trigger: workerTriggerSchema,
+    environment: z
+        .record(envName, withMeta(z.string({ error: "a string (quote numbers and booleans)" }), { example: "<value>", allowed: "a string (quote numbers and booleans)", text: true }))
+        .optional(),
+    featureFlags: z.record(pattern(/^[A-Z][A-Z0-9_]*$/, "UPPER_SNAKE_CASE", "NEW_CHECKOUT"), bool("false")).optional(),
+    reservedConcurrency: intIn(0, 10000, "10").optional(),
+    vpc: bool("true").optional(),
+    secrets: z.array(oneOf(SERVICE_SECRETS, "database")).optional(),
+    buckets: z.array(oneOf(SERVICE_BUCKETS, "uploads")).optional(),
+    provisionedConcurrency: intIn(0, 1000, "1").optional(),
+    rollbackTo: versionText.optional(),
+    canary: z
+        .strictObject({
+            stable: versionText,
+            weight: withMeta(z.number({ error: CANARY_WEIGHT_ALLOWED }).gt(0, { error: CANARY_WEIGHT_ALLOWED }).lt(1, { error: CANARY_WEIGHT_ALLOWED }), {
+                example: "0.1",
+                allowed: CANARY_WEIGHT_ALLOWED,
+            }),
+        })
+        .optional(),
 });
 
 export const TAG_PATTERN = /^[0-9a-f]{7,40}$/;
@@ -217,6 +271,7 @@ export const CONFIG_KEYS = {
     backup: { pulumiType: "object", schema: backupSchema },
     compute: { pulumiType: "object", schema: computeSchema },
     services: { pulumiType: "object", schema: z.record(imageName, serviceSchema).meta({ allowed: "a map of service names to service objects (see Pulumi.dev.yaml)" }) },
+    workers: { pulumiType: "object", schema: z.record(imageName, workerSchema).meta({ allowed: "a map of worker names to worker objects (see Pulumi.dev.yaml)" }) },
     release: { pulumiType: "object", schema: z.record(imageName, imageReleaseSchema).meta({ allowed: "a map of image names to { tag, digest }" }) },
     domain: { pulumiType: "object", schema: domainSchema },
 } as const satisfies Record<string, { pulumiType: "string" | "object"; schema: z.ZodType }>;
@@ -228,3 +283,5 @@ export type RawConfig = { [K in ConfigKey]?: z.infer<(typeof CONFIG_KEYS)[K]["sc
 
 /** One service as the stack file gives it (parsed, defaults not applied). */
 export type RawService = NonNullable<RawConfig["services"]>[string];
+/** One worker as the stack file gives it (parsed, defaults not applied). */
+export type RawWorker = NonNullable<RawConfig["workers"]>[string];

@@ -110,8 +110,62 @@ export type ServiceSecret = (typeof SERVICE_SECRETS)[number];
 /** Buckets a service may be granted. */
 export const SERVICE_BUCKETS = ["uploads"] as const;
 export type ServiceBucket = (typeof SERVICE_BUCKETS)[number];
-/** Queues a service may be granted (the workers issue adds them; none exist yet). */
+/**
+ * Queues a service may be granted: the queues of the stack's queue workers (platform:workers), so the
+ * list is per stack and checked in rules/workers.ts; none are built in.
+ */
 export const SERVICE_QUEUES: readonly string[] = [];
+
+/** How a worker is invoked: an SQS queue of its own, or an API Gateway HTTP API. */
+export const WORKER_TRIGGERS = ["queue", "http"] as const;
+export type WorkerTriggerType = (typeof WORKER_TRIGGERS)[number];
+
+/** The alias every trigger, permission and provisioned-concurrency config points at. */
+export const WORKER_ALIAS = "live";
+
+export interface QueueTrigger {
+    type: "queue";
+    /** Messages per invocation (SQS: 1-10000; above 10 needs a batching window). */
+    batchSize: number;
+    maxBatchingWindowSeconds: number;
+    /** Most concurrent invocations the queue drives (2-1000). @default - no limit beyond the function's */
+    maxConcurrency?: number;
+    /** Receives before a message moves to the dead-letter queue. */
+    maxReceiveCount: number;
+    /** At least 6 × the function timeout (AWS's advice for Lambda event sources). */
+    visibilityTimeoutSeconds: number;
+}
+
+export interface HttpTrigger {
+    type: "http";
+    /** `<METHOD> /path` route keys, e.g. `GET /items/{id}`. */
+    routes: string[];
+    /** Default-route throttling of the `$default` stage. @default - the account's limits */
+    throttle?: { burstLimit: number; rateLimit: number };
+}
+
+export interface WorkerSettings {
+    name: string;
+    memoryMb: number;
+    timeoutSeconds: number;
+    architecture: Architecture;
+    trigger: QueueTrigger | HttpTrigger;
+    environment: Record<string, string>;
+    featureFlags: Record<string, boolean>;
+    reservedConcurrency?: number;
+    /** Runs in the private subnets with the app security group (required for database/cache). */
+    vpc: boolean;
+    secrets: ServiceSecret[];
+    buckets: ServiceBucket[];
+    /** Warm instances on the alias; 0: none. Tier default for http workers (prod: 1). */
+    provisionedConcurrency: number;
+    /** Pin `live` to this published version. */
+    rollbackTo?: string;
+    /** Keep `live` on `stable` and send `weight` of invocations to the newest version. */
+    canary?: { stable: string; weight: number };
+    /** The pinned image, or undefined (the worker is skipped). */
+    release?: ImageRelease;
+}
 
 export const EXPOSURES = ["public", "internal"] as const;
 export type Exposure = (typeof EXPOSURES)[number];
@@ -211,7 +265,9 @@ export interface Settings {
     backup: BackupSettings;
     compute: ComputeSettings;
     services: ServiceSettings[];
-    /** Every pinned image, by image name (services today; workers later). */
+    /** Container-image Lambda workers (platform:workers), sorted by name. */
+    workers: WorkerSettings[];
+    /** Every pinned image, by image name (services and workers). */
     release: Record<string, ImageRelease>;
     domain?: DomainSettings;
 }

@@ -94,3 +94,14 @@ export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
         compute: { spot: false, keepReleases: 50, loadBalancerDeletionProtection: true, allowHttpWithoutDomain: false, defaultMinTasks: 2, defaultMaxTasks: 10, waitForSteadyState: true },
     },
 };
+
+/**
+ * Worker defaults per tier (kept apart from TIER_DEFAULTS: they apply per worker, not to a group).
+ * Provisioned concurrency keeps http workers warm in prod (seed 002: warm functions before traffic);
+ * it is billed while configured, so dev and staging get none.
+ */
+export const WORKER_TIER_DEFAULTS: Record<Tier, { httpProvisionedConcurrency: number }> = {
+    dev: { httpProvisionedConcurrency: 0 },
+    staging: { httpProvisionedConcurrency: 0 },
+    prod: { httpProvisionedConcurrency: 1 },
+};

@@ -15,13 +15,14 @@ import { releaseRules } from "./release";
 import { serviceRules } from "./services";
 import { stackRules, tagRules } from "./stack";
 import { storageRules } from "./storage";
+import { workerRules } from "./workers";
 
 export { PROD_RULES } from "./prod";
 export type { ProdRule } from "./prod";
 export { ALB_RULE_LIMITS, RESERVED_ENV } from "./services";
 export type { Rule, RuleContext } from "./context";
 
-export const RULES: readonly Rule[] = [stackRules, prodRules, databaseRules, cacheRules, storageRules, serviceRules, releaseRules, domainRules, backupRules, tagRules];
+export const RULES: readonly Rule[] = [stackRules, prodRules, databaseRules, cacheRules, storageRules, serviceRules, workerRules, releaseRules, domainRules, backupRules, tagRules];
 
 export function ruleIssues(s: Settings, ctx: RuleContext): ConfigIssue[] {
     return RULES.flatMap((rule) => rule(s, ctx));

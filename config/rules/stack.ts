@@ -22,7 +22,7 @@ export function stackRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
         });
     }
     // Every physical name must fit its AWS limit (config/naming.ts).
-    issues.push(...namingIssues(ctx.project, stackNameOk ? ctx.stack : "x", s.services.map((svc) => svc.name)).filter((i) => stackNameOk || i.key !== "(stack name)"));
+    issues.push(...namingIssues(ctx.project, stackNameOk ? ctx.stack : "x", s.services.map((svc) => svc.name), s.workers.map((w) => w.name)).filter((i) => stackNameOk || i.key !== "(stack name)"));
 
     // The database password's rotation function comes from the Serverless Application Repository.
     if (!SERVERLESS_REPOSITORY_REGIONS.includes(s.region) && !anyInvalid(ctx, "region")) {
