@@ -61,5 +61,11 @@ export const release = platform.releases.release;
 export const services = platform.compute.services;
 /** Per service with a migration: the one-off `aws ecs run-task` command (run with `eval`; prints the task ARN). Deploys migrate on their own. */
 export const migrations = platform.compute.migrations;
-/** Services not deployed yet (no release pinned), with how to ship their first image. */
+/**
+ * Deployed workers: function name, alias `live` (ARN, the version it serves, canary routing), the
+ * previous version (newest − 1: each change publishes exactly one), queue/DLQ URLs or the HTTP endpoint,
+ * and the exact rollback command. `npm run release` reads this.
+ */
+export const workers = platform.workers.workers;
+/** Services and workers not deployed yet (no release pinned), with how to ship their first image. */
 export const unreleased = platform.releases.unreleased;

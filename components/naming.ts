@@ -71,6 +71,11 @@ export function serviceLogGroupName(scope: NameScope, service: string): string {
     return `/${scope.project}/${scope.stack}/services/${service}`;
 }
 
+/** A worker's log group: `/<project>/<stack>/workers/<worker>`; its HTTP API's access log group appends `/api-access`. */
+export function workerLogGroupName(scope: NameScope, worker: string, suffix = ""): string {
+    return `/${scope.project}/${scope.stack}/workers/${worker}${suffix}`;
+}
+
 /** A task definition family: `<project>-<stack>-<service><suffix>` (suffix `-migrate` for the one-off migration task). */
 export function taskFamily(scope: NameScope, service: string, suffix = ""): string {
     return `${namePrefix(scope)}-${service}${suffix}`;

@@ -1,6 +1,6 @@
 /**
- * The composition root: settings → components, in data-flow order (network → data → releases → compute; workers,
- * edge and monitoring plug in after compute, each taking the handles of the components before it).
+ * The composition root: settings → components, in data-flow order (network → data → releases → queues →
+ * compute → workers; edge and monitoring plug in after workers, each taking the handles of the components before it).
  * Each component receives plain typed settings and the typed handles of earlier components; nothing
  * here copies a handle's fields into another args type.
  */
@@ -12,12 +12,15 @@ import { componentName, NameScope } from "./naming";
 import { Network } from "./network";
 import { createProvider } from "./provider";
 import { Releases } from "./releases";
+import { Queues, Workers } from "./workers";
 
 export interface Platform {
     network: Network;
     data: Data;
     releases: Releases;
+    queues: Queues;
     compute: Compute;
+    workers: Workers;
 }
 
 /**
@@ -63,17 +66,21 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
         componentName(settings.stack, "releases"),
         {
             scope,
-            images: settings.services.map((svc) => svc.name),
+            // One registry and release model for everything that runs an image: services and workers.
+            images: [...settings.services.map((svc) => svc.name), ...settings.workers.map((w) => w.name)],
             release: settings.release,
             keepReleases: settings.compute.keepReleases,
             data,
             forceDelete: settings.storage.forceDestroy,
             protectData: settings.protectData,
             // The repositories were compute's children until the registry became its own component.
-            formerParent: { name: componentName(settings.stack, "compute"), type: "platform:compute:Compute" },
+            formerParent: { name: componentName(settings.stack, "compute"), type: "platform:compute:Compute", images: settings.services.map((svc) => svc.name) },
         },
         componentOpts,
     );
+
+    // Before compute: services that send to a worker's queue get its URL and ARN (README "Architecture", "Where queues live").
+    const queues = new Queues(componentName(settings.stack, "queues"), { workers: settings.workers, protectData: settings.protectData }, componentOpts);
 
     const compute = new Compute(
         componentName(settings.stack, "compute"),
@@ -90,11 +97,26 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
             network,
             data,
             releases,
+            queues,
         },
         componentOpts,
     );
 
-    return { network, data, releases, compute };
+    const workers = new Workers(
+        componentName(settings.stack, "workers"),
+        {
+            scope,
+            workers: settings.workers,
+            logRetentionDays: settings.logs.retentionDays,
+            network,
+            data,
+            queues,
+            releases,
+        },
+        componentOpts,
+    );
+
+    return { network, data, releases, queues, compute, workers };
 }
 
 /** Distinct container ports of the services with the given exposure. */

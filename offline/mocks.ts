@@ -33,6 +33,13 @@ export function mockKeyArn(name: string, region = "us-east-1"): string {
     return `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${name}`;
 }
 
+/** The version every mocked Lambda function reports as its newest (`version` output). */
+export const MOCK_LAMBDA_VERSION = "7";
+
+function lambdaInvokeArn(region: string, functionArn: string): string {
+    return `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${functionArn}/invocations`;
+}
+
 export interface Recorded {
     resources: pulumi.runtime.MockResourceArgs[];
     invokes: pulumi.runtime.MockCallArgs[];
@@ -101,8 +108,30 @@ export function mockState(args: pulumi.runtime.MockResourceArgs, region: string)
                 arn: mockRepositoryArn(inputs.name ?? name, region),
                 repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${inputs.name ?? name}`,
             };
-        case "aws:lambda/function:Function":
-            return { ...base, name: inputs.name ?? physicalName(name), version: "7", qualifiedArn: `${arn}:7` };
+        case "aws:lambda/function:Function": {
+            // Deterministic: every function is at version MOCK_LAMBDA_VERSION (so previousVersion is 6).
+            const fnName = inputs.name ?? physicalName(name);
+            const fnArn = `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${fnName}`;
+            return { ...base, name: fnName, arn: fnArn, version: MOCK_LAMBDA_VERSION, qualifiedArn: `${fnArn}:${MOCK_LAMBDA_VERSION}`, invokeArn: lambdaInvokeArn(region, fnArn) };
+        }
+        case "aws:lambda/alias:Alias": {
+            const fnArn = String(inputs.functionName).startsWith("arn:") ? inputs.functionName : `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${inputs.functionName}`;
+            const aliasArn = `${fnArn}:${inputs.name}`;
+            return { ...base, arn: aliasArn, invokeArn: lambdaInvokeArn(region, aliasArn) };
+        }
+        case "aws:sqs/queue:Queue": {
+            const queueName = inputs.name ?? physicalName(name);
+            return { ...base, name: queueName, arn: `arn:aws:sqs:${region}:${ACCOUNT_ID}:${queueName}`, url: `https://sqs.${region}.amazonaws.com/${ACCOUNT_ID}/${queueName}` };
+        }
+        case "aws:apigatewayv2/api:Api": {
+            const apiId = `api${name.length}${name.replace(/[^a-z0-9]/g, "").slice(-6)}`;
+            return {
+                ...base,
+                name: inputs.name ?? physicalName(name),
+                apiEndpoint: `https://${apiId}.execute-api.${region}.amazonaws.com`,
+                executionArn: `arn:aws:execute-api:${region}:${ACCOUNT_ID}:${apiId}`,
+            };
+        }
         case "aws:secretsmanager/secret:Secret":
             return { ...base, arn: `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${name}` };
         case "random:index/randomId:RandomId":

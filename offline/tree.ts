@@ -121,8 +121,41 @@ const DETAILS: Record<string, (i: Record<string, any>) => string> = {
         `${i.internal ? "internal" : "internet-facing"} name=${i.name} deletionProtection=${i.enableDeletionProtection ?? false} dropInvalidHeaders=${i.dropInvalidHeaderFields} accessLogs=${i.accessLogs?.enabled ?? false}`,
     "aws:lb/listener:Listener": (i) => `${i.protocol}:${i.port} ${i.sslPolicy ?? ""} → ${(i.defaultActions ?? []).map((a: any) => a.type).join(",")}`,
     "aws:lb/targetGroup:TargetGroup": (i) => `${i.protocol}:${i.port} health=${i.healthCheck?.path} deregistration=${i.deregistrationDelay}s`,
+    "aws:sqs/queue:Queue": (i) =>
+        i.redrivePolicy
+            ? `visibility=${i.visibilityTimeoutSeconds}s sse=${i.sqsManagedSseEnabled ? "sqs" : i.kmsMasterKeyId ? "kms" : "none"} → DLQ after ${policyField(i.redrivePolicy, "maxReceiveCount")} receives`
+            : `DLQ retention=${Math.round(Number(i.messageRetentionSeconds) / 86400)}d sse=${i.sqsManagedSseEnabled ? "sqs" : i.kmsMasterKeyId ? "kms" : "none"}`,
+    "aws:lambda/function:Function": (i) =>
+        `${i.packageType} ${i.architectures?.[0]} memory=${i.memorySize}MB timeout=${i.timeout}s publish=${i.publish} tracing=${i.tracingConfig?.mode} vpc=${i.vpcConfig ? "yes" : "no"} image=${short(i.imageUri)}`,
+    "aws:lambda/alias:Alias": (i) => {
+        const weights = Object.entries(i.routingConfig?.additionalVersionWeights ?? {});
+        const canary = weights.length > 0 ? ` canary ${weights.map(([v, w]) => `${v}@${Math.round(Number(w) * 100)}%`).join(",")}` : "";
+        return `${i.name} → version ${i.functionVersion}${canary}`;
+    },
+    "aws:lambda/eventSourceMapping:EventSourceMapping": (i) =>
+        `queue → ${target(i.functionName)} batch=${i.batchSize} window=${i.maximumBatchingWindowInSeconds}s maxConcurrency=${i.scalingConfig?.maximumConcurrency ?? "-"} ${(i.functionResponseTypes ?? []).join(",")}`,
+    "aws:apigatewayv2/integration:Integration": (i) => `${i.integrationType} → ${target(i.integrationUri)} payload=${i.payloadFormatVersion}`,
+    "aws:apigatewayv2/route:Route": (i) => `${i.routeKey}`,
+    "aws:apigatewayv2/stage:Stage": (i) =>
+        `${i.name} autoDeploy=${i.autoDeploy} accessLogs=${i.accessLogSettings ? "yes" : "no"} throttle=${i.defaultRouteSettings ? `${i.defaultRouteSettings.throttlingBurstLimit}/${i.defaultRouteSettings.throttlingRateLimit}` : "-"}`,
+    "aws:lambda/permission:Permission": (i) => `${i.principal} → :${i.qualifier} from ${short(i.sourceArn)}`,
+    "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": (i) => `${i.provisionedConcurrentExecutions} warm on :${i.qualifier}`,
     "aws:ecr/repository:Repository": (i) => `tags=${i.imageTagMutability} scanOnPush=${i.imageScanningConfiguration?.scanOnPush} encryption=${i.encryptionConfigurations?.[0]?.encryptionType}`,
 };
+
+/** What a trigger invokes: the function's qualifier (`:live`) or the unqualified function, flagged. */
+function target(arn: unknown): string {
+    const parts = String(arn).split(":");
+    return parts.length === 8 ? `alias :${parts[7]}` : `UNQUALIFIED ${short(arn)}`;
+}
+
+function policyField(text: unknown, field: string): unknown {
+    try {
+        return (typeof text === "string" ? JSON.parse(text) : (text as Record<string, unknown>))[field];
+    } catch {
+        return "?";
+    }
+}
 
 export function details(node: Pick<PlanNode, "type" | "inputs">): string {
     const fn = DETAILS[node.type];

@@ -26,6 +26,7 @@ interface StackFile {
     "platform:release": Record<string, { tag: string; digest: string }>;
     "platform:services": Record<string, { port: number } & Record<string, unknown>>;
     "platform:domain"?: { name: string };
+    "platform:workers"?: Record<string, unknown>;
 }
 function stackFile(stack: string): StackFile {
     return (yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: StackFile }).config;
@@ -169,7 +170,7 @@ describe("compute", () => {
                 const apiTask = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "compute-api-task").inputs.policy).Statement;
                 const uploads = `arn:aws:s3:::${bucketsOf(run).uploads}`;
                 const dataKey = mockKeyArn(`${stack}-data-data-key`);
-                assert.deepEqual(apiTask.map((s) => s.Resource), [run.outputs.dbSecretArn, dataKey, uploads, `${uploads}/*`, dataKey]);
+                assert.deepEqual(apiTask.map((s) => s.Resource), [[`arn:aws:sqs:us-east-1:${ACCOUNT_ID}:${stack}-queues-inference-abc1234`], run.outputs.dbSecretArn, dataKey, uploads, `${uploads}/*`, dataKey]);
                 for (const svc of ["api", "notifier"]) {
                     const exec = policy(one(run, "aws:iam/rolePolicy:RolePolicy", `compute-${svc}-execution`).inputs.policy).Statement;
                     const bySid = Object.fromEntries(exec.map((s) => [s.Sid, s.Resource]));
@@ -185,7 +186,7 @@ describe("compute", () => {
             it("repositories: immutable tags, scan on push, KMS, lifecycle keeping the tier's number of releases", async () => {
                 const run = await stackRun(stack);
                 const repos = ofType(run, "aws:ecr/repository:Repository");
-                assert.deepEqual(repos.map((r) => r.inputs.name).sort(), [`platform/${stack}/api`, `platform/${stack}/notifier`]);
+                assert.deepEqual(repos.map((r) => r.inputs.name).sort(), [`platform/${stack}/api`, `platform/${stack}/api-fn`, `platform/${stack}/inference`, `platform/${stack}/notifier`]);
                 for (const repo of repos) {
                     assert.equal(repo.inputs.imageTagMutability, "IMMUTABLE");
                     assert.equal(repo.inputs.imageScanningConfiguration.scanOnPush, true);
@@ -220,7 +221,7 @@ describe("compute", () => {
                 const run = await stackRun(stack);
                 const pinned = stackFile(stack)["platform:release"];
                 const release = run.outputs.release as ReleaseOutput;
-                assert.deepEqual(Object.keys(release).sort(), ["api", "notifier"]);
+                assert.deepEqual(Object.keys(release).sort(), ["api", "api-fn", "inference", "notifier"]);
                 for (const [image, rel] of Object.entries(release)) {
                     assert.deepEqual(rel, { repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/platform/${stack}/${image}`, tag: pinned[image].tag, digest: pinned[image].digest });
                 }
@@ -403,7 +404,7 @@ describe("compute", () => {
     });
 
     describe("deployment alarms (the hook monitoring will use)", () => {
-        const stagingFile = () => ({ services: stackFile("staging")["platform:services"], release: stackFile("staging")["platform:release"] });
+        const stagingFile = () => ({ services: stackFile("staging")["platform:services"], release: stackFile("staging")["platform:release"], workers: stackFile("staging")["platform:workers"] });
 
         it("a service given alarm names rolls its deployment back when they fire; without them, no alarms block", async () => {
             const recorded = installMocks("platform", "unit", "us-east-1");
@@ -444,13 +445,16 @@ describe("compute", () => {
         it("are protected and retained on delete in prod, like every stateful resource; not in dev", async () => {
             const repos = (stack: string) => recordResourceOptions(stack).then((all) => all.filter((r) => r.type === "aws:ecr/repository:Repository"));
             const prod = await repos("prod");
-            assert.equal(prod.length, 2);
+            assert.equal(prod.length, 4, "services' and workers' repositories");
             for (const r of prod) assert.deepEqual([r.opts.protect, r.opts.retainOnDelete], [true, true], r.name);
             for (const r of await repos("dev")) assert.deepEqual([r.opts.protect, r.opts.retainOnDelete], [undefined, undefined], r.name);
         });
 
         it("moved from compute to the releases component without replacement: repositories and lifecycle policies alias their old URNs", async () => {
-            const moved = (await recordResourceOptions("prod")).filter((r) => r.type === "aws:ecr/repository:Repository" || r.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy");
+            const all = (await recordResourceOptions("prod")).filter((r) => r.type === "aws:ecr/repository:Repository" || r.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy");
+            // Workers' repositories are new: they never were compute's children, so they carry no alias.
+            for (const r of all.filter((r) => /-(inference|api-fn)$/.test(r.name))) assert.deepEqual(r.opts.aliases, undefined, r.name);
+            const moved = all.filter((r) => !/-(inference|api-fn)$/.test(r.name));
             assert.deepEqual(moved.map((r) => r.name).sort(), ["prod-releases-api", "prod-releases-api", "prod-releases-notifier", "prod-releases-notifier"]);
             for (const r of moved) {
                 const image = r.name.replace("prod-releases-", "");
@@ -489,7 +493,9 @@ describe("compute", () => {
             assert.equal(run.error, undefined);
             assert.equal(ofType(run, SERVICE).length, 0);
             assert.equal(ofType(run, TASK).length, 0);
-            assert.equal(ofType(run, "aws:ecr/repository:Repository").length, 2);
+            assert.equal(ofType(run, "aws:ecr/repository:Repository").length, 4);
+            assert.equal(ofType(run, "aws:lambda/function:Function").length, 0, "workers without a release are skipped too");
+            assert.match((run.outputs.unreleased as Record<string, string>).inference, /platform\/dev\/inference/);
             assert.equal(ofType(run, "aws:ecs/cluster:Cluster").length, 1);
             assert.equal(ofType(run, "aws:lb/loadBalancer:LoadBalancer").length, 1);
             assert.deepEqual(run.outputs.release, {});
@@ -521,7 +527,7 @@ describe("compute", () => {
         });
 
         it("a service with no buckets and no database gets no task permissions", () => {
-            assert.deepEqual(taskStatements({ buckets: [], secrets: ["cache"] }, { repositoryArn: "repo", logGroupArn: "logs", dataKeyArn: "key", secretArns: { database: "db", cache: "cache" }, uploadsBucketArn: "uploads" }), []);
+            assert.deepEqual(taskStatements({ buckets: [], secrets: ["cache"] }, { repositoryArn: "repo", logGroupArn: "logs", dataKeyArn: "key", secretArns: { database: "db", cache: "cache" }, uploadsBucketArn: "uploads", queueArns: [] }), []);
         });
 
         it("the ECR lifecycle expires untagged images first and keeps the last N releases", () => {

@@ -8,6 +8,7 @@ import type { ComputeArgs } from "../components/compute";
 import type { DataHandle } from "../components/data";
 import type { NetworkHandle } from "../components/network";
 import type { ReleasesHandle } from "../components/releases";
+import type { QueuesHandle } from "../components/workers";
 import { resolveSettings } from "../config";
 import { ACCOUNT_ID } from "../offline/mocks";
 
@@ -59,13 +60,21 @@ export function fakeReleases(images: string[]): Pick<ReleasesHandle, "repositori
     };
 }
 
+/** A queues handle with one queue (and DLQ) per name, `platform-unit-<name>`. */
+export function fakeQueues(names: string[]): QueuesHandle {
+    const arn = (q: string) => `arn:aws:sqs:us-east-1:${ACCOUNT_ID}:platform-unit-${q}`;
+    const url = (q: string) => `https://sqs.us-east-1.amazonaws.com/${ACCOUNT_ID}/platform-unit-${q}`;
+    return { queues: Object.fromEntries(names.map((q) => [q, { url: out(url(q)), arn: out(arn(q)), dlqUrl: out(url(`${q}-dlq`)), dlqArn: out(arn(`${q}-dlq`)) }])) };
+}
+
 /** Compute args for stack `unit` with the staging stack file's services and releases, a brought certificate and the fake handles. */
-export function baseComputeArgs(stackFile: { services: unknown; release: unknown }): ComputeArgs {
+export function baseComputeArgs(stackFile: { services: unknown; release: unknown; workers?: unknown }): ComputeArgs {
     const settings = resolveSettings(
         {
             tier: "staging",
             services: stackFile.services,
             release: stackFile.release,
+            workers: stackFile.workers,
             domain: { name: "x.example.com", certificateArn: `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/a` },
         },
         { project: "platform", stack: "unit" },
@@ -80,5 +89,6 @@ export function baseComputeArgs(stackFile: { services: unknown; release: unknown
         network: fakeNetwork(),
         data: fakeData(),
         releases: fakeReleases(settings.services.map((svc) => svc.name)),
+        queues: fakeQueues(settings.workers.filter((w) => w.trigger.type === "queue").map((w) => w.name)),
     };
 }

@@ -38,6 +38,12 @@ const NO_PHYSICAL_NAME = new Set([
     "aws:secretsmanager/secretVersion:SecretVersion",
     "aws:secretsmanager/secretRotation:SecretRotation",
     "aws:route53/record:Record",
+    // Workers: the mapping, integration, routes, invoke permission (statement id) and provisioned concurrency have no name AWS limits here.
+    "aws:lambda/eventSourceMapping:EventSourceMapping",
+    "aws:apigatewayv2/integration:Integration",
+    "aws:apigatewayv2/route:Route",
+    "aws:lambda/permission:Permission",
+    "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
     "aws:lb/listener:Listener",
     "aws:lb/listenerRule:ListenerRule",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",

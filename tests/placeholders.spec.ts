@@ -45,9 +45,9 @@ describe("placeholders in stack files", () => {
     });
 
     it("the committed stack files are marked: dev's digests; staging's and prod's domain, zone and digests", () => {
-        assert.deepEqual(keys(configOf("dev")), ["platform:release.api.digest", "platform:release.notifier.digest"]);
+        assert.deepEqual(keys(configOf("dev")), ["platform:release.api.digest", "platform:release.notifier.digest", "platform:release.inference.digest", "platform:release.api-fn.digest"]);
         for (const stack of ["staging", "prod"]) {
-            assert.deepEqual(keys(configOf(stack)), ["platform:domain.name", "platform:domain.hostedZoneId", "platform:release.api.digest", "platform:release.notifier.digest"]);
+            assert.deepEqual(keys(configOf(stack)), ["platform:domain.name", "platform:domain.hostedZoneId", "platform:release.api.digest", "platform:release.notifier.digest", "platform:release.inference.digest", "platform:release.api-fn.digest"]);
             const text = fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
             assert.match(text, /# PLACEHOLDER: example\.com and the zone id Z0123456789EXAMPLE0 are examples/);
         }
@@ -60,7 +60,7 @@ describe("placeholders in stack files", () => {
         this.timeout(60_000);
         const r = spawnSync("npm", ["run", "--silent", "plan", "--", "prod"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
         assert.equal(r.status, 0, r.stderr);
-        assert.match(r.stdout, /^WARNING: Pulumi\.prod\.yaml holds 4 placeholder values; replace them before a real pulumi up \(README "First deploy"\):$/m);
+        assert.match(r.stdout, /^WARNING: Pulumi\.prod\.yaml holds 6 placeholder values; replace them before a real pulumi up \(README "First deploy"\):$/m);
         assert.match(r.stdout, /^ {2}- platform:domain\.hostedZoneId = Z0123456789EXAMPLE0: an example identifier/m);
         assert.match(r.stdout, /^ {2}- platform:domain\.name = api\.example\.com: a reserved example domain/m);
     });

@@ -18,7 +18,9 @@ describe("program", () => {
                     `platform:network:Network ${stack}-network`,
                     `platform:data:Data ${stack}-data`,
                     `platform:releases:Releases ${stack}-releases`,
+                    `platform:workers:Queues ${stack}-queues`,
                     `platform:compute:Compute ${stack}-compute`,
+                    `platform:workers:Workers ${stack}-workers`,
                 ], `${stack}: component order`);
                 assert.equal(run.outputs.tier, stack, `${stack}: tier output`);
             });

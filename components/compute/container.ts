@@ -15,6 +15,13 @@ export interface ContainerRefs {
     cacheHost: pulumi.Input<string>;
     cacheSecretArn: pulumi.Input<string>;
     uploadsBucket: pulumi.Input<string>;
+    /** Per queue the service may send to (its `queues`): the queue's URL. */
+    queueUrls: Record<string, pulumi.Input<string>>;
+}
+
+/** `QUEUE_<NAME>_URL`: the environment name of a worker queue's URL (`inference` → QUEUE_INFERENCE_URL). */
+export function queueUrlEnvName(queue: string): string {
+    return `QUEUE_${queue.toUpperCase().replace(/-/g, "_")}_URL`;
 }
 
 export type EnvVar = { name: string; value: pulumi.Input<string> };
@@ -37,6 +44,7 @@ export function environmentFor(svc: ServiceSettings, refs: ContainerRefs): EnvVa
         env.push({ name: "REDIS_HOST", value: refs.cacheHost }, { name: "REDIS_PORT", value: String(PORTS.redis) }, { name: "REDIS_TLS", value: "true" });
     }
     if (svc.buckets.includes("uploads")) env.push({ name: "UPLOADS_BUCKET", value: refs.uploadsBucket });
+    for (const queue of svc.queues) env.push({ name: queueUrlEnvName(queue), value: refs.queueUrls[queue] });
     for (const [flag, on] of Object.entries(svc.featureFlags)) env.push({ name: `FEATURE_${flag}`, value: String(on) });
     for (const [name, value] of Object.entries(svc.environment)) env.push({ name, value });
     return env;

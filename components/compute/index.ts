@@ -5,6 +5,7 @@ import type { DataHandle } from "../data";
 import { childName, NameScope } from "../naming";
 import type { NetworkHandle } from "../network";
 import type { ReleasesHandle } from "../releases";
+import type { QueuesHandle } from "../workers/queues";
 import { outputRecord, pickHandle } from "../shared/handle";
 import { Cluster, createCluster } from "./cluster";
 import { createLoadBalancer, LoadBalancer } from "./load-balancer";
@@ -33,6 +34,8 @@ export interface ComputeArgs {
     data: DataHandle;
     /** The image registry: each service runs its pinned digest from its repository there. */
     releases: Pick<ReleasesHandle, "repositories">;
+    /** The queue workers' queues: a service naming one in `queues` may send to it (and gets its URL). */
+    queues: QueuesHandle;
 }
 
 /** Per deployed service, what runbooks and CI need: the `services` stack output. */
@@ -168,11 +171,13 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
                         cacheHost: args.data.cache.endpoint,
                         cacheSecretArn: args.data.cache.authSecretArn,
                         uploadsBucket: args.data.buckets.uploadsName,
+                        queueUrls: Object.fromEntries(svc.queues.map((q) => [q, args.queues.queues[q].url])),
                     },
                     resources: {
                         dataKeyArn: args.data.keys.dataArn,
                         secretArns: { database: args.data.database.secretArn, cache: args.data.cache.authSecretArn },
                         uploadsBucketArn: args.data.buckets.uploadsArn,
+                        queueArns: svc.queues.map((q) => args.queues.queues[q].arn),
                     },
                 },
                 this,

@@ -12,6 +12,8 @@ export interface ServiceResources {
     dataKeyArn: pulumi.Input<string>;
     secretArns: { database: pulumi.Input<string>; cache: pulumi.Input<string> };
     uploadsBucketArn: pulumi.Input<string>;
+    /** ARNs of the worker queues the service may send to (its `queues`). */
+    queueArns: pulumi.Input<string>[];
 }
 
 /**
@@ -44,12 +46,14 @@ export function executionStatements(svc: Pick<ServiceSettings, "secrets">, r: Se
 }
 
 /**
- * The task role: what the application itself may do. Its buckets (and queues, when they exist), and
+ * The task role: what the application itself may do. Its buckets and the worker queues it sends to, and
  * re-reading the database secret: RDS rotates the master password every 7 days, while the injected
  * DB_PASSWORD is read once at task start, so an app refreshes from DB_SECRET_ARN on an auth failure.
  */
 export function taskStatements(svc: Pick<ServiceSettings, "buckets" | "secrets">, r: ServiceResources): Statement[] {
     const statements: Statement[] = [];
+    // Worker queues use SQS-managed SSE: sending needs no KMS permission.
+    if (r.queueArns.length > 0) statements.push({ Sid: "SendToWorkerQueues", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: r.queueArns });
     if (svc.secrets.includes("database")) {
         statements.push(
             { Sid: "RefreshDatabaseCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: r.secretArns.database },

@@ -32,9 +32,9 @@ export interface ReleasesArgs {
     protectData: boolean;
     /**
      * The component these resources were children of before this one existed (name and type), so
-     * they carry `aliases` and moving them replaced nothing. @default - no aliases
+     * they carry `aliases` and moving them replaced nothing; `images`: the ones that were (services). @default - no aliases
      */
-    formerParent?: { name: string; type: string };
+    formerParent?: { name: string; type: string; images: string[] };
 }
 
 /** One image's repository, as consumers use it: push/pull URL and the ARN their roles name. */
@@ -92,7 +92,7 @@ export class Releases extends pulumi.ComponentResource implements ReleasesHandle
     private createRepository(name: string, image: string, args: ReleasesArgs): aws.ecr.Repository {
         const logical = childName(name, image);
         const aliases = (role: string) =>
-            args.formerParent ? [{ name: childName(args.formerParent.name, role), parent: pulumi.createUrn(args.formerParent.name, args.formerParent.type) }] : undefined;
+            args.formerParent?.images.includes(image) ? [{ name: childName(args.formerParent.name, role), parent: pulumi.createUrn(args.formerParent.name, args.formerParent.type) }] : undefined;
         const repo = new aws.ecr.Repository(
             logical,
             {

@@ -1,0 +1,213 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { HttpTrigger, ImageRelease, QueueTrigger, WORKER_ALIAS, WorkerSettings } from "../../config";
+import { childName, NameScope, workerLogGroupName } from "../naming";
+import { imageReference, Repository } from "../releases";
+import { createServiceRole } from "../shared/iam";
+import { PORTS } from "../shared/ports";
+import { workerStatements, WorkerResources } from "./policies";
+import type { WorkerQueue } from "./queues";
+
+/** Attached to workers in the VPC only: the ENI permissions Lambda needs there. */
+export const VPC_ACCESS_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole";
+
+export interface WorkerContext {
+    scope: NameScope;
+    repository: Repository;
+    logsKeyArn: pulumi.Input<string>;
+    logRetentionDays: number;
+    privateSubnetIds: pulumi.Input<string[]>;
+    appSecurityGroupId: pulumi.Input<string>;
+    /** Queue workers: their queue (components/workers/queues.ts). */
+    queue?: WorkerQueue;
+    refs: {
+        dbHost: pulumi.Input<string>;
+        dbPort: pulumi.Input<number>;
+        dbName: pulumi.Input<string>;
+        dbSecretArn: pulumi.Input<string>;
+        cacheHost: pulumi.Input<string>;
+        cacheSecretArn: pulumi.Input<string>;
+        uploadsBucket: pulumi.Input<string>;
+    };
+    resources: Omit<WorkerResources, "logGroupArn" | "queueArn">;
+}
+
+export interface DeployedWorker {
+    fn: aws.lambda.Function;
+    alias: aws.lambda.Alias;
+    image: pulumi.Output<string>;
+    /** HTTP workers: the API's endpoint. */
+    endpoint?: pulumi.Output<string>;
+}
+
+/**
+ * What `live` serves: the pinned version (rollbackTo), else the canary's stable version, else the
+ * version this deploy published; a canary sends `weight` of invocations to the newest version.
+ */
+export function aliasTarget(
+    w: Pick<WorkerSettings, "rollbackTo" | "canary">,
+    newest: pulumi.Input<string>,
+): { functionVersion: pulumi.Input<string>; routingConfig?: { additionalVersionWeights: pulumi.Input<Record<string, number>> } } {
+    if (w.rollbackTo !== undefined) return { functionVersion: w.rollbackTo };
+    if (w.canary !== undefined) {
+        const weight = w.canary.weight;
+        return { functionVersion: w.canary.stable, routingConfig: { additionalVersionWeights: pulumi.output(newest).apply((v) => ({ [v]: weight })) } };
+    }
+    return { functionVersion: newest };
+}
+
+/** Platform environment values (the services' conventions), then the worker's own. */
+export function workerEnvironment(w: WorkerSettings, release: ImageRelease, refs: WorkerContext["refs"]): Record<string, pulumi.Input<string>> {
+    const env: Record<string, pulumi.Input<string>> = { RELEASE_TAG: release.tag };
+    if (w.secrets.includes("database")) {
+        Object.assign(env, {
+            DB_HOST: refs.dbHost,
+            DB_PORT: pulumi.output(refs.dbPort).apply(String),
+            DB_NAME: refs.dbName,
+            DB_SSLMODE: "verify-full",
+            // Lambda injects no secrets: the function reads the credentials from this ARN (its role may).
+            DB_SECRET_ARN: refs.dbSecretArn,
+        });
+    }
+    if (w.secrets.includes("cache")) {
+        Object.assign(env, { REDIS_HOST: refs.cacheHost, REDIS_PORT: String(PORTS.redis), REDIS_TLS: "true", REDIS_SECRET_ARN: refs.cacheSecretArn });
+    }
+    if (w.buckets.includes("uploads")) env.UPLOADS_BUCKET = refs.uploadsBucket;
+    for (const [flag, on] of Object.entries(w.featureFlags)) env[`FEATURE_${flag}`] = String(on);
+    return { ...env, ...w.environment };
+}
+
+/**
+ * One worker: log group (before the function, so Lambda never creates an unencrypted one without
+ * retention), role, the function (image by digest, publishes a version on every change), the alias
+ * `live`, its trigger (pointing at the alias only) and provisioned concurrency on the alias.
+ */
+export function createWorker(name: string, w: WorkerSettings, release: ImageRelease, ctx: WorkerContext, parent: pulumi.Resource): DeployedWorker {
+    const logGroup = new aws.cloudwatch.LogGroup(
+        name,
+        { name: workerLogGroupName(ctx.scope, w.name), retentionInDays: ctx.logRetentionDays, kmsKeyId: ctx.logsKeyArn },
+        { parent },
+    );
+    const role = createServiceRole(
+        name,
+        {
+            service: "lambda.amazonaws.com",
+            description: `Worker ${w.name}: its logs, tracing, queue, secrets and buckets`,
+            statements: workerStatements(w, { ...ctx.resources, logGroupArn: logGroup.arn, queueArn: ctx.queue?.arn }),
+            managedPolicies: w.vpc ? [{ suffix: "vpc", policyArn: VPC_ACCESS_POLICY }] : [],
+        },
+        parent,
+    );
+    const image = imageReference(ctx.repository.url, release);
+    const fn = new aws.lambda.Function(
+        name,
+        {
+            packageType: "Image",
+            imageUri: image,
+            architectures: [w.architecture],
+            memorySize: w.memoryMb,
+            timeout: w.timeoutSeconds,
+            role: role.role.arn,
+            // Every change publishes exactly one new version (the `previousVersion` output relies on it).
+            publish: true,
+            tracingConfig: { mode: "Active" },
+            reservedConcurrentExecutions: w.reservedConcurrency,
+            vpcConfig: w.vpc ? { subnetIds: ctx.privateSubnetIds, securityGroupIds: [ctx.appSecurityGroupId] } : undefined,
+            loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+            environment: { variables: workerEnvironment(w, release, ctx.refs) },
+        },
+        { parent, dependsOn: [logGroup, ...(role.policy ? [role.policy] : []), ...role.attachments] },
+    );
+    const alias = new aws.lambda.Alias(name, { name: WORKER_ALIAS, functionName: fn.name, ...aliasTarget(w, fn.version) }, { parent });
+
+    if (w.trigger.type === "queue" && ctx.queue) createQueueTrigger(name, w.trigger, ctx.queue, alias, role.policy, parent);
+    const endpoint = w.trigger.type === "http" ? createHttpTrigger(name, w, w.trigger, ctx, fn, alias, parent) : undefined;
+    if (w.provisionedConcurrency > 0) {
+        new aws.lambda.ProvisionedConcurrencyConfig(
+            name,
+            { functionName: fn.name, qualifier: alias.name, provisionedConcurrentExecutions: w.provisionedConcurrency },
+            { parent },
+        );
+    }
+    return { fn, alias, image, endpoint };
+}
+
+/** The queue → alias mapping: batches, batching window, concurrency cap, partial batch failures. */
+function createQueueTrigger(name: string, t: QueueTrigger, queue: WorkerQueue, alias: aws.lambda.Alias, policy: aws.iam.RolePolicy | undefined, parent: pulumi.Resource) {
+    return new aws.lambda.EventSourceMapping(
+        name,
+        {
+            eventSourceArn: queue.arn,
+            functionName: alias.arn,
+            batchSize: t.batchSize,
+            maximumBatchingWindowInSeconds: t.maxBatchingWindowSeconds,
+            scalingConfig: t.maxConcurrency !== undefined ? { maximumConcurrency: t.maxConcurrency } : undefined,
+            functionResponseTypes: ["ReportBatchItemFailures"],
+        },
+        // Lambda checks the role may read the queue when the mapping is created.
+        { parent, dependsOn: policy ? [policy] : [] },
+    );
+}
+
+/** A route key as part of a logical name: `GET /items/{id}` → `get-items-id`. */
+export function routeSlug(route: string): string {
+    return route.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "root";
+}
+
+/**
+ * HTTP API → alias: the API, its AWS_PROXY integration (payload 2.0) invoking the alias, one route per
+ * route key, the `$default` stage (auto-deploy, access logs, default-route throttling) and the
+ * permission for exactly this API to invoke exactly the alias.
+ */
+function createHttpTrigger(
+    name: string,
+    w: WorkerSettings,
+    t: HttpTrigger,
+    ctx: WorkerContext,
+    fn: aws.lambda.Function,
+    alias: aws.lambda.Alias,
+    parent: pulumi.Resource,
+): pulumi.Output<string> {
+    const api = new aws.apigatewayv2.Api(name, { protocolType: "HTTP", description: `Worker ${w.name}` }, { parent });
+    const integration = new aws.apigatewayv2.Integration(
+        name,
+        { apiId: api.id, integrationType: "AWS_PROXY", integrationMethod: "POST", integrationUri: alias.arn, payloadFormatVersion: "2.0" },
+        { parent },
+    );
+    for (const route of t.routes) {
+        new aws.apigatewayv2.Route(childName(name, routeSlug(route)), { apiId: api.id, routeKey: route, target: pulumi.interpolate`integrations/${integration.id}` }, { parent });
+    }
+    const accessLogs = new aws.cloudwatch.LogGroup(
+        childName(name, "api-access"),
+        { name: workerLogGroupName(ctx.scope, w.name, "/api-access"), retentionInDays: ctx.logRetentionDays, kmsKeyId: ctx.logsKeyArn },
+        { parent },
+    );
+    new aws.apigatewayv2.Stage(
+        name,
+        {
+            apiId: api.id,
+            name: "$default",
+            autoDeploy: true,
+            accessLogSettings: {
+                destinationArn: accessLogs.arn,
+                format: JSON.stringify({
+                    requestId: "$context.requestId",
+                    ip: "$context.identity.sourceIp",
+                    requestTime: "$context.requestTime",
+                    routeKey: "$context.routeKey",
+                    status: "$context.status",
+                    latency: "$context.responseLatency",
+                    integrationError: "$context.integrationErrorMessage",
+                }),
+            },
+            defaultRouteSettings: t.throttle ? { throttlingBurstLimit: t.throttle.burstLimit, throttlingRateLimit: t.throttle.rateLimit } : undefined,
+        },
+        { parent },
+    );
+    new aws.lambda.Permission(
+        name,
+        { action: "lambda:InvokeFunction", function: fn.name, qualifier: alias.name, principal: "apigateway.amazonaws.com", sourceArn: pulumi.interpolate`${api.executionArn}/*/*` },
+        { parent },
+    );
+    return api.apiEndpoint;
+}
