@@ -191,3 +191,21 @@ describe("tier defaults as each committed stack file deploys them", () => {
         });
     }
 });
+
+describe("worker tier defaults (per worker, config/tiers.ts WORKER_TIER_DEFAULTS)", () => {
+    const PROVISIONED_HTTP = { dev: 0, staging: 0, prod: 1 } as const;
+    const Q = { memoryMb: 512, timeoutSeconds: 30, trigger: { type: "queue" } };
+    const H = { memoryMb: 512, timeoutSeconds: 30, trigger: { type: "http", routes: ["ANY /{proxy+}"] } };
+    for (const tier of TIER_STACKS) {
+        it(`${tier}: http workers get provisioned concurrency ${PROVISIONED_HTTP[tier]}, queue workers 0; queue defaults batch 10, 5 receives, visibility 6 × timeout, arm64`, () => {
+            const raw: Record<string, unknown> = { tier, workers: { q: Q, h: H } };
+            if (tier !== "dev") raw.domain = { name: "api.example.com", hostedZoneId: "Z123" };
+            const workers = Object.fromEntries(settingsFor(raw, tier).workers.map((w) => [w.name, w]));
+            assert.equal(workers.h.provisionedConcurrency, PROVISIONED_HTTP[tier]);
+            assert.equal(workers.q.provisionedConcurrency, 0);
+            assert.deepEqual(workers.q.trigger, { type: "queue", batchSize: 10, maxBatchingWindowSeconds: 0, maxConcurrency: undefined, maxReceiveCount: 5, visibilityTimeoutSeconds: 180 });
+            assert.equal(workers.q.architecture, "arm64");
+            assert.equal(workers.q.vpc, false);
+        });
+    }
+});
