@@ -65,6 +65,22 @@ describe("npm run plan", function () {
         });
     }
 
+    for (const stack of TIER_STACKS) {
+        it(`shows each ${stack} worker with its trigger, alias → version, and the queue + DLQ`, async () => {
+            const r = await run(stack);
+            assert.equal(r.code, 0);
+            assert.match(r.stdout, new RegExp(`${stack}-workers  \\(platform:workers:Workers\\)`));
+            assert.match(r.stdout, /workers-inference  \(aws:lambda\/alias:Alias\)  live → version 7$/m, "alias → version");
+            assert.match(r.stdout, /workers-api-fn  \(aws:lambda\/alias:Alias\)  live → version 7$/m);
+            assert.match(r.stdout, /\(aws:lambda\/eventSourceMapping:EventSourceMapping\)  queue → alias :live batch=10 .*ReportBatchItemFailures/, "queue trigger on the alias");
+            assert.match(r.stdout, /\(aws:apigatewayv2\/integration:Integration\)  AWS_PROXY → alias :live payload=2\.0/, "http trigger on the alias");
+            assert.match(r.stdout, /queues-inference  \(aws:sqs\/queue:Queue\)  visibility=360s sse=sqs → DLQ after 5 receives/, "queue");
+            assert.match(r.stdout, /queues-inference-dlq  \(aws:sqs\/queue:Queue\)  DLQ retention=14d sse=sqs/, "DLQ");
+            assert.equal(/\(aws:lambda\/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig\)  1 warm on :live/.test(r.stdout), stack === "prod");
+            assert.doesNotMatch(r.stdout, /UNQUALIFIED/);
+        });
+    }
+
     it("refuses an unknown stack with the list of stacks, exit 2 and no stack trace", async () => {
         const r = await run("qa");
         assert.equal(r.code, 2, `plan -- qa exit code; stderr:\n${r.stderr}`);
