@@ -68,6 +68,7 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
             scope,
             // One registry and release model for everything that runs an image: services and workers.
             images: [...settings.services.map((svc) => svc.name), ...settings.workers.map((w) => w.name)],
+            lambdaImages: settings.workers.map((w) => w.name),
             release: settings.release,
             keepReleases: settings.compute.keepReleases,
             data,

@@ -40,6 +40,7 @@ const NO_PHYSICAL_NAME = new Set([
     "aws:route53/record:Record",
     // Workers: the mapping, integration, routes, invoke permission (statement id) and provisioned concurrency have no name AWS limits here.
     "aws:lambda/eventSourceMapping:EventSourceMapping",
+    "aws:ecr/repositoryPolicy:RepositoryPolicy",
     "aws:apigatewayv2/integration:Integration",
     "aws:apigatewayv2/route:Route",
     "aws:lambda/permission:Permission",

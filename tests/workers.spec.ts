@@ -146,6 +146,17 @@ describe("workers", () => {
                 assert.deepEqual(configs.map((c) => [c.name, c.inputs.provisionedConcurrentExecutions, c.inputs.qualifier]), [["prod-workers-api-fn", 1, "live"]]);
             });
 
+            it("the workers' repositories let this account's Lambda pull (and only theirs have such a policy)", async () => {
+                const run = await stackRun(stack);
+                const policies = ofType(run, "aws:ecr/repositoryPolicy:RepositoryPolicy");
+                assert.deepEqual(policies.map((p) => p.inputs.repository).sort(), [`platform/${stack}/api-fn`, `platform/${stack}/inference`]);
+                for (const p of policies) {
+                    const [st] = policy(p.inputs.policy).Statement;
+                    assert.deepEqual([st.Principal, st.Action], [{ Service: "lambda.amazonaws.com" }, ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]]);
+                    assert.equal(st.Condition.StringLike["aws:sourceArn"], `arn:aws:lambda:*:${ACCOUNT_ID}:function:*`);
+                }
+            });
+
             it("the service that names the inference queue may send to exactly it and gets its URL", async () => {
                 const run = await stackRun(stack);
                 const task = policy(one(run, POLICY, "compute-api-task").inputs.policy).Statement;

@@ -1,6 +1,6 @@
 /**
  * The stack's image registry and release model, shared by everything that runs an image (ECS
- * services today; Lambda workers and the DR region's replication later):
+ * services and Lambda workers; the DR region's replication later):
  * - one ECR repository per image (`<project>/<stack>/<image>`): immutable tags (a tag is a commit,
  *   forever), scan on push, encrypted with the data key, a lifecycle keeping the last N release
  *   images and expiring untagged layers; protected in prod like every stateful resource;
@@ -14,12 +14,18 @@ import type { ImageRelease } from "../../config";
 import { childName, NameScope, repositoryName } from "../naming";
 import type { DataHandle } from "../data";
 import { outputRecord, pickHandle } from "../shared/handle";
+import { policyDocument } from "../shared/iam";
 import { statefulOptions } from "../shared/protection";
 
 export interface ReleasesArgs {
     scope: NameScope;
-    /** Image names (services today; workers later); one repository each. */
+    /** Image names (services and workers); one repository each. */
     images: string[];
+    /**
+     * Images Lambda runs (the workers'): their repositories let this account's Lambda functions pull
+     * (so Lambda does not rewrite the policy at CreateFunction). @default - none
+     */
+    lambdaImages?: string[];
     /** What the stack runs, per image (the `release` config block). */
     release: Record<string, ImageRelease>;
     /** Tagged (release) images kept per repository. */
@@ -75,6 +81,13 @@ export class Releases extends pulumi.ComponentResource implements ReleasesHandle
         super("platform:releases:Releases", name, {}, opts);
 
         const repos = Object.fromEntries(args.images.map((image) => [image, this.createRepository(name, image, args)] as const));
+        const lambdaImages = (args.lambdaImages ?? []).filter((image) => repos[image]);
+        if (lambdaImages.length > 0) {
+            const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+            for (const image of lambdaImages) {
+                new aws.ecr.RepositoryPolicy(childName(name, image), { repository: repos[image].name, policy: lambdaPullPolicy(accountId) }, { parent: this });
+            }
+        }
 
         this.repositories = Object.fromEntries(Object.entries(repos).map(([image, repo]) => [image, { url: repo.repositoryUrl, arn: repo.arn }]));
         this.repositoryUrls = outputRecord<string>(Object.entries(repos).map(([image, repo]) => [image, repo.repositoryUrl] as const));
@@ -111,6 +124,23 @@ export class Releases extends pulumi.ComponentResource implements ReleasesHandle
         );
         return repo;
     }
+}
+
+/**
+ * The repository policy Lambda needs to pull a container image: the statement Lambda would add itself
+ * at CreateFunction (LambdaECRImageRetrievalPolicy), limited to this account's functions.
+ */
+export function lambdaPullPolicy(accountId: pulumi.Input<string>): pulumi.Output<string> {
+    return policyDocument([
+        {
+            Sid: "LambdaECRImageRetrievalPolicy",
+            Effect: "Allow",
+            Principal: { Service: "lambda.amazonaws.com" },
+            Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            Resource: "*",
+            Condition: { StringLike: { "aws:sourceArn": pulumi.interpolate`arn:aws:lambda:*:${accountId}:function:*` } },
+        },
+    ]);
 }
 
 /** How to ship the first image of each image with no release pinned. */
