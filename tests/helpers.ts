@@ -114,3 +114,10 @@ export function isSecretInput(v: unknown): boolean {
 export function unsecret<T = any>(v: unknown): T {
     return (isSecretInput(v) ? (v as { value: unknown }).value : v) as T;
 }
+
+/**
+ * How specs start a TypeScript script in a child process, as its npm script would but faster: sucrase
+ * strips the types without loading the TypeScript compiler (about 0.3 s a start instead of ts-node's
+ * 0.7 s), which adds up over the CLI tests. What is tested is the script's behaviour, not the loader.
+ */
+export const TS_SCRIPT_RUNNER = ["-r", "sucrase/register/ts"] as const;

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { ROOT } from "../offline/run";
 import { copyCommands, promote, PromotionError, releaseFromStackFile, stageProblem } from "../scripts/promotion";
+import { TS_SCRIPT_RUNNER } from "./helpers";
 
 const SHA_A = "4f2c9e1a7b3d5c6e8f9012345678901234abcdef";
 const SHA_B = "0123456789abcdef0123456789abcdef01234567";
@@ -196,7 +197,7 @@ describe("promotion", () => {
         });
 
         const runWith = (env: Record<string, string>, ...args: string[]) =>
-            spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/promote.ts", ...args], {
+            spawnSync(process.execPath, [...TS_SCRIPT_RUNNER, "scripts/promote.ts", ...args], {
                 cwd: ROOT,
                 encoding: "utf8",
                 env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env },

@@ -6,6 +6,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { ROOT } from "../offline/run";
 import { canary, clear, complete, ReleaseError, rollback } from "../scripts/release-config";
+import { TS_SCRIPT_RUNNER } from "./helpers";
 
 /** A stack file of its own: the committed ones may not declare workers yet, and tests never write to them. */
 const STACK = `# staging: comment that must survive
@@ -242,7 +243,7 @@ describe("worker releases (npm run release)", () => {
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
         const runWith = (env: Record<string, string>, ...args: string[]) =>
-            spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "scripts/release.ts", ...args], {
+            spawnSync(process.execPath, [...TS_SCRIPT_RUNNER, "scripts/release.ts", ...args], {
                 cwd: ROOT,
                 encoding: "utf8",
                 env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env },
