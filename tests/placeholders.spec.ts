@@ -1,5 +1,4 @@
 import * as assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
@@ -54,14 +53,5 @@ describe("placeholders in stack files", () => {
         for (const stack of ["dev", "staging", "prod"]) {
             assert.match(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8"), /# PLACEHOLDER: these digests are synthetic/);
         }
-    });
-
-    it("npm run plan prints a WARNING naming each placeholder", function () {
-        this.timeout(60_000);
-        const r = spawnSync("npm", ["run", "--silent", "plan", "--", "prod"], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
-        assert.equal(r.status, 0, r.stderr);
-        assert.match(r.stdout, /^WARNING: Pulumi\.prod\.yaml holds 6 placeholder values; replace them before a real pulumi up \(README "First deploy"\):$/m);
-        assert.match(r.stdout, /^ {2}- platform:domain\.hostedZoneId = Z0123456789EXAMPLE0: an example identifier/m);
-        assert.match(r.stdout, /^ {2}- platform:domain\.name = api\.example\.com: a reserved example domain/m);
     });
 });

@@ -47,6 +47,14 @@ describe("npm run plan", function () {
         fs.rmSync(SCRATCH_STACK, { force: true });
     });
 
+    it("warns about each placeholder left in the stack file (prod: example zone, domain and synthetic digests)", async () => {
+        const r = await run("prod");
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /^WARNING: Pulumi\.prod\.yaml holds 6 placeholder values; replace them before a real pulumi up \(README "First deploy"\):$/m);
+        assert.match(r.stdout, /^ {2}- platform:domain\.hostedZoneId = Z0123456789EXAMPLE0: an example identifier/m);
+        assert.match(r.stdout, /^ {2}- platform:domain\.name = api\.example\.com: a reserved example domain/m);
+    });
+
     for (const stack of TIER_STACKS) {
         it(`prints the ${stack} resource tree and outputs under an offline header and exits 0`, async () => {
             const r = await run(stack);
