@@ -1,20 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageRelease, ServiceSettings } from "../../config";
 import { imageReference } from "../releases";
-import { PORTS } from "../shared/ports";
+import { DataRefs, dataEnvironment, EnvVar, featureFlagEnvironment } from "../shared/data-refs";
 
-/** Where the platform's own environment values come from. */
-export interface ContainerRefs {
+/** Where the platform's own environment values come from: the data tier, plus the task's own. */
+export interface ContainerRefs extends DataRefs {
     repositoryUrl: pulumi.Input<string>;
     region: string;
     logGroupName: pulumi.Input<string>;
-    dbHost: pulumi.Input<string>;
-    dbPort: pulumi.Input<number>;
-    dbName: pulumi.Input<string>;
-    dbSecretArn: pulumi.Input<string>;
-    cacheHost: pulumi.Input<string>;
-    cacheSecretArn: pulumi.Input<string>;
-    uploadsBucket: pulumi.Input<string>;
     /** Per queue the service may send to (its `queues`): the queue's URL. */
     queueUrls: Record<string, pulumi.Input<string>>;
 }
@@ -24,30 +17,18 @@ export function queueUrlEnvName(queue: string): string {
     return `QUEUE_${queue.toUpperCase().replace(/-/g, "_")}_URL`;
 }
 
-export type EnvVar = { name: string; value: pulumi.Input<string> };
 export type SecretVar = { name: string; valueFrom: pulumi.Input<string> };
 
-/** Plain values: connection endpoints (not secrets), bucket names, feature flags, the release tag, then the service's own. */
+/** Plain values: the release tag, the port, the data tier's endpoints, queue URLs, feature flags, then the service's own. */
 export function environmentFor(svc: ServiceSettings, refs: ContainerRefs): EnvVar[] {
-    const env: EnvVar[] = [{ name: "RELEASE_TAG", value: svc.release?.tag ?? "" }, { name: "PORT", value: String(svc.port) }];
-    if (svc.secrets.includes("database")) {
-        env.push(
-            { name: "DB_HOST", value: refs.dbHost },
-            { name: "DB_PORT", value: pulumi.output(refs.dbPort).apply(String) },
-            { name: "DB_NAME", value: refs.dbName },
-            { name: "DB_SSLMODE", value: "verify-full" },
-            // Not a secret: where to re-read the rotated credentials (the task role may).
-            { name: "DB_SECRET_ARN", value: refs.dbSecretArn },
-        );
-    }
-    if (svc.secrets.includes("cache")) {
-        env.push({ name: "REDIS_HOST", value: refs.cacheHost }, { name: "REDIS_PORT", value: String(PORTS.redis) }, { name: "REDIS_TLS", value: "true" });
-    }
-    if (svc.buckets.includes("uploads")) env.push({ name: "UPLOADS_BUCKET", value: refs.uploadsBucket });
-    for (const queue of svc.queues) env.push({ name: queueUrlEnvName(queue), value: refs.queueUrls[queue] });
-    for (const [flag, on] of Object.entries(svc.featureFlags)) env.push({ name: `FEATURE_${flag}`, value: String(on) });
-    for (const [name, value] of Object.entries(svc.environment)) env.push({ name, value });
-    return env;
+    return [
+        { name: "RELEASE_TAG", value: svc.release?.tag ?? "" },
+        { name: "PORT", value: String(svc.port) },
+        ...dataEnvironment(svc, refs),
+        ...svc.queues.map((queue) => ({ name: queueUrlEnvName(queue), value: refs.queueUrls[queue] })),
+        ...featureFlagEnvironment(svc.featureFlags),
+        ...Object.entries(svc.environment).map(([name, value]) => ({ name, value })),
+    ];
 }
 
 /** Secrets injected by ECS from Secrets Manager at task start: never plain environment values. */

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ComputeSettings, DomainSettings, ServiceSettings } from "../../config";
 import { rulePriority } from "../../config";
 import type { DataHandle } from "../data";
+import { dataRefs } from "../shared/data-refs";
 import { childName, NameScope } from "../naming";
 import type { NetworkHandle } from "../network";
 import type { ReleasesHandle } from "../releases";
@@ -164,13 +165,7 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
                     rulePriority: rulePriority(svc),
                     deploymentAlarmNames: args.deploymentAlarmNames?.[svc.name] ?? [],
                     refs: {
-                        dbHost: args.data.database.endpoint,
-                        dbPort: args.data.database.port,
-                        dbName: args.data.database.name,
-                        dbSecretArn: args.data.database.secretArn,
-                        cacheHost: args.data.cache.endpoint,
-                        cacheSecretArn: args.data.cache.authSecretArn,
-                        uploadsBucket: args.data.buckets.uploadsName,
+                        ...dataRefs(args.data),
                         queueUrls: Object.fromEntries(svc.queues.map((q) => [q, args.queues.queues[q].url])),
                     },
                     resources: {

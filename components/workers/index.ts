@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { WORKER_ALIAS, WorkerSettings } from "../../config";
 import type { DataHandle } from "../data";
+import { dataRefs } from "../shared/data-refs";
 import { childName, NameScope } from "../naming";
 import type { NetworkHandle } from "../network";
 import type { ReleasesHandle } from "../releases";
@@ -95,15 +96,7 @@ export class Workers extends pulumi.ComponentResource implements WorkersHandle {
                     privateSubnetIds: args.network.privateSubnetIds,
                     appSecurityGroupId: args.network.securityGroups.app,
                     queue: args.queues.queues[w.name],
-                    refs: {
-                        dbHost: args.data.database.endpoint,
-                        dbPort: args.data.database.port,
-                        dbName: args.data.database.name,
-                        dbSecretArn: args.data.database.secretArn,
-                        cacheHost: args.data.cache.endpoint,
-                        cacheSecretArn: args.data.cache.authSecretArn,
-                        uploadsBucket: args.data.buckets.uploadsName,
-                    },
+                    refs: dataRefs(args.data),
                     resources: {
                         dataKeyArn: args.data.keys.dataArn,
                         secretArns: { database: args.data.database.secretArn, cache: args.data.cache.authSecretArn },

@@ -4,7 +4,7 @@ import { HttpTrigger, ImageRelease, QueueTrigger, WORKER_ALIAS, WorkerSettings }
 import { childName, NameScope, workerLogGroupName } from "../naming";
 import { imageReference, Repository } from "../releases";
 import { createServiceRole } from "../shared/iam";
-import { PORTS } from "../shared/ports";
+import { DataRefs, dataEnvironment, EnvVar, featureFlagEnvironment } from "../shared/data-refs";
 import { workerStatements, WorkerResources } from "./policies";
 import type { WorkerQueue } from "./queues";
 
@@ -20,15 +20,7 @@ export interface WorkerContext {
     appSecurityGroupId: pulumi.Input<string>;
     /** Queue workers: their queue (components/workers/queues.ts). */
     queue?: WorkerQueue;
-    refs: {
-        dbHost: pulumi.Input<string>;
-        dbPort: pulumi.Input<number>;
-        dbName: pulumi.Input<string>;
-        dbSecretArn: pulumi.Input<string>;
-        cacheHost: pulumi.Input<string>;
-        cacheSecretArn: pulumi.Input<string>;
-        uploadsBucket: pulumi.Input<string>;
-    };
+    refs: DataRefs;
     resources: Omit<WorkerResources, "logGroupArn" | "queueArn">;
 }
 
@@ -57,24 +49,15 @@ export function aliasTarget(
 }
 
 /** Platform environment values (the services' conventions), then the worker's own. */
-export function workerEnvironment(w: WorkerSettings, release: ImageRelease, refs: WorkerContext["refs"]): Record<string, pulumi.Input<string>> {
-    const env: Record<string, pulumi.Input<string>> = { RELEASE_TAG: release.tag };
-    if (w.secrets.includes("database")) {
-        Object.assign(env, {
-            DB_HOST: refs.dbHost,
-            DB_PORT: pulumi.output(refs.dbPort).apply(String),
-            DB_NAME: refs.dbName,
-            DB_SSLMODE: "verify-full",
-            // Lambda injects no secrets: the function reads the credentials from this ARN (its role may).
-            DB_SECRET_ARN: refs.dbSecretArn,
-        });
-    }
-    if (w.secrets.includes("cache")) {
-        Object.assign(env, { REDIS_HOST: refs.cacheHost, REDIS_PORT: String(PORTS.redis), REDIS_TLS: "true", REDIS_SECRET_ARN: refs.cacheSecretArn });
-    }
-    if (w.buckets.includes("uploads")) env.UPLOADS_BUCKET = refs.uploadsBucket;
-    for (const [flag, on] of Object.entries(w.featureFlags)) env[`FEATURE_${flag}`] = String(on);
-    return { ...env, ...w.environment };
+export function workerEnvironment(w: WorkerSettings, release: ImageRelease, refs: DataRefs): Record<string, pulumi.Input<string>> {
+    const env: EnvVar[] = [
+        { name: "RELEASE_TAG", value: release.tag },
+        ...dataEnvironment(w, refs),
+        // Lambda injects no secrets: the function reads the AUTH token from this ARN (its role may).
+        ...(w.secrets.includes("cache") ? [{ name: "REDIS_SECRET_ARN", value: refs.cacheSecretArn }] : []),
+        ...featureFlagEnvironment(w.featureFlags),
+    ];
+    return { ...Object.fromEntries(env.map((e) => [e.name, e.value])), ...w.environment };
 }
 
 /**
