@@ -9,11 +9,11 @@
  * target's repositories, commit, open a pull request (its preview shows exactly the promoted images).
  * Exit codes: 0 written, 1 refused (the message says why), 2 usage.
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { copyCommands, promote, PromotionError, releaseFromStackFile, stackRegion, stackTier, stageProblem } from "./promotion";
+import { stackOutputFromCli } from "./stack-output";
 
 const ROOT = path.resolve(__dirname, "..");
 const USAGE = "usage: npm run promote -- <from-stack> <to-stack> [--only image,image] [--from-file] [--force]";
@@ -47,22 +47,8 @@ const stackFile = (stack: string) => path.join(ROOT, `Pulumi.${stack}.yaml`);
 const readStackFile = (stack: string) => (fs.existsSync(stackFile(stack)) ? fs.readFileSync(stackFile(stack), "utf8") : undefined);
 
 function releaseFromCli(from: string): unknown {
-    let text: string;
-    try {
-        text = execFileSync("pulumi", ["stack", "output", "release", "--json", "--stack", from], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    } catch (e) {
-        const err = e as { code?: string; stderr?: string };
-        const why =
-            err.code === "ENOENT"
-                ? `the Pulumi CLI is not installed or not on PATH (offline: npm run promote -- ${from} <to-stack> --from-file reads Pulumi.${from}.yaml instead)`
-                : (err.stderr ?? String(e)).trim();
-        throw new PromotionError([`could not read the release output of stack ${from}: ${why}`]);
-    }
-    try {
-        return JSON.parse(text);
-    } catch {
-        throw new PromotionError([`stack ${from} returned a release output that is not JSON: ${text.slice(0, 200)}`]);
-    }
+    const offline = `offline: npm run promote -- ${from} <to-stack> --from-file reads Pulumi.${from}.yaml instead`;
+    return stackOutputFromCli("release", from, offline, (problems) => new PromotionError(problems));
 }
 
 function projectName(): string {

@@ -8,6 +8,7 @@
 import { isMap, isScalar, parseDocument, YAMLMap } from "yaml";
 import { DIGEST_PATTERN, IMAGE_NAME, TAG_PATTERN } from "../config/schema";
 import { TIERS } from "../config/settings";
+import { Refusal } from "./stack-output";
 
 export const RELEASE_KEY = "platform:release";
 const SERVICES_KEY = "platform:services";
@@ -17,9 +18,9 @@ const REGION_KEY = "platform:region";
 /** The `release` stack output: per image, the repository it runs from, the tag and the digest. */
 export type UpstreamRelease = Record<string, { repositoryUrl?: string; tag: string; digest: string }>;
 
-export class PromotionError extends Error {
-    constructor(readonly problems: string[]) {
-        super(`promotion refused:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+export class PromotionError extends Refusal {
+    constructor(problems: string[]) {
+        super("promotion", problems);
         this.name = "PromotionError";
     }
 }

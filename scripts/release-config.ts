@@ -11,6 +11,7 @@
  * - complete: drops `canary` (100 % to the newest version). clear: drops `rollbackTo` (the fix shipped).
  */
 import { isMap, isScalar, parseDocument, Scalar, YAMLMap } from "yaml";
+import { Refusal } from "./stack-output";
 
 export const WORKERS_KEY = "platform:workers";
 const REGION_KEY = "platform:region";
@@ -32,9 +33,9 @@ export interface WorkerOutput {
     routing: Record<string, number>;
 }
 
-export class ReleaseError extends Error {
-    constructor(readonly problems: string[]) {
-        super(`release refused:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+export class ReleaseError extends Refusal {
+    constructor(problems: string[]) {
+        super("release", problems);
         this.name = "ReleaseError";
     }
 }

@@ -15,10 +15,10 @@
  * It prints what it changed and the next steps. Exit codes: 0 written, 1 refused (the message says
  * why), 2 usage.
  */
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { canary, checkDeclared, clear, COMMANDS, complete, ReleaseCommand, ReleaseError, ReleaseResult, rollback, stackRegion, validateWorker } from "./release-config";
+import { stackOutputFromCli } from "./stack-output";
 
 const ROOT = path.resolve(__dirname, "..");
 const USAGE = [
@@ -68,22 +68,8 @@ function parseArgs(argv: string[]): Args {
 }
 
 function workersFromCli(stack: string): unknown {
-    let text: string;
-    try {
-        text = execFileSync("pulumi", ["stack", "output", "workers", "--json", "--stack", stack], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    } catch (e) {
-        const err = e as { code?: string; stderr?: string };
-        const why =
-            err.code === "ENOENT"
-                ? `the Pulumi CLI is not installed or not on PATH (offline: save the outputs where the CLI runs, pulumi stack output --json --stack ${stack} > outputs.json, and pass --outputs-file outputs.json)`
-                : (err.stderr ?? String(e)).trim();
-        throw new ReleaseError([`could not read the workers output of stack ${stack}: ${why}`]);
-    }
-    try {
-        return JSON.parse(text);
-    } catch {
-        throw new ReleaseError([`stack ${stack} returned a workers output that is not JSON: ${text.slice(0, 200)}`]);
-    }
+    const offline = `offline: save the outputs where the CLI runs, pulumi stack output --json --stack ${stack} > outputs.json, and pass --outputs-file outputs.json`;
+    return stackOutputFromCli("workers", stack, offline, (problems) => new ReleaseError(problems));
 }
 
 /** A saved `pulumi stack output --json`: every output of the stack, of which `workers` is read. */
