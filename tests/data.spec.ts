@@ -1,10 +1,10 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { TIER_DEFAULTS } from "../config";
-import { statefulOptions } from "../components/data";
+import { statefulOptions } from "../components/shared/protection";
 import { logsLifecycle, uploadsLifecycle } from "../components/data/buckets";
 import { AUTH_TOKEN_SPECIALS, cacheTopology } from "../components/data/cache";
-import { rotationFunctionName } from "../components/data/credentials";
+import { rotationFunctionName } from "../components/naming";
 import { albLogDeliveryPrincipals } from "../components/data/log-delivery";
 import { secretRecoveryWindowDays } from "../components/shared/protection";
 import { ACCOUNT_ID, mockId, mockKeyArn, mockPhysicalName } from "../offline/mocks";

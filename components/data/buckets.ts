@@ -6,7 +6,6 @@ import { LOG_PREFIXES } from "../shared/logs";
 import { statefulOptions } from "../shared/protection";
 import { albLogDeliveryPrincipals } from "./log-delivery";
 
-export { LOG_PREFIXES } from "../shared/logs";
 type LifecycleRule = aws.types.input.s3.BucketLifecycleConfigurationRule;
 
 export interface HardenedBucketArgs {

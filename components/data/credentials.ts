@@ -4,7 +4,6 @@ import * as random from "@pulumi/random";
 import { rotationFunctionName } from "../naming";
 import { secretRecoveryWindowDays, statefulOptions } from "../shared/protection";
 
-export { rotationFunctionName } from "../naming";
 
 /**
  * AWS's single-user PostgreSQL rotation function, published in the Serverless Application Repository

@@ -10,7 +10,6 @@ import { NameScope, namePrefix } from "../naming";
 import type { NetworkHandle } from "../network";
 import { pickHandle } from "../shared/handle";
 
-export { statefulOptions } from "../shared/protection";
 
 export interface DataArgs {
     region: string;

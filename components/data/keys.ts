@@ -4,7 +4,6 @@ import { childName, kmsAliasName } from "../naming";
 import { createKey } from "../shared/kms";
 import { backupOptions } from "../shared/protection";
 
-export { accountRootStatement } from "../shared/kms";
 
 export interface Keys {
     /** RDS storage, Performance Insights, ElastiCache, S3 uploads, the Secrets Manager secrets (database credentials, cache AUTH), AWS Backup. */
