@@ -128,6 +128,67 @@ export function backupScheduleProblem(expression: string): string | undefined {
     return undefined;
 }
 
+/**
+ * Why an EventBridge Scheduler expression is refused, or undefined (Scheduler user guide, "Schedule
+ * types": `rate(value unit)`, `cron(fields)`, `at(yyyy-mm-ddThh:mm:ss)`):
+ * - rate: a positive integer and minute | minutes | hour | hours | day | days, the singular unit for 1
+ *   and the plural one above 1 (EventBridge user guide, rate expressions);
+ * - cron: six fields (Minutes Hours Day-of-month Month Day-of-week Year), exactly one of day-of-month
+ *   and day-of-week `?` (the same grammar as the backup schedule above, without its hourly minimum);
+ * - at: a date and time that exist, without a zone (the schedule's time zone applies).
+ */
+export function schedulerExpressionProblem(expression: string): string | undefined {
+    const rate = /^rate\((.*)\)$/.exec(expression);
+    if (rate) {
+        const m = /^([1-9][0-9]*) (minute|minutes|hour|hours|day|days)$/.exec(rate[1]);
+        if (!m) return "is not rate(<positive integer> <minute|minutes|hour|hours|day|days>)";
+        const plural = m[2].endsWith("s");
+        if (m[1] === "1" && plural) return `uses "${m[2]}" with 1; the unit is singular for 1 (rate(1 ${m[2].slice(0, -1)}))`;
+        if (m[1] !== "1" && !plural) return `uses "${m[2]}" with ${m[1]}; the unit is plural above 1 (rate(${m[1]} ${m[2]}s))`;
+        return undefined;
+    }
+    const cron = /^cron\((.*)\)$/.exec(expression);
+    if (cron) {
+        const fields = cron[1].trim().split(/\s+/);
+        if (fields.length !== 6) return `has ${fields.length} fields; cron needs 6: Minutes Hours Day-of-month Month Day-of-week Year`;
+        const [minutes, hours, dom, month, dow, year] = fields;
+        if (!cronField(minutes, 0, 59)) return `has an invalid minutes field "${minutes}" (0-59 , - * /)`;
+        if (!cronField(hours, 0, 23)) return `has an invalid hours field "${hours}" (0-23 , - * /)`;
+        if ((dom === "?") === (dow === "?")) return "needs exactly one of day-of-month and day-of-week to be ? (e.g. cron(0 3 * * ? *))";
+        if (dom !== "?" && !cronField(dom, 1, 31, /^(L|LW|\d{1,2}W)$/)) return `has an invalid day-of-month field "${dom}" (1-31 , - * / L W or ?)`;
+        if (!cronField(month.toUpperCase(), 1, 12, undefined, MONTHS)) return `has an invalid month field "${month}" (1-12 or JAN-DEC , - * /)`;
+        if (dow !== "?" && !cronField(dow.toUpperCase(), 1, 7, /^(L|([1-7]|SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/, DAYS)) {
+            return `has an invalid day-of-week field "${dow}" (1-7 or SUN-SAT , - * L # or ?)`;
+        }
+        if (!cronField(year, 1970, 2199)) return `has an invalid year field "${year}" (1970-2199 , - * /)`;
+        return undefined;
+    }
+    const at = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\)$/.exec(expression);
+    if (at) {
+        const [y, mo, d, h, mi, s] = at.slice(1).map(Number);
+        const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+        const exists = t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d && h < 24 && mi < 60 && s < 60;
+        return exists ? undefined : "names a date or time that does not exist";
+    }
+    if (expression.startsWith("at(")) return "is not at(yyyy-mm-ddThh:mm:ss) (no time zone suffix: the schedule's timezone applies)";
+    return "is none of rate(value unit), cron(six fields), at(yyyy-mm-ddThh:mm:ss)";
+}
+
+/**
+ * An IANA time zone name (Scheduler's ScheduleExpressionTimezone, e.g. Europe/Berlin): one the
+ * runtime's time zone database knows by exactly this spelling, or UTC / Etc/… .
+ */
+export function isTimeZone(name: string): boolean {
+    if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
+    if (name === "UTC" || Intl.supportedValuesOf("timeZone").includes(name)) return true;
+    if (!name.startsWith("Etc/")) return false;
+    try {
+        return new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone !== undefined;
+    } catch {
+        return false;
+    }
+}
+
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 const DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 

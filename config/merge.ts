@@ -98,7 +98,7 @@ export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
 /**
  * A worker's config with its defaults applied: arm64, queue batch 10 / 5 receives / visibility 6 ×
- * timeout, and the tier's provisioned concurrency for http workers (WORKER_TIER_DEFAULTS: prod 1).
+ * timeout, schedules in UTC with 3 retries within an hour, and the tier's provisioned concurrency for http workers (WORKER_TIER_DEFAULTS: prod 1).
  * Invalid fields are missing here (NaN for required numbers); the rules reading them stay silent.
  */
 export function resolveWorker(name: string, w: Partial<RawWorker>, tier: Tier, release: ImageRelease | undefined): WorkerSettings {
@@ -107,7 +107,9 @@ export function resolveWorker(name: string, w: Partial<RawWorker>, tier: Tier, r
     const trigger: WorkerSettings["trigger"] =
         t.type === "http"
             ? { type: "http", routes: t.routes ?? [], throttle: t.throttle }
-            : {
+            : t.type === "schedule"
+              ? { type: "schedule", expression: t.expression ?? "", timezone: t.timezone ?? "UTC", maxRetryAttempts: t.maxRetryAttempts ?? 3, maxEventAgeSeconds: t.maxEventAgeSeconds ?? 3600 }
+              : {
                   type: "queue",
                   batchSize: t.batchSize ?? 10,
                   maxBatchingWindowSeconds: t.maxBatchingWindowSeconds ?? 0,

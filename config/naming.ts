@@ -66,6 +66,11 @@ export const NAME_LIMITS: Readonly<Record<string, NameLimit>> = {
     "aws:sqs/queue:Queue": { property: "name", max: 80, source: "SQS CreateQueue: QueueName up to 80 characters; pulumi-aws AutoName(name, 80)" },
     "aws:apigatewayv2/api:Api": { property: "name", max: 128, source: "API Gateway v2 CreateApi: Name up to 128 characters" },
     "aws:apigatewayv2/stage:Stage": { property: "name", max: 128, source: "API Gateway v2 CreateStage: StageName up to 128 characters ($default here)" },
+    "aws:scheduler/schedule:Schedule": {
+        property: "name",
+        max: 64,
+        source: "EventBridge Scheduler CreateSchedule: Name 1-64 characters of [0-9a-zA-Z-_.]; terraform-provider-aws aws_scheduler_schedule validateName",
+    },
 };
 
 /** Most read replicas config allows (database.readReplicas); the longest RDS identifier uses it. */
@@ -123,7 +128,8 @@ export function physicalNames(project: string, stack: string, services: readonly
             fixed("aws:cloudwatch/logGroup:LogGroup", `/${project}/${stack}/services/${svc}`, svc),
             fixed("aws:ecs/taskDefinition:TaskDefinition", `${project}-${stack}-${svc}-migrate`, svc),
         ]),
-        // Workers (components/workers/): `<stack>-workers-<worker>` (function, role, API) and
+        // Workers (components/workers/): `<stack>-workers-<worker>` (function, role, API, schedule; the
+        // schedule's role `-sched`, the security group `-sg`) and
         // `<stack>-queues-<worker>-dlq` (queues), auto-named; ECR repository and log groups fixed.
         ...workers.flatMap((wk) =>
             [
@@ -131,6 +137,10 @@ export function physicalNames(project: string, stack: string, services: readonly
                 auto("aws:iam/role:Role", `${stack}-workers-${wk}`),
                 auto("aws:iam/rolePolicy:RolePolicy", `${stack}-workers-${wk}`),
                 auto("aws:apigatewayv2/api:Api", `${stack}-workers-${wk}`),
+                auto("aws:scheduler/schedule:Schedule", `${stack}-workers-${wk}`),
+                auto("aws:iam/role:Role", `${stack}-workers-${wk}-sched`),
+                auto("aws:iam/rolePolicy:RolePolicy", `${stack}-workers-${wk}-sched`),
+                auto("aws:ec2/securityGroup:SecurityGroup", `${stack}-workers-${wk}-sg`),
                 auto("aws:sqs/queue:Queue", `${stack}-queues-${wk}-dlq`),
                 fixed("aws:ecr/repository:Repository", `${project}/${stack}/${wk}`),
                 fixed("aws:cloudwatch/logGroup:LogGroup", `/${project}/${stack}/workers/${wk}/api-access`),

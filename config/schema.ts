@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { vpcCidrProblem } from "./cidr";
-import { backupScheduleProblem, CACHE_ENGINE_VERSIONS, isAwsRegion, POSTGRES_MAJOR_VERSIONS } from "./catalog";
+import { backupScheduleProblem, CACHE_ENGINE_VERSIONS, isAwsRegion, isTimeZone, POSTGRES_MAJOR_VERSIONS, schedulerExpressionProblem } from "./catalog";
 
 export { CACHE_ENGINE_VERSIONS, POSTGRES_MAJOR_VERSIONS };
 import { bool, checkedText, intIn, numberIn, oneOf, pattern, withMeta } from "./fields";
@@ -203,6 +203,10 @@ export const ROUTE_KEY = /^(ANY|GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \/(?:(?:
 const ROUTE_ALLOWED = 'a route "<METHOD> /path": METHOD one of ANY, GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS; path segments, {param}, and a greedy {param+} last, e.g. "GET /items/{id}"';
 const CANARY_WEIGHT_ALLOWED = "a number greater than 0 and less than 1 (the share of invocations the newest version gets), e.g. 0.1";
 
+const SCHEDULE_ALLOWED =
+    "an EventBridge Scheduler expression: rate(<n> minute|minutes|hour|hours|day|days) (singular for 1), cron(<Minutes> <Hours> <Day-of-month> <Month> <Day-of-week> <Year>) with exactly one of the day fields ?, or at(yyyy-mm-ddThh:mm:ss)";
+const TIMEZONE_ALLOWED = "an IANA time zone name such as UTC, Europe/Berlin or America/New_York";
+
 export const workerTriggerSchema = z.strictObject({
     type: oneOf(WORKER_TRIGGERS, "queue"),
     // queue
@@ -214,6 +218,11 @@ export const workerTriggerSchema = z.strictObject({
     // http
     routes: z.array(pattern(ROUTE_KEY, ROUTE_ALLOWED, "GET /items")).optional(),
     throttle: z.strictObject({ burstLimit: intIn(0, 5000, "100"), rateLimit: intIn(0, 10000, "50") }).optional(),
+    // schedule
+    expression: checkedText(SCHEDULE_ALLOWED, "rate(5 minutes)", schedulerExpressionProblem).optional(),
+    timezone: withMeta(z.string({ error: TIMEZONE_ALLOWED }).refine(isTimeZone, { error: TIMEZONE_ALLOWED }), { example: "UTC", allowed: TIMEZONE_ALLOWED, text: true }).optional(),
+    maxRetryAttempts: intIn(0, 185, "3").optional(),
+    maxEventAgeSeconds: intIn(60, 86400, "3600").optional(),
 });
 
 export const workerSchema = z.strictObject({

@@ -116,8 +116,8 @@ export type ServiceBucket = (typeof SERVICE_BUCKETS)[number];
  */
 export const SERVICE_QUEUES: readonly string[] = [];
 
-/** How a worker is invoked: an SQS queue of its own, or an API Gateway HTTP API. */
-export const WORKER_TRIGGERS = ["queue", "http"] as const;
+/** How a worker is invoked: an SQS queue of its own, an API Gateway HTTP API, or an EventBridge Scheduler schedule. */
+export const WORKER_TRIGGERS = ["queue", "http", "schedule"] as const;
 export type WorkerTriggerType = (typeof WORKER_TRIGGERS)[number];
 
 /** The alias every trigger, permission and provisioned-concurrency config points at. */
@@ -144,16 +144,28 @@ export interface HttpTrigger {
     throttle?: { burstLimit: number; rateLimit: number };
 }
 
+export interface ScheduleTrigger {
+    type: "schedule";
+    /** EventBridge Scheduler expression: `rate(5 minutes)`, `cron(0 3 * * ? *)` or `at(2030-01-01T00:00:00)`. */
+    expression: string;
+    /** IANA time zone the expression is evaluated in. @default "UTC" */
+    timezone: string;
+    /** Retries of a failed invocation before the event goes to the schedule's DLQ (0-185). @default 3 */
+    maxRetryAttempts: number;
+    /** Seconds an undelivered event is retried before it goes to the DLQ (60-86400). @default 3600 */
+    maxEventAgeSeconds: number;
+}
+
 export interface WorkerSettings {
     name: string;
     memoryMb: number;
     timeoutSeconds: number;
     architecture: Architecture;
-    trigger: QueueTrigger | HttpTrigger;
+    trigger: QueueTrigger | HttpTrigger | ScheduleTrigger;
     environment: Record<string, string>;
     featureFlags: Record<string, boolean>;
     reservedConcurrency?: number;
-    /** Runs in the private subnets with the app security group (required for database/cache). */
+    /** Runs in the private subnets with a security group of its own (required for database/cache). */
     vpc: boolean;
     secrets: ServiceSecret[];
     buckets: ServiceBucket[];

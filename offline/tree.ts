@@ -140,6 +140,8 @@ const DETAILS: Record<string, (i: Record<string, any>) => string> = {
         `${i.name} autoDeploy=${i.autoDeploy} accessLogs=${i.accessLogSettings ? "yes" : "no"} throttle=${i.defaultRouteSettings ? `${i.defaultRouteSettings.throttlingBurstLimit}/${i.defaultRouteSettings.throttlingRateLimit}` : "-"}`,
     "aws:lambda/permission:Permission": (i) => `${i.principal} → :${i.qualifier} from ${short(i.sourceArn)}`,
     "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": (i) => `${i.provisionedConcurrentExecutions} warm on :${i.qualifier}`,
+    "aws:scheduler/schedule:Schedule": (i) =>
+        `${i.scheduleExpression} ${i.scheduleExpressionTimezone ?? "UTC"} → ${target(i.target?.arn)} window=${i.flexibleTimeWindow?.mode} retries=${i.target?.retryPolicy?.maximumRetryAttempts} dlq=${i.target?.deadLetterConfig ? "yes" : "no"}`,
     "aws:ecr/repository:Repository": (i) => `tags=${i.imageTagMutability} scanOnPush=${i.imageScanningConfiguration?.scanOnPush} encryption=${i.encryptionConfigurations?.[0]?.encryptionType}`,
 };
 

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { WORKER_ALIAS, WorkerSettings } from "../../config";
 import type { DataHandle } from "../data";
@@ -10,7 +11,7 @@ import type { QueuesHandle } from "./queues";
 import { createWorker, DeployedWorker } from "./worker";
 
 export { Queues } from "./queues";
-export type { QueuesHandle, WorkerQueue } from "./queues";
+export type { QueuesHandle, ScheduleDlq, WorkerQueue } from "./queues";
 
 export interface WorkersArgs {
     scope: NameScope;
@@ -40,7 +41,14 @@ export interface WorkerOutput {
     /** Additional version weights of the alias (the canary), {} when none. */
     routing: Record<string, number>;
     queueUrl?: string;
+    /** Queue workers: the queue's dead-letter queue; schedule workers: the schedule's. */
     dlqUrl?: string;
+    /** Schedule workers: the EventBridge Scheduler schedule (default group), its expression and time zone. */
+    scheduleName?: string;
+    scheduleExpression?: string;
+    scheduleTimezone?: string;
+    /** VPC workers: their own security group. */
+    securityGroupId?: string;
     /** HTTP workers: the API's base URL. */
     endpoint?: string;
     /** The exact commands that pin `live` to previousVersion. */
@@ -69,7 +77,8 @@ export function rollbackCommand(stack: string, worker: string, previous: string 
 /**
  * Container-image Lambda workers, each behind the alias `live` (worker.ts): queue workers consume
  * their queue (queues.ts, created before compute) through an event source mapping, http workers
- * serve an API Gateway HTTP API. Workers with no pinned release are skipped (listed in `unreleased`).
+ * serve an API Gateway HTTP API, schedule workers are invoked by an EventBridge Scheduler schedule;
+ * VPC workers get a security group of their own. Workers with no pinned release are skipped (listed in `unreleased`).
  *
  * Cost: Lambda bills per request ($0.20/million) and GB-second (arm64 $0.0000133); an idle worker
  * costs nothing. Provisioned concurrency is billed while configured (arm64 1 GB ≈ $8.6/month per
@@ -82,6 +91,7 @@ export class Workers extends pulumi.ComponentResource implements WorkersHandle {
         super("platform:workers:Workers", name, {}, opts);
 
         const deployed: Record<string, DeployedWorker> = {};
+        const accountId = args.workers.some((w) => w.release && w.trigger.type === "schedule") ? aws.getCallerIdentityOutput({}, { parent: this }).accountId : "";
         for (const w of args.workers) {
             if (!w.release) continue;
             deployed[w.name] = createWorker(
@@ -94,8 +104,11 @@ export class Workers extends pulumi.ComponentResource implements WorkersHandle {
                     logsKeyArn: args.data.keys.logsArn,
                     logRetentionDays: args.logRetentionDays,
                     privateSubnetIds: args.network.privateSubnetIds,
-                    appSecurityGroupId: args.network.securityGroups.app,
+                    vpcId: args.network.vpcId,
+                    dataSecurityGroupId: args.network.securityGroups.data,
                     queue: args.queues.queues[w.name],
+                    scheduleDlq: args.queues.scheduleDlqs[w.name],
+                    accountId,
                     refs: dataRefs(args.data),
                     resources: {
                         dataKeyArn: args.data.keys.dataArn,
@@ -115,9 +128,18 @@ export class Workers extends pulumi.ComponentResource implements WorkersHandle {
 
 function workerOutput(args: WorkersArgs, worker: string, d: DeployedWorker): pulumi.Output<WorkerOutput> {
     const queue = args.queues.queues[worker];
+    const scheduleDlq = args.queues.scheduleDlqs[worker];
+    // Schedule workers: the schedule and its DLQ; VPC workers: their group (undefined fields are left out).
+    const extra = pulumi.output({
+        scheduleName: d.schedule?.name,
+        scheduleExpression: d.schedule?.scheduleExpression,
+        scheduleTimezone: d.schedule?.scheduleExpressionTimezone,
+        scheduleDlqUrl: scheduleDlq?.url,
+        securityGroupId: d.securityGroup?.id,
+    });
     return pulumi
-        .all([d.fn.name, d.alias.arn, d.alias.functionVersion, d.fn.version, d.alias.routingConfig, queue?.url, queue?.dlqUrl, d.endpoint])
-        .apply(([functionName, aliasArn, liveVersion, newest, routing, queueUrl, dlqUrl, endpoint]) => {
+        .all([d.fn.name, d.alias.arn, d.alias.functionVersion, d.fn.version, d.alias.routingConfig, queue?.url, queue?.dlqUrl, pulumi.all([d.endpoint, extra])])
+        .apply(([functionName, aliasArn, liveVersion, newest, routing, queueUrl, dlqUrl, [endpoint, x]]) => {
             const previous = previousVersion(newest);
             return {
                 functionName,
@@ -128,6 +150,10 @@ function workerOutput(args: WorkersArgs, worker: string, d: DeployedWorker): pul
                 routing: routing?.additionalVersionWeights ?? {},
                 ...(queueUrl !== undefined ? { queueUrl, dlqUrl } : {}),
                 ...(endpoint !== undefined ? { endpoint } : {}),
+                ...(x.scheduleName !== undefined
+                    ? { scheduleName: x.scheduleName, scheduleExpression: x.scheduleExpression, scheduleTimezone: x.scheduleTimezone ?? "UTC", dlqUrl: x.scheduleDlqUrl }
+                    : {}),
+                ...(x.securityGroupId !== undefined ? { securityGroupId: x.securityGroupId } : {}),
                 rollbackCommand: rollbackCommand(args.scope.stack, worker, previous),
             };
         });

@@ -1,5 +1,6 @@
 /**
- * The queue workers' queues: per queue worker an SQS queue and its dead-letter queue. Created after
+ * The queue workers' queues: per queue worker an SQS queue and its dead-letter queue (and per schedule
+ * worker the dead-letter queue of its schedule: SSE, 14 days, same protection). Created after
  * the data tier and before compute (README "Architecture", "Where queues live"): services that send to a worker's
  * queue get its URL and an `sqs:SendMessage` grant on its ARN, and the worker (after compute)
  * consumes it through its alias.
@@ -33,33 +34,47 @@ export interface WorkerQueue {
     dlqArn: pulumi.Output<string>;
 }
 
+/** A schedule worker's dead-letter queue: events the schedule could not deliver after its retries. */
+export interface ScheduleDlq {
+    url: pulumi.Output<string>;
+    arn: pulumi.Output<string>;
+}
+
 /** What compute (senders) and workers (the consumer) use. */
 export interface QueuesHandle {
     /** Per queue worker. */
     queues: Record<string, WorkerQueue>;
+    /** Per schedule worker. */
+    scheduleDlqs: Record<string, ScheduleDlq>;
 }
 
-const HANDLE: Record<keyof QueuesHandle, true> = { queues: true };
+const HANDLE: Record<keyof QueuesHandle, true> = { queues: true, scheduleDlqs: true };
 
 /** Seconds the DLQ keeps a message: 14 days, SQS's maximum, time to look at a poison message and redrive it. */
 export const DLQ_RETENTION_SECONDS = 14 * 24 * 3600;
 
 export class Queues extends pulumi.ComponentResource implements QueuesHandle {
     readonly queues: Record<string, WorkerQueue>;
+    readonly scheduleDlqs: Record<string, ScheduleDlq>;
 
     constructor(name: string, args: QueuesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:workers:Queues", name, {}, opts);
         this.queues = {};
+        this.scheduleDlqs = {};
         for (const w of args.workers) {
-            if (w.trigger.type !== "queue") continue;
-            this.queues[w.name] = this.createQueue(childName(name, w.name), w.trigger, args.protectData);
+            if (w.trigger.type === "queue") this.queues[w.name] = this.createQueue(childName(name, w.name), w.trigger, args.protectData);
+            if (w.trigger.type === "schedule") this.scheduleDlqs[w.name] = this.createDlq(childName(childName(name, w.name), "dlq"), args.protectData);
         }
         this.registerOutputs(pickHandle<QueuesHandle>(this, HANDLE));
     }
 
+    private createDlq(name: string, protectData: boolean): aws.sqs.Queue {
+        return new aws.sqs.Queue(name, { sqsManagedSseEnabled: true, messageRetentionSeconds: DLQ_RETENTION_SECONDS }, { parent: this, ...statefulOptions(protectData) });
+    }
+
     private createQueue(name: string, trigger: QueueTrigger, protectData: boolean): WorkerQueue {
         const opts = { parent: this, ...statefulOptions(protectData) };
-        const dlq = new aws.sqs.Queue(childName(name, "dlq"), { sqsManagedSseEnabled: true, messageRetentionSeconds: DLQ_RETENTION_SECONDS }, opts);
+        const dlq = this.createDlq(childName(name, "dlq"), protectData);
         const queue = new aws.sqs.Queue(
             name,
             {

@@ -1,12 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HttpTrigger, ImageRelease, QueueTrigger, WORKER_ALIAS, WorkerSettings } from "../../config";
+import { HttpTrigger, ImageRelease, QueueTrigger, ScheduleTrigger, WORKER_ALIAS, WorkerSettings } from "../../config";
 import { childName, NameScope, workerLogGroupName } from "../naming";
 import { imageReference, Repository } from "../releases";
 import { createServiceRole } from "../shared/iam";
 import { DataRefs, dataEnvironment, EnvVar, featureFlagEnvironment } from "../shared/data-refs";
 import { workerStatements, WorkerResources } from "./policies";
-import type { WorkerQueue } from "./queues";
+import type { ScheduleDlq, WorkerQueue } from "./queues";
+import { createWorkerSecurityGroup } from "./security-group";
 
 /** Attached to workers in the VPC only: the ENI permissions Lambda needs there. */
 export const VPC_ACCESS_POLICY = "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole";
@@ -17,9 +18,15 @@ export interface WorkerContext {
     logsKeyArn: pulumi.Input<string>;
     logRetentionDays: number;
     privateSubnetIds: pulumi.Input<string[]>;
-    appSecurityGroupId: pulumi.Input<string>;
+    vpcId: pulumi.Input<string>;
+    /** The data tier's group: admits a VPC worker's own group on the ports it uses (security-group.ts). */
+    dataSecurityGroupId: pulumi.Input<string>;
     /** Queue workers: their queue (components/workers/queues.ts). */
     queue?: WorkerQueue;
+    /** Schedule workers: the schedule's dead-letter queue (components/workers/queues.ts). */
+    scheduleDlq?: ScheduleDlq;
+    /** This account, for the scheduler role's confused-deputy guard. */
+    accountId: pulumi.Input<string>;
     refs: DataRefs;
     resources: Omit<WorkerResources, "logGroupArn" | "queueArn">;
 }
@@ -30,6 +37,10 @@ export interface DeployedWorker {
     image: pulumi.Output<string>;
     /** HTTP workers: the API's endpoint. */
     endpoint?: pulumi.Output<string>;
+    /** Schedule workers: the schedule. */
+    schedule?: aws.scheduler.Schedule;
+    /** VPC workers: their own security group. */
+    securityGroup?: aws.ec2.SecurityGroup;
 }
 
 /**
@@ -63,7 +74,8 @@ export function workerEnvironment(w: WorkerSettings, release: ImageRelease, refs
 /**
  * One worker: log group (before the function, so Lambda never creates an unencrypted one without
  * retention), role, the function (image by digest, publishes a version on every change), the alias
- * `live`, its trigger (pointing at the alias only) and provisioned concurrency on the alias.
+ * `live`, its trigger (pointing at the alias only) and provisioned concurrency on the alias; in the
+ * VPC, a security group of its own that the data tier admits on what it uses (security-group.ts).
  */
 export function createWorker(name: string, w: WorkerSettings, release: ImageRelease, ctx: WorkerContext, parent: pulumi.Resource): DeployedWorker {
     const logGroup = new aws.cloudwatch.LogGroup(
@@ -82,6 +94,7 @@ export function createWorker(name: string, w: WorkerSettings, release: ImageRele
         parent,
     );
     const image = imageReference(ctx.repository.url, release);
+    const securityGroup = w.vpc ? createWorkerSecurityGroup(name, w, { vpcId: ctx.vpcId, dataSecurityGroupId: ctx.dataSecurityGroupId }, parent) : undefined;
     const fn = new aws.lambda.Function(
         name,
         {
@@ -95,7 +108,7 @@ export function createWorker(name: string, w: WorkerSettings, release: ImageRele
             publish: true,
             tracingConfig: { mode: "Active" },
             reservedConcurrentExecutions: w.reservedConcurrency,
-            vpcConfig: w.vpc ? { subnetIds: ctx.privateSubnetIds, securityGroupIds: [ctx.appSecurityGroupId] } : undefined,
+            vpcConfig: securityGroup ? { subnetIds: ctx.privateSubnetIds, securityGroupIds: [securityGroup.id] } : undefined,
             loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
             environment: { variables: workerEnvironment(w, release, ctx.refs) },
         },
@@ -105,6 +118,7 @@ export function createWorker(name: string, w: WorkerSettings, release: ImageRele
 
     if (w.trigger.type === "queue" && ctx.queue) createQueueTrigger(name, w.trigger, ctx.queue, alias, role.policy, parent);
     const endpoint = w.trigger.type === "http" ? createHttpTrigger(name, w, w.trigger, ctx, fn, alias, parent) : undefined;
+    const schedule = w.trigger.type === "schedule" && ctx.scheduleDlq ? createScheduleTrigger(name, w, w.trigger, ctx.scheduleDlq, ctx.accountId, alias, parent) : undefined;
     if (w.provisionedConcurrency > 0) {
         new aws.lambda.ProvisionedConcurrencyConfig(
             name,
@@ -112,7 +126,7 @@ export function createWorker(name: string, w: WorkerSettings, release: ImageRele
             { parent },
         );
     }
-    return { fn, alias, image, endpoint };
+    return { fn, alias, image, endpoint, schedule, securityGroup };
 }
 
 /** The queue → alias mapping: batches, batching window, concurrency cap, partial batch failures. */
@@ -193,4 +207,52 @@ function createHttpTrigger(
         { parent },
     );
     return api.apiEndpoint;
+}
+
+/**
+ * Schedule → alias: an EventBridge Scheduler schedule (default group, no flexible window) whose target
+ * is the alias ARN, with retries and the schedule's own dead-letter queue, and the role Scheduler
+ * assumes to invoke it: `lambda:InvokeFunction` on the alias only and `sqs:SendMessage` on the DLQ
+ * only, trusted only for this account (aws:SourceAccount). Scheduler invokes with the role, so the
+ * function needs no resource-based permission.
+ * Cost: $1.00 per million invocations after 14 million free a month.
+ */
+function createScheduleTrigger(
+    name: string,
+    w: WorkerSettings,
+    t: ScheduleTrigger,
+    dlq: ScheduleDlq,
+    accountId: pulumi.Input<string>,
+    alias: aws.lambda.Alias,
+    parent: pulumi.Resource,
+): aws.scheduler.Schedule {
+    const role = createServiceRole(
+        childName(name, "sched"),
+        {
+            service: "scheduler.amazonaws.com",
+            description: `Scheduler of worker ${w.name}: invoke its alias live, dead-letter to its DLQ`,
+            sourceAccount: accountId,
+            statements: [
+                { Sid: "InvokeAlias", Effect: "Allow", Action: ["lambda:InvokeFunction"], Resource: alias.arn },
+                { Sid: "DeadLetter", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: dlq.arn },
+            ],
+        },
+        parent,
+    );
+    return new aws.scheduler.Schedule(
+        name,
+        {
+            description: `Worker ${w.name}: ${t.expression} (${t.timezone})`,
+            scheduleExpression: t.expression,
+            scheduleExpressionTimezone: t.timezone,
+            flexibleTimeWindow: { mode: "OFF" },
+            target: {
+                arn: alias.arn,
+                roleArn: role.role.arn,
+                deadLetterConfig: { arn: dlq.arn },
+                retryPolicy: { maximumRetryAttempts: t.maxRetryAttempts, maximumEventAgeInSeconds: t.maxEventAgeSeconds },
+            },
+        },
+        { parent, dependsOn: role.policy ? [role.policy] : [] },
+    );
 }

@@ -6,12 +6,16 @@
 import type { ConfigIssue } from "../errors";
 import { VISIBILITY_TIMEOUT_FACTOR } from "../merge";
 import type { RawWorker } from "../schema";
-import type { Settings } from "../settings";
+import type { Settings, WorkerTriggerType } from "../settings";
 import { RESERVED_ENV } from "./services";
 import { refuse, RuleContext } from "./context";
 
-const QUEUE_ONLY = ["batchSize", "maxBatchingWindowSeconds", "maxConcurrency", "maxReceiveCount", "visibilityTimeoutSeconds"] as const;
-const HTTP_ONLY = ["routes", "throttle"] as const;
+/** The trigger fields each trigger type owns; a field of another type is refused. */
+const TRIGGER_FIELDS: Record<WorkerTriggerType, readonly string[]> = {
+    queue: ["batchSize", "maxBatchingWindowSeconds", "maxConcurrency", "maxReceiveCount", "visibilityTimeoutSeconds"],
+    http: ["routes", "throttle"],
+    schedule: ["expression", "timezone", "maxRetryAttempts", "maxEventAgeSeconds"],
+};
 
 export function workerRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
@@ -27,9 +31,11 @@ export function workerRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
             issues.push({ key: `workers.${w.name}`, value: w.name, allowed: `a name no service has (services and workers share the image names and the release block)`, fix: `rename the worker in Pulumi.${ctx.stack}.yaml` });
         }
         if (raw.trigger !== undefined && rawTrigger.type !== undefined) {
-            const other = w.trigger.type === "queue" ? HTTP_ONLY : QUEUE_ONLY;
-            for (const field of other) {
-                if (rawTrigger[field] !== undefined) rm(k(`trigger.${field}`), rawTrigger[field], `only for ${w.trigger.type === "queue" ? "http" : "queue"} triggers (this worker's trigger is ${w.trigger.type})`);
+            for (const [type, fields] of Object.entries(TRIGGER_FIELDS)) {
+                if (type === w.trigger.type) continue;
+                for (const field of fields) {
+                    if (rawTrigger[field] !== undefined) rm(k(`trigger.${field}`), rawTrigger[field], `only for ${type} triggers (this worker's trigger is ${w.trigger.type})`);
+                }
             }
         }
         const t = w.trigger;
@@ -46,6 +52,10 @@ export function workerRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
                     k("trigger.maxBatchingWindowSeconds"),
                     k("trigger.batchSize"),
                 ]);
+            }
+        } else if (t.type === "schedule") {
+            if (rawTrigger.expression === undefined) {
+                add(k("trigger.expression"), undefined, "an EventBridge Scheduler expression for a schedule worker, e.g. rate(5 minutes) or cron(0 3 * * ? *)", "rate(1 day)");
             }
         } else if (t.routes.length === 0) {
             add(k("trigger.routes"), t.routes, 'at least one route for an http worker, e.g. "ANY /{proxy+}"', "ANY /{proxy+}");
