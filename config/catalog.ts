@@ -175,15 +175,15 @@ export function schedulerExpressionProblem(expression: string): string | undefin
 }
 
 /**
- * An IANA time zone name (Scheduler's ScheduleExpressionTimezone, e.g. Europe/Berlin): one the
- * runtime's time zone database knows by exactly this spelling, or UTC / Etc/… .
+ * An IANA time zone name (Scheduler's ScheduleExpressionTimezone, e.g. Europe/Berlin): UTC, or
+ * capitalised Area/Location segments as the tz database spells them, that the runtime's time zone
+ * database knows (ICU also knows links such as Asia/Kolkata, which it lists under an older name).
  */
 export function isTimeZone(name: string): boolean {
-    if (!/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(name)) return false;
-    if (name === "UTC" || Intl.supportedValuesOf("timeZone").includes(name)) return true;
-    if (!name.startsWith("Etc/")) return false;
+    if (name !== "UTC" && !/^[A-Z][A-Za-z_-]*(\/[A-Z0-9][A-Za-z0-9_+-]*)+$/.test(name)) return false;
     try {
-        return new Intl.DateTimeFormat("en", { timeZone: name }).resolvedOptions().timeZone !== undefined;
+        new Intl.DateTimeFormat("en", { timeZone: name });
+        return true;
     } catch {
         return false;
     }

@@ -64,7 +64,7 @@ export function fakeReleases(images: string[]): Pick<ReleasesHandle, "repositori
 export function fakeQueues(names: string[]): QueuesHandle {
     const arn = (q: string) => `arn:aws:sqs:us-east-1:${ACCOUNT_ID}:platform-unit-${q}`;
     const url = (q: string) => `https://sqs.us-east-1.amazonaws.com/${ACCOUNT_ID}/platform-unit-${q}`;
-    return { queues: Object.fromEntries(names.map((q) => [q, { url: out(url(q)), arn: out(arn(q)), dlqUrl: out(url(`${q}-dlq`)), dlqArn: out(arn(`${q}-dlq`)) }])) };
+    return { queues: Object.fromEntries(names.map((q) => [q, { url: out(url(q)), arn: out(arn(q)), dlqUrl: out(url(`${q}-dlq`)), dlqArn: out(arn(`${q}-dlq`)) }])), scheduleDlqs: {} };
 }
 
 /** Compute args for stack `unit` with the staging stack file's services and releases, a brought certificate and the fake handles. */

@@ -18,6 +18,8 @@ const PERMISSION = "aws:lambda/permission:Permission";
 const PCC = "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig";
 const QUEUE = "aws:sqs/queue:Queue";
 const POLICY = "aws:iam/rolePolicy:RolePolicy";
+const SCHEDULE = "aws:scheduler/schedule:Schedule";
+
 
 type Workers = Record<string, Record<string, any>>;
 function stackWorkers(stack: string): Workers {
@@ -39,11 +41,11 @@ const isAliasArn = (v: unknown) => typeof v === "string" && /^arn:aws:lambda:[a-
 describe("workers", () => {
     for (const stack of TIER_STACKS) {
         describe(stack, () => {
-            it("declares a queue worker and an http worker, each a function behind the alias live", async () => {
+            it("declares a queue worker, an http worker and a schedule worker, each a function behind the alias live", async () => {
                 const run = await stackRun(stack);
                 const workers = stackWorkers(stack);
-                assert.deepEqual(Object.values(workers).map((w) => w.trigger.type).sort(), ["http", "queue"]);
-                assert.equal(ofType(run, FN).filter((f) => f.name.startsWith(`${stack}-workers-`)).length, 2);
+                assert.deepEqual(Object.values(workers).map((w) => w.trigger.type).sort(), ["http", "queue", "schedule"]);
+                assert.equal(ofType(run, FN).filter((f) => f.name.startsWith(`${stack}-workers-`)).length, 3);
                 for (const fn of ofType(run, FN).filter((f) => f.name.startsWith(`${stack}-workers-`))) {
                     assert.equal(fn.inputs.packageType, "Image");
                     assert.match(fn.inputs.imageUri, new RegExp(`^${ACCOUNT_ID}\\.dkr\\.ecr\\.us-east-1\\.amazonaws\\.com/platform/${stack}/[a-z-]+@sha256:[0-9a-f]{64}$`));
@@ -54,7 +56,7 @@ describe("workers", () => {
                 }
             });
 
-            it("every event source mapping, integration, permission and provisioned-concurrency config refers to the alias, never the function or $LATEST", async () => {
+            it("every event source mapping, integration, schedule target, permission and provisioned-concurrency config refers to the alias, never the function or $LATEST", async () => {
                 const run = await stackRun(stack);
                 const esms = ofType(run, ESM);
                 assert.equal(esms.length, 1);
@@ -73,6 +75,9 @@ describe("workers", () => {
                     assert.match(p.inputs.sourceArn, new RegExp(`^arn:aws:execute-api:us-east-1:${ACCOUNT_ID}:[a-z0-9]+/\\*/\\*$`), "only this API may invoke");
                 }
                 for (const c of ofType(run, PCC)) assert.equal(c.inputs.qualifier, "live");
+                const schedules = ofType(run, SCHEDULE);
+                assert.equal(schedules.length, 1);
+                for (const sc of schedules) assert.ok(isAliasArn(sc.inputs.target.arn), `${sc.name}: ${sc.inputs.target.arn}`);
                 const text = JSON.stringify(run.resources.filter((r) => r.name.includes("-workers-")).map((r) => r.inputs));
                 assert.doesNotMatch(text, /\$LATEST/);
             });
@@ -113,9 +118,12 @@ describe("workers", () => {
                     }
                 }
                 const vpc = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.includes("-workers-"));
-                assert.deepEqual(vpc.map((a) => [a.name, a.inputs.policyArn]), [[`${stack}-workers-api-fn-vpc`, VPC_ACCESS_POLICY]]);
+                assert.deepEqual(vpc.map((a) => [a.name, a.inputs.policyArn]).sort(), [
+                    [`${stack}-workers-api-fn-vpc`, VPC_ACCESS_POLICY],
+                    [`${stack}-workers-cleanup-vpc`, VPC_ACCESS_POLICY],
+                ]);
                 const fn = one(run, FN, "workers-api-fn");
-                assert.deepEqual(fn.inputs.vpcConfig, { subnetIds: ["subnet-private-1", "subnet-private-2", ...(stack === "prod" ? ["subnet-private-3"] : [])], securityGroupIds: [`${stack}-network-app-sg-id`] });
+                assert.deepEqual(fn.inputs.vpcConfig, { subnetIds: ["subnet-private-1", "subnet-private-2", ...(stack === "prod" ? ["subnet-private-3"] : [])], securityGroupIds: [`${stack}-workers-api-fn-sg-id`] });
                 assert.equal(one(run, FN, "workers-inference").inputs.vpcConfig, undefined);
             });
 
@@ -149,7 +157,7 @@ describe("workers", () => {
             it("the workers' repositories let this account's Lambda pull (and only theirs have such a policy)", async () => {
                 const run = await stackRun(stack);
                 const policies = ofType(run, "aws:ecr/repositoryPolicy:RepositoryPolicy");
-                assert.deepEqual(policies.map((p) => p.inputs.repository).sort(), [`platform/${stack}/api-fn`, `platform/${stack}/inference`]);
+                assert.deepEqual(policies.map((p) => p.inputs.repository).sort(), [`platform/${stack}/api-fn`, `platform/${stack}/cleanup`, `platform/${stack}/inference`]);
                 for (const p of policies) {
                     const [st] = policy(p.inputs.policy).Statement;
                     assert.deepEqual([st.Principal, st.Action], [{ Service: "lambda.amazonaws.com" }, ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]]);
@@ -165,7 +173,9 @@ describe("workers", () => {
                 const containers = JSON.parse(one(run, "aws:ecs/taskDefinition:TaskDefinition", "compute-api").inputs.containerDefinitions);
                 const env = Object.fromEntries(containers[0].environment.map((e: { name: string; value: string }) => [e.name, e.value]));
                 assert.equal(env.QUEUE_INFERENCE_URL, `https://sqs.us-east-1.amazonaws.com/${ACCOUNT_ID}/${stack}-queues-inference-abc1234`);
-                assert.equal(ofType(run, POLICY).filter((p) => /sqs:SendMessage/.test(p.inputs.policy)).length, 1, "no other role may send");
+                const senders = ofType(run, POLICY).filter((p) => p.inputs.policy.includes(`:${stack}-queues-inference-abc1234"`));
+                assert.deepEqual(senders.map((p) => p.name).sort(), [`${stack}-compute-api-task`, `${stack}-workers-inference`], "no other role may use the queue");
+                assert.ok(!policy(one(run, POLICY, "workers-inference").inputs.policy).Statement.some((st) => [st.Action].flat().includes("sqs:SendMessage")), "the consumer may not send");
             });
         });
     }
@@ -226,7 +236,7 @@ describe("workers", () => {
 
         it("queues are protected in prod like every stateful resource", async () => {
             const queues = (await recordResourceOptions("prod")).filter((r) => r.type === QUEUE);
-            assert.equal(queues.length, 2);
+            assert.deepEqual(queues.map((q) => q.name).sort(), ["prod-queues-cleanup-dlq", "prod-queues-inference", "prod-queues-inference-dlq"]);
             for (const q of queues) assert.deepEqual([q.opts.protect, q.opts.retainOnDelete], [true, true], q.name);
         });
     });

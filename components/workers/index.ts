@@ -150,7 +150,7 @@ function workerOutput(args: WorkersArgs, worker: string, d: DeployedWorker): pul
                 routing: routing?.additionalVersionWeights ?? {},
                 ...(queueUrl !== undefined ? { queueUrl, dlqUrl } : {}),
                 ...(endpoint !== undefined ? { endpoint } : {}),
-                ...(x.scheduleName !== undefined
+                ...(d.schedule !== undefined
                     ? { scheduleName: x.scheduleName, scheduleExpression: x.scheduleExpression, scheduleTimezone: x.scheduleTimezone ?? "UTC", dlqUrl: x.scheduleDlqUrl }
                     : {}),
                 ...(x.securityGroupId !== undefined ? { securityGroupId: x.securityGroupId } : {}),
