@@ -15,6 +15,7 @@ import { Refusal } from "./stack-output";
 
 export const WORKERS_KEY = "platform:workers";
 const REGION_KEY = "platform:region";
+const RELEASE_KEY = "platform:release";
 
 /** Lambda numbers published versions from 1; config writes them as quoted strings of digits. */
 export const VERSION_PATTERN = /^[1-9][0-9]*$/;
@@ -31,6 +32,8 @@ export interface WorkerOutput {
     previousVersion: string | null;
     /** With a canary active: `{ <newest>: weight }`. */
     routing: Record<string, number>;
+    /** The image the function runs, `<repository>@sha256:…` (what the next release must differ from). */
+    image?: string;
 }
 
 export class ReleaseError extends Refusal {
@@ -103,7 +106,8 @@ export function validateWorker(output: unknown, stack: string, worker: string): 
     }
     if (problems.length > 0) throw new ReleaseError(problems);
     const routing = w.routing && typeof w.routing === "object" ? (w.routing as Record<string, number>) : {};
-    return { functionName: w.functionName, aliasName: typeof w.aliasName === "string" ? w.aliasName : "live", liveVersion: live!, previousVersion: previous as string | null, routing };
+    const image = typeof w.image === "string" ? w.image : undefined;
+    return { functionName: w.functionName, aliasName: typeof w.aliasName === "string" ? w.aliasName : "live", liveVersion: live!, previousVersion: previous as string | null, routing, image };
 }
 
 /** The newest published version the outputs tell of: previous + 1, the live one, or a canary's. */
@@ -174,8 +178,8 @@ export function rollback(output: unknown, text: string, opts: { stack: string; w
     return { text: edits.apply(), changes, expect: `FunctionVersion ${target}, no RoutingConfig: 100 % on ${target}` };
 }
 
-/** `canary`: keeps live on the live version and sends `weight` of invocations to the next published one. */
-export function canary(output: unknown, text: string, opts: { stack: string; worker: string; weight: string | number }): ReleaseResult {
+/** What the stack file alone refuses for a canary (before the outputs are read): a bad weight, a pinned live. */
+export function checkCanaryFile(text: string, opts: { stack: string; worker: string; weight: string | number }): { doc: Doc; node: YAMLMap; weight: number; now: ReturnType<typeof current> } {
     const doc = parseStackFile(text, opts.stack);
     const node = workerNode(doc, opts.stack, opts.worker);
     const weight = typeof opts.weight === "number" ? opts.weight : opts.weight.trim() === "" ? NaN : Number(opts.weight);
@@ -189,6 +193,23 @@ export function canary(output: unknown, text: string, opts: { stack: string; wor
                 `Clear it first (npm run release -- clear ${opts.stack} ${opts.worker}), then run this again: both can go in the fix's pull request`,
         ]);
     }
+    return { doc, node, weight, now };
+}
+
+/** The digest a stack file pins for an image (`platform:release.<image>.digest`), if any. */
+function pinnedDigest(doc: Doc, image: string): string | undefined {
+    const digest = doc.getIn(["config", RELEASE_KEY, image, "digest"]);
+    return typeof digest === "string" ? digest : undefined;
+}
+
+/**
+ * `canary`: keeps live on the live version and sends `weight` of invocations to the next published one.
+ * A new canary needs a new version: the stack file must pin another image than the one running (from
+ * the outputs), else the next `up` publishes nothing, the stable version stays the newest and the
+ * canary would send its share to the stable version itself.
+ */
+export function canary(output: unknown, text: string, opts: { stack: string; worker: string; weight: string | number }): ReleaseResult {
+    const { node, weight, now, doc } = checkCanaryFile(text, opts);
     const w = validateWorker(output, opts.stack, opts.worker);
     const edits = new Editor(text, node);
     const stableNow = now.canary?.stable;
@@ -200,6 +221,18 @@ export function canary(output: unknown, text: string, opts: { stack: string; wor
         edits.replaceNode(weightNode, String(weight));
     } else {
         stable = w.liveVersion;
+        const running = w.image?.split("@")[1];
+        if (running === undefined) {
+            throw new ReleaseError([
+                `the workers output of ${opts.stack} does not say which image ${opts.worker} runs (no "image"); run pulumi up --stack ${opts.stack} once to refresh the outputs, then start the canary`,
+            ]);
+        }
+        if (pinnedDigest(doc, opts.worker) === running) {
+            throw new ReleaseError([
+                `Pulumi.${opts.stack}.yaml pins the image ${opts.worker} already runs (${running}): the next pulumi up publishes no new version, so the canary's stable version ${stable} would be the newest one and there is nothing to send ${percent(weight)} to. ` +
+                    `Pin the new release first (npm run promote, or CI's pin in dev; README "Release flow"), then run this again: both go in one pull request`,
+            ]);
+        }
         const value = edits.flow ? `{ stable: ${quoted(stable)}, weight: ${weight} }` : `\n${edits.childIndent}  stable: ${quoted(stable)}\n${edits.childIndent}  weight: ${weight}`;
         edits.set("canary", value);
     }

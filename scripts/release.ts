@@ -17,7 +17,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { canary, checkDeclared, clear, COMMANDS, complete, ReleaseCommand, ReleaseError, ReleaseResult, rollback, stackRegion, validateWorker } from "./release-config";
+import { canary, checkCanaryFile, checkDeclared, clear, COMMANDS, complete, ReleaseCommand, ReleaseError, ReleaseResult, rollback, stackRegion, validateWorker } from "./release-config";
 import { stackOutputFromCli } from "./stack-output";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -116,7 +116,7 @@ function main(): void {
     else {
         // Refuse what the stack file alone refuses before asking the CLI.
         checkDeclared(text, args.stack, args.worker);
-        if (args.command === "canary") canary({ [args.worker]: { functionName: "", liveVersion: "1", previousVersion: null } }, text, { ...opts, weight: args.weight! });
+        if (args.command === "canary") checkCanaryFile(text, { ...opts, weight: args.weight! });
         const output = args.outputsFile ? workersFromFile(args.outputsFile) : workersFromCli(args.stack);
         result = args.command === "rollback" ? rollback(output, text, { ...opts, to: args.to }) : canary(output, text, { ...opts, weight: args.weight! });
         functionName = validateWorker(output, args.stack, args.worker).functionName;

@@ -33,6 +33,7 @@ const WORKER = (over: Record<string, unknown> = {}) => ({
     liveVersion: "7",
     previousVersion: "6",
     routing: {},
+    image: `111111111111.dkr.ecr.us-east-1.amazonaws.com/platform/staging/inference@sha256:${"a".repeat(64)}`,
     rollbackCommand: "pulumi config set --path 'workers.inference.rollbackTo' 6 && pulumi up",
     ...over,
 });
@@ -180,6 +181,20 @@ describe("worker releases (npm run release)", () => {
                     `weight ${JSON.stringify(bad)} is not between 0 and 1 (exclusive): write 10 % as 0.1; 100 % is "complete", 0 % is "rollback"`,
                 ]);
             }
+        });
+
+        it("refuses a canary whose stable version would be the newest: the stack file pins the image already running", () => {
+            const samePin = STACK.replace('      tag: "1234567"\n', `      tag: "1234567"\n      digest: sha256:${"a".repeat(64)}\n`);
+            assert.deepEqual(refusal(() => canary(OUTPUT, samePin, { ...at, weight: "0.1" })), [
+                `Pulumi.staging.yaml pins the image inference already runs (sha256:${"a".repeat(64)}): the next pulumi up publishes no new version, so the canary's stable version 7 would be the newest one and there is nothing to send 10 % to. ` +
+                    'Pin the new release first (npm run promote, or CI\'s pin in dev; README "Release flow"), then run this again: both go in one pull request',
+            ]);
+            // A new pin (another digest) is what the canary sends its share to.
+            const newPin = samePin.replace(`sha256:${"a".repeat(64)}`, `sha256:${"b".repeat(64)}`);
+            assert.deepEqual(workers(canary(OUTPUT, newPin, { ...at, weight: "0.1" }).text).inference.canary, { stable: "7", weight: 0.1 });
+            // Outputs that do not say what runs cannot show a new version is coming.
+            const { image: _, ...noImage } = OUTPUT.inference;
+            assert.match(refusal(() => canary({ inference: noImage }, newPin, { ...at, weight: "0.1" }))[0], /does not say which image inference runs/);
         });
 
         it("refuses while rollbackTo pins live, saying how to clear it", () => {

@@ -51,6 +51,8 @@ export interface WorkerOutput {
     securityGroupId?: string;
     /** HTTP workers: the API's base URL. */
     endpoint?: string;
+    /** The image the function runs (`<repository>@sha256:…`): `npm run release -- canary` checks the stack file pins a newer one. */
+    image: string;
     /** The exact commands that pin `live` to previousVersion. */
     rollbackCommand: string;
 }
@@ -138,8 +140,8 @@ function workerOutput(args: WorkersArgs, worker: string, d: DeployedWorker): pul
         securityGroupId: d.securityGroup?.id,
     });
     return pulumi
-        .all([d.fn.name, d.alias.arn, d.alias.functionVersion, d.fn.version, d.alias.routingConfig, queue?.url, queue?.dlqUrl, pulumi.all([d.endpoint, extra])])
-        .apply(([functionName, aliasArn, liveVersion, newest, routing, queueUrl, dlqUrl, [endpoint, x]]) => {
+        .all([d.fn.name, d.alias.arn, d.alias.functionVersion, d.fn.version, d.alias.routingConfig, queue?.url, queue?.dlqUrl, pulumi.all([d.endpoint, extra, d.image])])
+        .apply(([functionName, aliasArn, liveVersion, newest, routing, queueUrl, dlqUrl, [endpoint, x, image]]) => {
             const previous = previousVersion(newest);
             return {
                 functionName,
@@ -154,6 +156,7 @@ function workerOutput(args: WorkersArgs, worker: string, d: DeployedWorker): pul
                     ? { scheduleName: x.scheduleName, scheduleExpression: x.scheduleExpression, scheduleTimezone: x.scheduleTimezone ?? "UTC", dlqUrl: x.scheduleDlqUrl }
                     : {}),
                 ...(x.securityGroupId !== undefined ? { securityGroupId: x.securityGroupId } : {}),
+                image,
                 rollbackCommand: rollbackCommand(args.scope.stack, worker, previous),
             };
         });
