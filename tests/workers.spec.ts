@@ -261,6 +261,8 @@ describe("workers", () => {
                 { ...Q, trigger: { type: "queue", visibilityTimeoutSeconds: 360 } },
                 { ...H, trigger: { type: "http", routes: ["GET /items", "POST /items/{id}", "ANY /{proxy+}"] } },
                 { ...Q, canary: { stable: "3", weight: 0.5 } },
+                { ...Q, canary: { stable: "3", weight: 0.001 } },
+                { ...Q, canary: { stable: "3", weight: 0.999 } },
                 { ...Q, rollbackTo: "12" },
             ]) {
                 assert.deepEqual(issues(w), [], JSON.stringify(w));
@@ -281,6 +283,9 @@ describe("workers", () => {
         it("refuses canary weights 0 and 1, a canary with rollbackTo, and a rollbackTo that is not a version number", () => {
             refused({ ...Q, canary: { stable: "3", weight: 0 } }, "workers.inference.canary.weight", /greater than 0 and less than 1/);
             refused({ ...Q, canary: { stable: "3", weight: 1 } }, "workers.inference.canary.weight", /greater than 0 and less than 1/);
+            refused({ ...Q, canary: { stable: "3", weight: -0.1 } }, "workers.inference.canary.weight", /greater than 0 and less than 1/);
+            refused({ ...Q, canary: { stable: "3", weight: 1.1 } }, "workers.inference.canary.weight", /greater than 0 and less than 1/);
+            for (const v of ["latest", "0"]) refused({ ...Q, canary: { stable: v, weight: 0.1 } }, "workers.inference.canary.stable", /published version number/);
             refused({ ...Q, canary: { stable: "3", weight: 0.1 }, rollbackTo: "2" }, "workers.inference.canary", /no canary while rollbackTo/);
             for (const v of ["latest", "$LATEST", "0", "1.5", "-2"]) refused({ ...Q, rollbackTo: v }, "workers.inference.rollbackTo", /published version number/);
         });
