@@ -186,7 +186,7 @@ describe("compute", () => {
             it("repositories: immutable tags, scan on push, KMS, lifecycle keeping the tier's number of releases", async () => {
                 const run = await stackRun(stack);
                 const repos = ofType(run, "aws:ecr/repository:Repository");
-                assert.deepEqual(repos.map((r) => r.inputs.name).sort(), [`platform/${stack}/api`, `platform/${stack}/api-fn`, `platform/${stack}/inference`, `platform/${stack}/notifier`]);
+                assert.deepEqual(repos.map((r) => r.inputs.name).sort(), [`platform/${stack}/api`, `platform/${stack}/api-fn`, `platform/${stack}/cleanup`, `platform/${stack}/inference`, `platform/${stack}/notifier`]);
                 for (const repo of repos) {
                     assert.equal(repo.inputs.imageTagMutability, "IMMUTABLE");
                     assert.equal(repo.inputs.imageScanningConfiguration.scanOnPush, true);
@@ -221,7 +221,7 @@ describe("compute", () => {
                 const run = await stackRun(stack);
                 const pinned = stackFile(stack)["platform:release"];
                 const release = run.outputs.release as ReleaseOutput;
-                assert.deepEqual(Object.keys(release).sort(), ["api", "api-fn", "inference", "notifier"]);
+                assert.deepEqual(Object.keys(release).sort(), ["api", "api-fn", "cleanup", "inference", "notifier"]);
                 for (const [image, rel] of Object.entries(release)) {
                     assert.deepEqual(rel, { repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/platform/${stack}/${image}`, tag: pinned[image].tag, digest: pinned[image].digest });
                 }
@@ -445,7 +445,7 @@ describe("compute", () => {
         it("are protected and retained on delete in prod, like every stateful resource; not in dev", async () => {
             const repos = (stack: string) => recordResourceOptions(stack).then((all) => all.filter((r) => r.type === "aws:ecr/repository:Repository"));
             const prod = await repos("prod");
-            assert.equal(prod.length, 4, "services' and workers' repositories");
+            assert.equal(prod.length, 5, "services' and workers' repositories");
             for (const r of prod) assert.deepEqual([r.opts.protect, r.opts.retainOnDelete], [true, true], r.name);
             for (const r of await repos("dev")) assert.deepEqual([r.opts.protect, r.opts.retainOnDelete], [undefined, undefined], r.name);
         });
@@ -453,8 +453,8 @@ describe("compute", () => {
         it("moved from compute to the releases component without replacement: repositories and lifecycle policies alias their old URNs", async () => {
             const all = (await recordResourceOptions("prod")).filter((r) => r.type === "aws:ecr/repository:Repository" || r.type === "aws:ecr/lifecyclePolicy:LifecyclePolicy");
             // Workers' repositories are new: they never were compute's children, so they carry no alias.
-            for (const r of all.filter((r) => /-(inference|api-fn)$/.test(r.name))) assert.deepEqual(r.opts.aliases, undefined, r.name);
-            const moved = all.filter((r) => !/-(inference|api-fn)$/.test(r.name));
+            for (const r of all.filter((r) => /-(inference|api-fn|cleanup)$/.test(r.name))) assert.deepEqual(r.opts.aliases, undefined, r.name);
+            const moved = all.filter((r) => !/-(inference|api-fn|cleanup)$/.test(r.name));
             assert.deepEqual(moved.map((r) => r.name).sort(), ["prod-releases-api", "prod-releases-api", "prod-releases-notifier", "prod-releases-notifier"]);
             for (const r of moved) {
                 const image = r.name.replace("prod-releases-", "");
@@ -493,7 +493,7 @@ describe("compute", () => {
             assert.equal(run.error, undefined);
             assert.equal(ofType(run, SERVICE).length, 0);
             assert.equal(ofType(run, TASK).length, 0);
-            assert.equal(ofType(run, "aws:ecr/repository:Repository").length, 4);
+            assert.equal(ofType(run, "aws:ecr/repository:Repository").length, 5);
             assert.equal(ofType(run, "aws:lambda/function:Function").length, 0, "workers without a release are skipped too");
             assert.match((run.outputs.unreleased as Record<string, string>).inference, /platform\/dev\/inference/);
             assert.equal(ofType(run, "aws:ecs/cluster:Cluster").length, 1);

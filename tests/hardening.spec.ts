@@ -20,7 +20,7 @@ describe("hardening inputs on the synthesized resources", () => {
 
             it("every security group revokes its rules on delete, so groups that reference each other can be deleted", async () => {
                 const groups = ofType(await stackRun(stack), "aws:ec2/securityGroup:SecurityGroup");
-                assert.equal(groups.length, 3, `${stack}: the lb, app and data security groups`);
+                assert.equal(groups.length, 5, `${stack}: the lb, app and data security groups, and one per VPC worker (api-fn, cleanup)`);
                 for (const g of groups) assert.equal(g.inputs.revokeRulesOnDelete, true, `${stack}: ${g.name}.revokeRulesOnDelete`);
             });
 

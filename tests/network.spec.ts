@@ -107,10 +107,10 @@ describe("network", () => {
                 }
             });
 
-            it("the data tier accepts PostgreSQL and Redis from the app tier only and has no egress", async () => {
+            it("the data tier accepts PostgreSQL and Redis from the app tier only (and its workers' own groups, tests/workers-schedule.spec.ts) and has no egress", async () => {
                 const run = await stackRun(stack);
                 const data = sgId(stack, "data");
-                const into = ofType(run, INGRESS).filter((r) => r.inputs.securityGroupId === data);
+                const into = ofType(run, INGRESS).filter((r) => r.inputs.securityGroupId === data && !r.name.startsWith(`${stack}-workers-`));
                 assert.deepEqual(into.map((r) => r.inputs.fromPort).sort(), [5432, 6379]);
                 for (const r of into) assert.equal(r.inputs.referencedSecurityGroupId, sgId(stack, "app"));
                 assert.deepEqual(ofType(run, EGRESS).filter((r) => r.inputs.securityGroupId === data), []);
@@ -137,10 +137,11 @@ describe("network", () => {
                 );
             });
 
-            it("every egress rule belongs to the load balancer or app tier; no group may send everywhere on every port", async () => {
+            it("every egress rule belongs to the load balancer, the app tier or a VPC worker's group; no group may send everywhere on every port", async () => {
                 const run = await stackRun(stack);
+                const workerGroups = ofType(run, "aws:ec2/securityGroup:SecurityGroup").filter((g) => g.name.startsWith(`${stack}-workers-`)).map((g) => `${g.name}-id`);
                 for (const rule of ofType(run, EGRESS)) {
-                    assert.ok([sgId(stack, "lb"), sgId(stack, "app")].includes(rule.inputs.securityGroupId), rule.name);
+                    assert.ok([sgId(stack, "lb"), sgId(stack, "app"), ...workerGroups].includes(rule.inputs.securityGroupId), rule.name);
                     assert.notEqual(rule.inputs.ipProtocol, "-1", `${rule.name} allows every protocol`);
                     assert.equal(rule.inputs.fromPort, rule.inputs.toPort, `${rule.name} opens a port range`);
                 }

@@ -44,9 +44,9 @@ describe("placeholders in stack files", () => {
     });
 
     it("the committed stack files are marked: dev's digests; staging's and prod's domain, zone and digests", () => {
-        assert.deepEqual(keys(configOf("dev")), ["platform:release.api.digest", "platform:release.notifier.digest", "platform:release.inference.digest", "platform:release.api-fn.digest"]);
+        assert.deepEqual(keys(configOf("dev")), ["platform:release.api.digest", "platform:release.notifier.digest", "platform:release.inference.digest", "platform:release.api-fn.digest", "platform:release.cleanup.digest"]);
         for (const stack of ["staging", "prod"]) {
-            assert.deepEqual(keys(configOf(stack)), ["platform:domain.name", "platform:domain.hostedZoneId", "platform:release.api.digest", "platform:release.notifier.digest", "platform:release.inference.digest", "platform:release.api-fn.digest"]);
+            assert.deepEqual(keys(configOf(stack)), ["platform:domain.name", "platform:domain.hostedZoneId", "platform:release.api.digest", "platform:release.notifier.digest", "platform:release.inference.digest", "platform:release.api-fn.digest", "platform:release.cleanup.digest"]);
             const text = fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
             assert.match(text, /# PLACEHOLDER: example\.com and the zone id Z0123456789EXAMPLE0 are examples/);
         }
