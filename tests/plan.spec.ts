@@ -50,7 +50,7 @@ describe("npm run plan", function () {
     it("warns about each placeholder left in the stack file (prod: example zone, domain and synthetic digests)", async () => {
         const r = await run("prod");
         assert.equal(r.code, 0, r.stderr);
-        assert.match(r.stdout, /^WARNING: Pulumi\.prod\.yaml holds 6 placeholder values; replace them before a real pulumi up \(README "First deploy"\):$/m);
+        assert.match(r.stdout, /^WARNING: Pulumi\.prod\.yaml holds 7 placeholder values; replace them before a real pulumi up \(README "First deploy"\):$/m);
         assert.match(r.stdout, /^ {2}- platform:domain\.hostedZoneId = Z0123456789EXAMPLE0: an example identifier/m);
         assert.match(r.stdout, /^ {2}- platform:domain\.name = api\.example\.com: a reserved example domain/m);
     });
@@ -74,7 +74,7 @@ describe("npm run plan", function () {
     }
 
     for (const stack of TIER_STACKS) {
-        it(`shows each ${stack} worker with its trigger, alias → version, and the queue + DLQ`, async () => {
+        it(`shows each ${stack} worker with its trigger, alias → version, the queue + DLQ and the schedule + DLQ`, async () => {
             const r = await run(stack);
             assert.equal(r.code, 0);
             assert.match(r.stdout, new RegExp(`${stack}-workers  \\(platform:workers:Workers\\)`));
@@ -84,6 +84,8 @@ describe("npm run plan", function () {
             assert.match(r.stdout, /\(aws:apigatewayv2\/integration:Integration\)  AWS_PROXY → alias :live payload=2\.0/, "http trigger on the alias");
             assert.match(r.stdout, /queues-inference  \(aws:sqs\/queue:Queue\)  visibility=360s sse=sqs → DLQ after 5 receives/, "queue");
             assert.match(r.stdout, /queues-inference-dlq  \(aws:sqs\/queue:Queue\)  DLQ retention=14d sse=sqs/, "DLQ");
+            assert.match(r.stdout, /workers-cleanup  \(aws:scheduler\/schedule:Schedule\)  cron\(0 3 \* \* \? \*\) UTC → alias :live window=OFF retries=3 dlq=yes$/m, "schedule trigger on the alias");
+            assert.match(r.stdout, /queues-cleanup-dlq  \(aws:sqs\/queue:Queue\)  DLQ retention=14d sse=sqs/, "the schedule's DLQ");
             assert.equal(/\(aws:lambda\/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig\)  1 warm on :live/.test(r.stdout), stack === "prod");
             assert.doesNotMatch(r.stdout, /UNQUALIFIED/);
         });
