@@ -175,8 +175,6 @@ export function resolveDeploySettings(raw: Raw, account: string, repo: RepoFacts
         const acct = value.account;
         if (typeof acct !== "string" || !accountKeys.includes(acct)) {
             problem(`${key}.account`, acct, `the key of the account the stack deploys into: one of ${accountKeys.join(", ") || "(no accounts configured)"}`, set(`${key}.account`, tier === "prod" ? "prod" : "nonprod"));
-        } else if (!accounts[acct]) {
-            problem(`${key}.account`, acct, `an account with an id: accounts.${acct} is missing or invalid`, set(`accounts.${acct}`, "333333333333"));
         }
         const writers = value.writers;
         if (typeof writers !== "string" || !/^[\w.-]+$/.test(writers)) problem(`${key}.writers`, writers, "the Pulumi team (name, not display name) that may write the stack and approves its deployments", set(`${key}.writers`, tier === "prod" ? "platform-approvers" : "developers"));
