@@ -1,0 +1,47 @@
+/**
+ * `npm run --silent ci-context -- <stack>`: what a GitHub Actions job needs to reach one platform stack,
+ * read from the repository instead of repeated in GitHub settings: the AWS account id (deploy/'s
+ * `accounts`, through the stack's `account`), the region (`platform:region` of Pulumi.<stack>.yaml),
+ * the Pulumi organization and the Pulumi team whose token the job uses (the stack's `writers`).
+ * Prints `key=value` lines for $GITHUB_OUTPUT. Exit 1 when deploy/ config does not validate.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import { DEPLOY_PROJECT, resolveDeploySettings } from "./config";
+import { deployConfig, deployStacks } from "./offline";
+import { readRepoFacts, REPO_ROOT } from "./repo";
+
+export function ciContext(stack: string): Record<string, string> {
+    const facts = readRepoFacts();
+    const raw = (account: string) =>
+        Object.fromEntries(Object.entries(deployConfig(account)).filter(([k]) => k.startsWith(`${DEPLOY_PROJECT}:`)).map(([k, v]) => {
+            const key = k.slice(DEPLOY_PROJECT.length + 1);
+            try {
+                return [key, JSON.parse(v)];
+            } catch {
+                return [key, v];
+            }
+        }));
+    for (const account of deployStacks()) {
+        const settings = resolveDeploySettings(raw(account), account, facts);
+        const s = settings.stacks.find((x) => x.name === stack);
+        if (!s) continue;
+        const stackFile = yaml.load(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+        const region = String(stackFile.config?.[`${facts.project}:region`] ?? "us-east-1");
+        return { "aws-account-id": s.accountId, "aws-region": region, "pulumi-org": settings.organization, "pulumi-team": s.writers, project: facts.project };
+    }
+    throw new Error(`no stack of deploy/ (${deployStacks().join(", ")}) manages platform stack "${stack}"`);
+}
+
+if (require.main === module) {
+    try {
+        const [stack] = process.argv.slice(2);
+        if (!stack) throw new Error("usage: npm run --silent ci-context -- <stack>");
+        const out = ciContext(stack);
+        process.stdout.write(Object.entries(out).map(([k, v]) => `${k}=${v}\n`).join(""));
+    } catch (e) {
+        process.stderr.write(`ci-context: ${(e as Error).message}\n`);
+        process.exit(1);
+    }
+}
