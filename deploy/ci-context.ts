@@ -2,7 +2,8 @@
  * `npm run --silent ci-context -- <stack>`: what a GitHub Actions job needs to reach one platform stack,
  * read from the repository instead of repeated in GitHub settings: the AWS account id (deploy/'s
  * `accounts`, through the stack's `account`), the region (`platform:region` of Pulumi.<stack>.yaml),
- * the Pulumi organization and the Pulumi team whose token the job uses (the stack's `writers`).
+ * the Pulumi organization, the Pulumi team whose token the job uses (the stack's `writers`), and
+ * whether Pulumi Deployments deploys the stack on push (then a workflow's `up` on push skips).
  * Prints `key=value` lines for $GITHUB_OUTPUT. Exit 1 when deploy/ config does not validate.
  */
 import * as fs from "node:fs";
@@ -29,7 +30,15 @@ export function ciContext(stack: string): Record<string, string> {
         if (!s) continue;
         const stackFile = yaml.load(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
         const region = String(stackFile.config?.[`${facts.project}:region`] ?? "us-east-1");
-        return { "aws-account-id": s.accountId, "aws-region": region, "pulumi-org": settings.organization, "pulumi-team": s.writers, project: facts.project };
+        return {
+            "aws-account-id": s.accountId,
+            "aws-region": region,
+            "pulumi-org": settings.organization,
+            "pulumi-team": s.writers,
+            project: facts.project,
+            // Pulumi Deployments already runs `pulumi up` on every push: the workflow's `up` defers to it.
+            "push-to-deploy": String(s.pushToDeploy),
+        };
     }
     throw new Error(`no stack of deploy/ (${deployStacks().join(", ")}) manages platform stack "${stack}"`);
 }

@@ -136,7 +136,15 @@ describe("GitHub Actions workflows", () => {
     });
 
     it("the context the jobs read from the repository matches deploy/ (prod in the prod account, approved by its team)", () => {
-        assert.deepEqual(ciContext("prod"), { "aws-account-id": "333333333333", "aws-region": "us-east-1", "pulumi-org": "acme", "pulumi-team": "prod-approvers", project: "platform" });
+        assert.deepEqual(ciContext("prod"), { "aws-account-id": "333333333333", "aws-region": "us-east-1", "pulumi-org": "acme", "pulumi-team": "prod-approvers", project: "platform", "push-to-deploy": "false" });
         assert.equal(ciContext("dev")["aws-account-id"], "222222222222");
+        assert.equal(ciContext("dev")["push-to-deploy"], "true", "dev's merge deploys through Pulumi Deployments; the workflow's up defers");
+    });
+
+    it("a push-to-deploy stack's update on push is left to Pulumi Deployments (one deployment per merge); tags and previews always run", () => {
+        const steps = (yaml.load(fs.readFileSync(ACTION, "utf8")) as { runs: { steps: Step[] } }).runs.steps;
+        for (const s of steps.filter((x) => /^(aws-actions|pulumi)\//.test(x.uses ?? ""))) {
+            assert.match(String(s.if), /!\(?inputs\.command == 'up' && github\.event_name == 'push' && steps\.context\.outputs\.push-to-deploy == 'true'\)/, s.uses);
+        }
     });
 });
