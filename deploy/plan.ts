@@ -19,7 +19,7 @@ const list = (v: unknown) => (Array.isArray(v) ? v.join(", ") : String(v));
 function details(type: string, i: Record<string, any>): string {
     switch (type) {
         case "pulumi:providers:aws":
-            return `region=${i.region} allowedAccountIds=${list(JSON.parse(i.allowedAccountIds ?? "[]"))}`;
+            return `allowedAccountIds=${list(JSON.parse(i.allowedAccountIds ?? "[]"))}`;
         case "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
             return `${i.url} audiences=${list(i.clientIdLists)}`;
         case "aws:iam/role:Role": {
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     const tree = buildTree(registeredResources(), (type, name) => inputs.get(`${type}::${name}`) ?? {});
     // offline/tree.ts knows the platform's types; deploy/'s details are added to its lines here.
     const lines = renderTree(tree).map((line) => {
-        const m = /^(.*?)(\S+)  \(([^)]+)\)$/.exec(line);
+        const m = /^(.*?)(\S+)  \(([^)]+)\)(?:  .*)?$/.exec(line);
         const extra = m ? details(m[3], inputs.get(`${m[3]}::${m[2]}`) ?? {}) : "";
         return extra ? `${line}  ${extra}` : line;
     });
