@@ -43,7 +43,6 @@ export class StackDeliverySettings extends pulumi.ComponentResource {
                 options: { skipInstallDependencies: true, skipIntermediateDeployments: true },
                 oidc: { aws: { roleARN: roleArn, sessionName: stack.sessionName, duration: "1h0m0s" } },
             },
-            cacheOptions: { enable: true },
         }, { parent: this });
 
         if (stack.driftCron) {
