@@ -268,17 +268,18 @@ export function resolveDeploySettings(raw: Raw, account: string, repo: RepoFacts
 
     let policy: DeploySettings["policy"];
     const p = raw.policy ?? {};
-    if (p !== false) {
-        if (!isObject(p)) problem("policy", p, "false (no policy group) or {pack?, versionTag?, mode?}", set("policy.mode", "preventative"));
-        else {
-            const mode = p.mode ?? "preventative";
-            if (!(POLICY_MODES as readonly unknown[]).includes(mode)) problem("policy.mode", mode, `one of ${POLICY_MODES.join(", ")}`, set("policy.mode", "preventative"));
-            const pack = p.pack ?? POLICY_PACK;
-            if (typeof pack !== "string" || pack.length === 0) problem("policy.pack", pack, "the published policy pack's name", set("policy.pack", POLICY_PACK));
-            const versionTag = p.versionTag;
-            if (versionTag !== undefined && typeof versionTag !== "string") problem("policy.versionTag", versionTag, "a published version of the pack, quoted", set("policy.versionTag", "0.1.0"));
-            policy = { pack: String(pack), versionTag: versionTag as string | undefined, mode: mode as (typeof POLICY_MODES)[number] };
-        }
+    if (!isObject(p)) problem("policy", p, "an object {pack?, versionTag?, mode?, enabled?}", set("policy.mode", "preventative"));
+    else {
+        for (const f of Object.keys(p)) if (!["pack", "versionTag", "mode", "enabled"].includes(f)) problem(`policy.${f}`, p[f], "one of the fields pack, versionTag, mode, enabled", `pulumi config rm --path 'policy.${f}' --stack ${account} (in deploy/)`);
+        const enabled = p.enabled ?? true;
+        if (typeof enabled !== "boolean") problem("policy.enabled", enabled, "true or false (false: no policy group, e.g. before the pack is published)", set("policy.enabled", "true"));
+        const mode = p.mode ?? "preventative";
+        if (!(POLICY_MODES as readonly unknown[]).includes(mode)) problem("policy.mode", mode, `one of ${POLICY_MODES.join(", ")}`, set("policy.mode", "preventative"));
+        const pack = p.pack ?? POLICY_PACK;
+        if (typeof pack !== "string" || pack.length === 0) problem("policy.pack", pack, "the published policy pack's name", set("policy.pack", POLICY_PACK));
+        const versionTag = p.versionTag;
+        if (versionTag !== undefined && typeof versionTag !== "string") problem("policy.versionTag", versionTag, "a published version of the pack, quoted", set("policy.versionTag", "0.1.0"));
+        if (enabled !== false) policy = { pack: String(pack), versionTag: versionTag as string | undefined, mode: mode as (typeof POLICY_MODES)[number] };
     }
 
     if (issues.length > 0) throw new ConfigError(account, issues);

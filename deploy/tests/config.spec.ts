@@ -130,6 +130,12 @@ describe("deploy/ config", () => {
         for (const i of found) assert.ok(i.allowed.length > 0 && i.fix.length > 0, i.key);
     });
 
+    it("the policy group is on by default (platform-policy, preventative) and can be switched off until the pack is published", () => {
+        assert.deepEqual(ok(base()).policy, { pack: "platform-policy", versionTag: undefined, mode: "preventative" });
+        assert.equal(ok({ ...base(), policy: { enabled: false } }).policy, undefined);
+        assert.deepEqual(keys({ ...base(), policy: { mode: "enforce", enabled: "no" } }).sort(), ["policy.enabled", "policy.mode"]);
+    });
+
     it("the program stops with the config error before registering any resource", async function () {
         this.timeout(30_000);
         const run = await runDeploy("prod", { stacks: { ...base().stacks, prod: { account: "prod", writers: "prod-approvers", pushToDeploy: true } } });
