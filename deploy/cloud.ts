@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as service from "@pulumi/pulumiservice";
 import { DeploySettings, PERMISSIONS, StackDelivery } from "./config";
+import { githubEnvironment, githubSubject } from "./trust";
 
 /** Events the team's chat hears about (pulumiservice WebhookFilters). */
 export const CHAT_EVENTS = [
@@ -81,5 +82,31 @@ export function createPolicyGroup(name: string, settings: DeploySettings): servi
         mode: settings.policy.mode,
         policyPacks: [{ name: settings.policy.pack, ...(settings.policy.versionTag ? { versionTag: settings.policy.versionTag } : {}) }],
         stacks: settings.stacks.map((s) => ({ name: s.name, routingProject: settings.project })),
+    });
+}
+
+/**
+ * GitHub Actions as an OIDC issuer of the Pulumi organization (pulumi/auth-actions exchanges the job's
+ * token for a Pulumi team token): a job in GitHub environment `<stack>` of this repository gets a token
+ * of the team that writes that stack, one in `<stack>-preview` a token of its preview team (Stack Read
+ * allows previews), nothing else. Exact subjects, audience
+ * `urn:pulumi:org:<org>` (auth-actions' default), tokens for at most an hour.
+ */
+export function createGithubIssuer(name: string, settings: DeploySettings): service.OidcIssuer | undefined {
+    if (!settings.githubIssuer) return undefined;
+    const policies = settings.githubIssuer.stacks.flatMap((s) =>
+        (["write", "read"] as const).map((access) => ({
+            decision: "allow" as const,
+            tokenType: "team" as const,
+            teamName: access === "write" ? s.writers : s.previewTeam,
+            rules: { aud: `urn:pulumi:org:${settings.organization}`, sub: githubSubject(settings.repository, githubEnvironment(s.name, access)) },
+        })),
+    );
+    return new service.OidcIssuer(`${name}-github-issuer`, {
+        organization: settings.organization,
+        name: "github-actions",
+        url: "https://token.actions.githubusercontent.com",
+        maxExpirationSeconds: 3600,
+        policies,
     });
 }

@@ -43,6 +43,11 @@ export interface StackDelivery {
     /** Pulumi team that may write the stack (and approves its deployments); others only read. */
     writers: string;
     readers: string[];
+    /**
+     * Pulumi team whose token previews on the workflow path use (Stack Read allows previews): the first
+     * reader; a non-prod stack without readers falls back to its writers, prod must have a reader.
+     */
+    previewTeam: string;
     /** Drift detection schedule (cron, UTC); prod always has one. */
     driftCron?: string;
     /** Changed paths that start a deployment or preview of this stack. */
@@ -71,6 +76,12 @@ export interface DeploySettings {
     stacks: StackDelivery[];
     chat?: { url: string; format: (typeof CHAT_FORMATS)[number] };
     policy?: { pack: string; versionTag?: string; mode: (typeof POLICY_MODES)[number] };
+    /**
+     * Register GitHub Actions as an OIDC issuer of the Pulumi organization (one deploy stack per
+     * organization owns it), with its policies for every platform stack: environment `<stack>` gets a
+     * token of the team that writes the stack, `<stack>-preview` one of its preview (read) team.
+     */
+    githubIssuer?: { stacks: Array<{ name: string; writers: string; previewTeam: string }> };
 }
 
 type Raw = Record<string, unknown>;
@@ -182,6 +193,10 @@ export function resolveDeploySettings(raw: Raw, account: string, repo: RepoFacts
         if (!Array.isArray(readers) || readers.some((r) => typeof r !== "string")) problem(`${key}.readers`, readers, "a list of Pulumi team names with read access", set(`${key}.readers[0]`, "developers"));
         else if (typeof writers === "string" && readers.includes(writers)) problem(`${key}.readers`, readers, `teams other than the writers team (${writers})`, `pulumi config rm --path '${key}.readers' --stack ${account} (in deploy/), then add the read-only teams`);
 
+        if (tier === "prod" && Array.isArray(readers) && readers.length === 0) {
+            problem(`${key}.readers`, readers, "at least one team: prod's previews run unreviewed code with the first reader team's token (read access), never the writers'", set(`${key}.readers[0]`, "developers"));
+        }
+
         const pushToDeploy = value.pushToDeploy ?? tier === "dev";
         if (typeof pushToDeploy !== "boolean") problem(`${key}.pushToDeploy`, pushToDeploy, "true or false", set(`${key}.pushToDeploy`, "false"));
         else if (pushToDeploy && tier === "prod") {
@@ -228,6 +243,7 @@ export function resolveDeploySettings(raw: Raw, account: string, repo: RepoFacts
                 trust: trust as string[],
                 writers,
                 readers: readers as string[],
+                previewTeam: (readers as string[])[0] ?? writers,
                 driftCron: driftCron as string | undefined,
                 paths: paths as string[],
                 roles,
@@ -282,6 +298,9 @@ export function resolveDeploySettings(raw: Raw, account: string, repo: RepoFacts
         if (enabled !== false) policy = { pack: String(pack), versionTag: versionTag as string | undefined, mode: mode as (typeof POLICY_MODES)[number] };
     }
 
+    const githubIssuer = raw.githubIssuer ?? false;
+    if (typeof githubIssuer !== "boolean") problem("githubIssuer", githubIssuer, "true in exactly one stack of deploy/ per Pulumi organization (it registers the org-wide issuer), false elsewhere", set("githubIssuer", "true"));
+
     if (issues.length > 0) throw new ConfigError(account, issues);
     return {
         account,
@@ -298,5 +317,6 @@ export function resolveDeploySettings(raw: Raw, account: string, repo: RepoFacts
         stacks: stacks.filter((s) => s.accountId === accounts[account]),
         chat,
         policy,
+        githubIssuer: githubIssuer === true ? { stacks: stacks.map((s) => ({ name: s.name, writers: s.writers, previewTeam: s.previewTeam })) } : undefined,
     };
 }

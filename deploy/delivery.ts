@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AccountAccess } from "./aws";
-import { createPolicyGroup, StackDeliverySettings } from "./cloud";
+import { createGithubIssuer, createPolicyGroup, StackDeliverySettings } from "./cloud";
 import { DeploySettings } from "./config";
 
 export interface Delivery {
@@ -26,6 +26,7 @@ export function createDelivery(settings: DeploySettings): Delivery {
         new StackDeliverySettings(`${stack.name}-delivery`, settings, stack, roles[stack.deploymentsAccess].arn);
     }
     createPolicyGroup(settings.account, settings);
+    createGithubIssuer(settings.account, settings);
     const roles = pulumi.all(
         Object.fromEntries(
             settings.stacks.map((s) => [s.name, pulumi.all({ write: access.roles[s.name].write.arn, read: access.roles[s.name].read.arn }).apply((r) => ({ ...r, deployments: s.deploymentsAccess }))]),

@@ -7,7 +7,7 @@ import { DEPLOY_PROJECT, resolveDeploySettings } from "./config";
 import { createDelivery } from "./delivery";
 import { readRepoFacts } from "./repo";
 
-const KEYS = ["organization", "repository", "branch", "region", "executorImage", "testCommand", "accounts", "stacks", "chat", "policy"] as const;
+const KEYS = ["organization", "repository", "branch", "region", "executorImage", "testCommand", "accounts", "stacks", "chat", "policy", "githubIssuer"] as const;
 
 const config = new pulumi.Config(DEPLOY_PROJECT);
 const raw: Record<string, unknown> = {};

@@ -39,6 +39,8 @@ function details(type: string, i: Record<string, any>): string {
             return `format=${i.format} events=${list(i.filters)}`;
         case "pulumiservice:index:PolicyGroup":
             return `${i.name} mode=${i.mode} packs=${(i.policyPacks ?? []).map((p: any) => p.name + (p.versionTag ? `@${p.versionTag}` : "")).join(", ")} stacks=${(i.stacks ?? []).map((s: any) => s.name).join(", ")}`;
+        case "pulumiservice:index:OidcIssuer":
+            return `${i.url} policies:\n${(i.policies ?? []).map((p: any) => `        ${p.rules.sub} → team ${p.teamName}`).join("\n")}`;
         default:
             return "";
     }

@@ -113,6 +113,15 @@ describe("deploy/ config", () => {
         assert.deepEqual(keys(raw).sort(), ["stacks.prod.driftCron", "stacks.prod.paths", "stacks.prod.writers"]);
     });
 
+    it("refuses prod without a reader team (its previews must not hold the writers' token); non-prod falls back to the writers", () => {
+        const raw = base();
+        raw.stacks.prod.readers = [];
+        assert.deepEqual(keys(raw), ["stacks.prod.readers"]);
+        const s = ok(base(), "nonprod");
+        assert.deepEqual(s.stacks.map((x) => [x.name, x.previewTeam]), [["dev", "developers"], ["staging", "tech-leads"]]);
+        assert.equal(ok(base()).stacks[0].previewTeam, "developers");
+    });
+
     it("refuses the writers team among the readers (prod writable by one team only)", () => {
         const raw = base();
         raw.stacks.prod.readers = ["developers", "prod-approvers"];

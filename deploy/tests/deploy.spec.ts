@@ -122,6 +122,17 @@ describe("deploy/: Pulumi Deployments and OIDC per stack", () => {
         assert.deepEqual(ng.inputs.stacks.map((x: { name: string }) => x.name).sort(), ["dev", "staging"]);
     });
 
+    it("the GitHub Actions issuer (prod's deploy stack only): environment <stack> → the writers' token, <stack>-preview → a reader team's, exact subjects", () => {
+        assert.equal(of(nonprod, "pulumiservice:index:OidcIssuer").length, 0, "one issuer per organization");
+        const [issuer] = of(prod, "pulumiservice:index:OidcIssuer");
+        assert.equal(issuer.inputs.url, "https://token.actions.githubusercontent.com");
+        const rules = issuer.inputs.policies.map((p: any) => [p.decision, p.tokenType, p.rules.aud, p.rules.sub, p.teamName]);
+        const expect = (env: string, team: string) => ["allow", "team", "urn:pulumi:org:acme", `repo:acme/platform:environment:${env}`, team];
+        // Previews (unreviewed code) get a reader team's token: never prod-approvers' for prod-preview.
+        assert.deepEqual(rules, [expect("dev", "developers"), expect("dev-preview", "developers"), expect("staging", "tech-leads"), expect("staging-preview", "developers"), expect("prod", "prod-approvers"), expect("prod-preview", "developers")]);
+        assert.ok(issuer.inputs.policies.every((p: any) => p.tokenType !== "organization" && !p.rules.sub.includes("*")));
+    });
+
     describe("trust policies", () => {
         it("OIDC providers: Pulumi Cloud with the organization as audience, GitHub with sts.amazonaws.com", () => {
             for (const run of [nonprod, prod]) {

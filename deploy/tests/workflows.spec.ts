@@ -139,6 +139,7 @@ describe("GitHub Actions workflows", () => {
         assert.deepEqual(ciContext("prod"), { "aws-account-id": "333333333333", "aws-region": "us-east-1", "pulumi-org": "acme", "pulumi-team": "prod-approvers", project: "platform", "push-to-deploy": "false" });
         assert.equal(ciContext("dev")["aws-account-id"], "222222222222");
         assert.equal(ciContext("dev")["push-to-deploy"], "true", "dev's merge deploys through Pulumi Deployments; the workflow's up defers");
+        assert.equal(ciContext("prod", "read")["pulumi-team"], "developers", "prod previews use a reader team's token");
     });
 
     it("a push-to-deploy stack's update on push is left to Pulumi Deployments (one deployment per merge); tags and previews always run", () => {
