@@ -21,14 +21,15 @@ export interface StatefulType {
 
 /**
  * Stateful resource types: replacing one loses or moves data (or, for a password, the credential every
- * client holds). Sources: the Terraform AWS provider's schemas (`ForceNew: true`) for each resource,
- * registry.terraform.io/providers/hashicorp/aws/latest/docs ("Forces new resource"); random provider:
- * every input of random_password forces a new value.
+ * client holds). Sources: the Terraform AWS provider's schemas (`ForceNew: true`), which pulumi-aws
+ * bridges — for RDS read in hashicorp/terraform-provider-aws internal/service/rds/instance.go; for the
+ * others its registry docs ("Forces new resource"); random provider: every input of random_password
+ * forces a new value. Heuristic: a provider upgrade can move an input either way.
  */
 export const STATEFUL: Record<string, StatefulType> = {
     "aws:rds/instance:Instance": {
         holds: "the database",
-        replaceOn: ["identifier", "identifierPrefix", "engine", "dbName", "username", "storageEncrypted", "kmsKeyId", "availabilityZone", "snapshotIdentifier", "characterSetName", "timezone", "customIamInstanceProfile", "restoreToPointInTime", "s3Import"],
+        replaceOn: ["identifier", "identifierPrefix", "engine", "dbName", "username", "storageEncrypted", "kmsKeyId", "availabilityZone", "snapshotIdentifier", "characterSetName", "timezone", "customIamInstanceProfile", "restoreToPointInTime", "ncharCharacterSetName"],
     },
     "aws:elasticache/replicationGroup:ReplicationGroup": {
         holds: "the cache contents",
