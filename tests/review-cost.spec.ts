@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { estimateCost, renderCost } from "../scripts/review/cost";
-import { PRICES, TYPE_PRICING } from "../scripts/review/prices";
+import { PRICES, SOURCES, TYPE_PRICING } from "../scripts/review/prices";
 import { fromRun, Snapshot, SnapResource } from "../scripts/review/snapshot";
 import { stackRun, TIER_STACKS } from "./helpers";
 
@@ -75,13 +75,14 @@ describe("review: idle cost (npm run plan -- <stack> --cost)", function () {
         assert.deepEqual(
             [...new Set(missing)],
             [],
-            "new resource type(s) without a price: add each to TYPE_PRICING in scripts/review/prices.ts — `priced` with its rates in PRICES and their source (../shared/reference/aws-prices.md), or `usage`/`free` with the reason",
+            "new resource type(s) without a price: add each to TYPE_PRICING in scripts/review/prices.ts — `priced` with its rates in PRICES and their source (SOURCES), or `usage`/`free` with the reason",
         );
     });
 
     it("every rate names its unit and its source", () => {
         for (const [key, rate] of Object.entries(PRICES)) {
-            assert.ok(rate.usd > 0 && rate.unit.length > 0 && /S[1-6]/.test(rate.source), `${key}: ${JSON.stringify(rate)}`);
+            const key_ = /^S[1-6]/.exec(rate.source)?.[0];
+            assert.ok(rate.usd > 0 && rate.unit.length > 0 && key_ !== undefined && SOURCES[key_], `${key}: ${JSON.stringify(rate)}`);
         }
     });
 

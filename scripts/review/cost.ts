@@ -68,7 +68,7 @@ export function estimateCost(snap: Snapshot): CostReport {
     const perComponent: Record<string, number> = {};
     for (const r of resources) perComponent[r.component] = (perComponent[r.component] ?? 0) + r.monthly;
     const caveats = [
-        `List-price estimate: us-east-1 on-demand prices (scripts/review/prices.ts, sources in ../shared/reference/aws-prices.md), ${HOURS_PER_MONTH} h/month, zero traffic. Not a bill; not a quote.`,
+        `List-price estimate: us-east-1 on-demand prices (scripts/review/prices.ts: PRICES, sources S1-S6 in SOURCES), ${HOURS_PER_MONTH} h/month, zero traffic. Not a bill; not a quote.`,
     ];
     if (snap.region !== "us-east-1") caveats.push(`This stack is in ${snap.region}: the estimate uses us-east-1 prices (other regions differ, usually upward).`);
     return {

