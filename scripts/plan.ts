@@ -11,7 +11,7 @@ import { ConfigError } from "../config/errors";
 import { knownStacks, ROOT, runProgram } from "../offline/run";
 import { buildTree, registeredResources, renderTree } from "../offline/tree";
 import { findPlaceholders, placeholderWarning } from "./placeholders";
-import { isReview, parseReviewArgs, review, REVIEW_USAGE, startReview } from "./review";
+import { isReview, parseReviewArgs, REVIEW_USAGE } from "./review/args";
 
 function usage(message: string): never {
     process.stderr.write(`${message}\nusage: npm run plan -- <stack> ${REVIEW_USAGE}   (stacks: ${knownStacks().join(", ")})\n`);
@@ -36,15 +36,16 @@ async function main(): Promise<void> {
     if (!knownStacks().includes(stack)) usage(`plan: unknown stack "${stack}" (no Pulumi.${stack}.yaml)`);
 
     const started = Date.now();
-    const againstRevision = startReview(stack, parsed.options);
+    const reviewing = isReview(parsed.options) ? await import("./review") : undefined;
+    const againstRevision = reviewing?.startReview(stack, parsed.options);
     const run = await runProgram(stack);
     if (run.error) {
         const text = ConfigError.isInstance(run.error) ? run.error.message : `program failed: ${run.error.message}`;
         process.stderr.write(`${text}\n`);
         process.exit(1);
     }
-    if (isReview(parsed.options)) {
-        process.stdout.write(await review(stack, run, parsed.options, againstRevision));
+    if (reviewing) {
+        process.stdout.write(await reviewing.review(stack, run, parsed.options, againstRevision));
         return;
     }
 

@@ -2,47 +2,16 @@
  * The review modes of `npm run plan -- <stack> [--cost] [--diagram] [--against <git-ref> | --against-stack <other>] [--json]`
  * (README "Review tooling"). plan.ts parses its stack, runs the program once, and hands the run here.
  */
-import { ProgramRun, knownStacks, runProgram } from "../../offline/run";
+import { ProgramRun, runProgram } from "../../offline/run";
+import type { ReviewOptions } from "./args";
 import { estimateCost, renderCost } from "./cost";
 import { buildDiagram } from "./diagram";
 import { diffSnapshots, renderDiff } from "./diff";
 import { dumpStack, withRevision } from "./revision";
 import { fromDump, fromRun, maskSecrets, normalizeStack, Snapshot } from "./snapshot";
 
-export interface ReviewOptions {
-    cost: boolean;
-    diagram: boolean;
-    json: boolean;
-    against?: string;
-    againstStack?: string;
-}
-
-export const REVIEW_USAGE = "[--cost] [--diagram] [--against <git-ref> | --against-stack <stack>] [--json]";
-
-/** Takes the review flags out of `args` (what remains is plan's own); throws a usage message on a bad flag. */
-export function parseReviewArgs(args: string[]): { options: ReviewOptions; rest: string[] } {
-    const options: ReviewOptions = { cost: false, diagram: false, json: false };
-    const rest: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-        const a = args[i];
-        if (a === "--cost") options.cost = true;
-        else if (a === "--diagram") options.diagram = true;
-        else if (a === "--json") options.json = true;
-        else if (a === "--against" || a === "--against-stack") {
-            const v = args[++i];
-            if (!v || v.startsWith("-")) throw new Error(`plan: ${a} needs a value`);
-            if (a === "--against") options.against = v;
-            else options.againstStack = v;
-        } else rest.push(a);
-    }
-    if (options.against && options.againstStack) throw new Error("plan: give --against or --against-stack, not both");
-    if (options.againstStack && !knownStacks().includes(options.againstStack)) throw new Error(`plan: unknown stack "${options.againstStack}" for --against-stack`);
-    return { options, rest };
-}
-
-export function isReview(o: ReviewOptions): boolean {
-    return o.cost || o.diagram || o.json || o.against !== undefined || o.againstStack !== undefined;
-}
+export { isReview, parseReviewArgs, REVIEW_USAGE } from "./args";
+export type { ReviewOptions } from "./args";
 
 /** The plain plan as JSON (--json without another mode). */
 function planJson(snap: Snapshot, run: ProgramRun) {
