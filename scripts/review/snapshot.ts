@@ -99,16 +99,15 @@ export function strings(v: unknown): string[] {
     return [];
 }
 
-/** Resources of `types` that `from` refers to in its inputs (the longest-named match per string wins). */
+/** Resources of `types` that `from` (a resource, or any input value) refers to in its inputs' strings. */
 export function referencedBy(snap: Snapshot, from: SnapResource | unknown, types: string[]): SnapResource[] {
     const texts = strings(isSnapResource(from) ? from.inputs : from);
     const candidates = snap.resources.filter((r) => types.includes(r.type) && r !== from);
     const found = new Set<SnapResource>();
     for (const text of texts) {
-        const hits = candidates.filter((c) => mentions(text, c)).sort((a, b) => b.name.length - a.name.length);
-        // A string naming `prod-compute-api-migrate` also contains `prod-compute-api` only as a prefix,
-        // which `mentions` already rejects; several hits are several references (an env of many URLs).
-        for (const h of hits) found.add(h);
+        // `prod-compute-api-migrate` does not mention `prod-compute-api` (`mentions` rejects a prefix);
+        // one string may mention several resources (a JSON environment of many URLs).
+        for (const c of candidates) if (mentions(text, c)) found.add(c);
     }
     return [...found];
 }
