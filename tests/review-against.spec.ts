@@ -1,10 +1,11 @@
 import * as assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ROOT } from "../offline/run";
 import { RevisionRefused, withRevision } from "../scripts/review/revision";
+import { runPlan } from "./helpers";
 
 const leftovers = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("plan-against-"));
 const worktrees = (repo: string) => execFileSync("git", ["worktree", "list", "--porcelain"], { cwd: repo, encoding: "utf8" });
@@ -81,15 +82,7 @@ describe("review: --against <git-ref> (temporary worktree)", function () {
 
     it("npm run plan -- dev --against HEAD --json: synthesizes HEAD beside this tree and leaves no worktree behind (the one slow test)", async () => {
         const before = leftovers();
-        const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-            const child = spawn("npm", ["run", "--silent", "plan", "--", "dev", "--against", "HEAD", "--json"], { cwd: ROOT, timeout: 110_000 });
-            let stdout = "";
-            let stderr = "";
-            child.stdout.on("data", (d) => (stdout += d));
-            child.stderr.on("data", (d) => (stderr += d));
-            child.on("error", reject);
-            child.on("close", (code) => resolve({ code, stdout, stderr }));
-        });
+        const r = await runPlan(["dev", "--against", "HEAD", "--json"], 110_000);
         assert.equal(r.code, 0, r.stderr);
         const out = JSON.parse(r.stdout);
         assert.equal(out.diff.before, "dev at HEAD");
