@@ -110,4 +110,12 @@ describe("review: diff of two synthesized programs (--against, --against-stack)"
         assert.ok(out.diff.warnings.some((w: string) => w.startsWith("UPDATE of stateful <stack>-data-db (aws:rds/instance:Instance)")));
         assert.ok(out.diff.cost.delta > 0);
     });
+
+    it("--json alone prints the plan's resources and outputs with every secret masked", async () => {
+        const out = JSON.parse(await review("dev", await stackRun("dev"), { cost: false, diagram: false, json: true }));
+        const db = out.plan.resources.find((r: { type: string }) => r.type === "aws:rds/instance:Instance");
+        assert.equal(db.inputs.password, "[secret]");
+        assert.ok(!JSON.stringify(out).includes("mock-password"), "a secret value leaked into the JSON");
+        assert.equal(out.plan.outputs.tier, "dev");
+    });
 });
