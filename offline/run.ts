@@ -7,6 +7,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, Recorded } from "./mocks";
+import { registeredResources } from "./tree";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -110,6 +111,8 @@ export interface ProgramRun extends Recorded {
     secretOutputs: string[];
     /** Set when the program threw (e.g. invalid config); outputs are empty then. */
     error?: Error;
+    /** Every registered resource's URN, read from the mock monitor right after the run (review tooling: scripts/review/). */
+    urns?: string[];
 }
 
 /**
@@ -175,5 +178,5 @@ export async function runProgram(stack: string, overrides: Record<string, unknow
     const secretOutputs: string[] = [];
     for (const [k, v] of Object.entries(programExports)) if (await isSecretDeep(v)) secretOutputs.push(k);
     await settle(recorded);
-    return { stack, ...recorded, outputs, secretOutputs };
+    return { stack, ...recorded, outputs, secretOutputs, urns: registeredResources().map((r) => r.urn) };
 }

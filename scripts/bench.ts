@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --runs 3] [--only plan,typecheck,test]
+ * npm run bench [-- --runs 3] [--only plan,review,typecheck,test]
  *
  * Wall-clock timings of the commands a developer waits for, each run several times as a separate
  * process, reported as median (min-max). Timings are not asserted anywhere in the test suite (they
@@ -19,6 +19,14 @@ interface Job {
 
 const JOBS: Job[] = [
     ...["dev", "staging", "prod"].map((stack) => ({ group: "plan", label: `npm run plan -- ${stack}`, args: ["run", "--silent", "plan", "--", stack] })),
+    // Review tooling (README "Review tooling"): each mode per stack; --against runs HEAD in a temporary worktree beside this tree.
+    ...["dev", "staging", "prod"].flatMap((stack) =>
+        [["--cost"], ["--diagram"], ["--cost", "--json"], ["--against", "HEAD"], ["--against-stack", stack === "prod" ? "staging" : "prod"]].map((mode) => ({
+            group: "review",
+            label: `plan -- ${stack} ${mode.join(" ")}`,
+            args: ["run", "--silent", "plan", "--", stack, ...mode],
+        })),
+    ),
     { group: "typecheck", label: "npm run typecheck (tsc alone)", args: ["run", "--silent", "typecheck"] },
     { group: "test", label: "npm test (mocha, type check alongside)", args: ["test", "--silent"] },
 ];
@@ -37,7 +45,7 @@ function main(): number {
     const runs = Number(option("runs") ?? 3);
     const only = option("only")?.split(",");
     if (!Number.isInteger(runs) || runs < 1) {
-        process.stderr.write("usage: npm run bench -- [--runs N] [--only plan,typecheck,test]\n");
+        process.stderr.write("usage: npm run bench -- [--runs N] [--only plan,review,typecheck,test]\n");
         return 2;
     }
     const jobs = JOBS.filter((j) => !only || only.includes(j.group));

@@ -11,9 +11,10 @@ import { ConfigError } from "../config/errors";
 import { knownStacks, ROOT, runProgram } from "../offline/run";
 import { buildTree, registeredResources, renderTree } from "../offline/tree";
 import { findPlaceholders, placeholderWarning } from "./placeholders";
+import { isReview, parseReviewArgs, REVIEW_USAGE } from "./review/args";
 
 function usage(message: string): never {
-    process.stderr.write(`${message}\nusage: npm run plan -- <stack>   (stacks: ${knownStacks().join(", ")})\n`);
+    process.stderr.write(`${message}\nusage: npm run plan -- <stack> ${REVIEW_USAGE}   (stacks: ${knownStacks().join(", ")})\n`);
     process.exit(2);
 }
 
@@ -24,16 +25,28 @@ function formatOutput(value: unknown, secret: boolean): string {
 }
 
 async function main(): Promise<void> {
-    const [stack, ...rest] = process.argv.slice(2);
+    let parsed: ReturnType<typeof parseReviewArgs>;
+    try {
+        parsed = parseReviewArgs(process.argv.slice(2));
+    } catch (e) {
+        usage((e as Error).message);
+    }
+    const [stack, ...rest] = parsed.rest;
     if (!stack || rest.length > 0) usage("plan: name exactly one stack");
     if (!knownStacks().includes(stack)) usage(`plan: unknown stack "${stack}" (no Pulumi.${stack}.yaml)`);
 
     const started = Date.now();
+    const reviewing = isReview(parsed.options) ? await import("./review") : undefined;
+    const againstRevision = reviewing?.startReview(stack, parsed.options);
     const run = await runProgram(stack);
     if (run.error) {
         const text = ConfigError.isInstance(run.error) ? run.error.message : `program failed: ${run.error.message}`;
         process.stderr.write(`${text}\n`);
         process.exit(1);
+    }
+    if (reviewing) {
+        process.stdout.write(await reviewing.review(stack, run, parsed.options, againstRevision));
+        return;
     }
 
     const inputs = new Map(run.resources.map((r) => [`${r.type}::${r.name}`, r.inputs]));

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramRun, runProgram } from "../offline/run";
+import { ProgramRun, ROOT, runProgram } from "../offline/run";
 import { ConfigError, ConfigIssue, resolveSettings, Settings } from "../config";
 
 export type Res = pulumi.runtime.MockResourceArgs;
@@ -121,3 +122,22 @@ export function unsecret<T = any>(v: unknown): T {
  * 0.7 s), which adds up over the CLI tests. What is tested is the script's behaviour, not the loader.
  */
 export const TS_SCRIPT_RUNNER = ["-r", "sucrase/register/ts"] as const;
+
+export interface PlanResult {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs `npm run plan -- <args>` the way a person would (a separate process in the repository root). */
+export function runPlan(args: string[], timeoutMs = 60_000): Promise<PlanResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("npm", ["run", "--silent", "plan", "--", ...args], { cwd: ROOT, timeout: timeoutMs });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+}

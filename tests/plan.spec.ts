@@ -1,28 +1,11 @@
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ROOT } from "../offline/run";
-import { TIER_STACKS } from "./helpers";
-
-interface PlanResult {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-}
+import { PlanResult, runPlan, TIER_STACKS } from "./helpers";
 
 /** Runs `npm run plan -- <args>` the way a person would (a separate process). */
-function plan(...args: string[]): Promise<PlanResult> {
-    return new Promise((resolve, reject) => {
-        const child = spawn("npm", ["run", "--silent", "plan", "--", ...args], { cwd: ROOT, timeout: 60_000 });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => (stdout += d));
-        child.stderr.on("data", (d) => (stderr += d));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-}
+const plan = (...args: string[]): Promise<PlanResult> => runPlan(args);
 
 const SCRATCH_STACK = path.join(ROOT, "Pulumi.plantest.yaml");
 
