@@ -130,6 +130,7 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
             scope,
             region: settings.region,
             settings: settings.monitoring,
+            protectData: settings.protectData,
             services: settings.services,
             canaryServices: canaryServices(settings).map((svc) => svc.name),
             database: settings.database,

@@ -227,10 +227,17 @@ describe("monitoring", () => {
         });
     }
 
-    it("thresholds change with config, level by level", async () => {
-        const run = await variantRun("staging", { "platform:monitoring": { thresholds: { errorRatePercent: { warning: 2 } }, deployment: { latencyP99Seconds: 4 } } });
-        assert.equal(alarmNamed(run, "staging", "api-5xx-rate-warning").inputs.threshold, 2);
-        assert.equal(alarmNamed(run, "staging", "api-5xx-rate-critical").inputs.threshold, SEEDS.errorRate.critical, "the critical level keeps the tier's default");
-        assert.equal(alarms(run).find((a) => a.inputs.name === "platform-staging-api-deploy-p99")!.inputs.threshold, 4);
+    it("thresholds change with config, level by level; tracing off removes the sidecar and its permission", async () => {
+        const run = await variantRun("dev", {
+            "platform:monitoring": { thresholds: { errorRatePercent: { warning: 2 } }, deployment: { latencyP99Seconds: 4 }, tracing: false },
+        });
+        assert.equal(alarmNamed(run, "dev", "api-5xx-rate-warning").inputs.threshold, 2);
+        assert.equal(alarmNamed(run, "dev", "api-5xx-rate-critical").inputs.threshold, SEEDS.errorRate.critical, "the critical level keeps the tier's default");
+        assert.equal(alarms(run).find((a) => a.inputs.name === "platform-dev-api-deploy-p99")!.inputs.threshold, 4);
+        for (const task of ofType(run, "aws:ecs/taskDefinition:TaskDefinition")) {
+            assert.equal(JSON.parse(task.inputs.containerDefinitions).some((c: { name: string }) => c.name === "xray-daemon"), false, task.name);
+        }
+        const computePolicies = ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.includes("-compute-"));
+        assert.equal(JSON.stringify(computePolicies.map((p) => p.inputs.policy)).includes("xray:"), false);
     });
 });

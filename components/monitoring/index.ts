@@ -19,6 +19,8 @@ export interface MonitoringArgs {
     scope: NameScope;
     region: string;
     settings: MonitoringSettings;
+    /** Pulumi `protect` + retain-on-delete on the alert topics' keys (prod). */
+    protectData: boolean;
     /** Services as configured (the deployed ones are those in compute's serviceDimensions). */
     services: ServiceSettings[];
     /** Services that deploy as ECS canaries (two target groups each). @default - none */
@@ -81,9 +83,9 @@ export class Monitoring extends pulumi.ComponentResource implements MonitoringHa
         const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const m = args.settings;
 
-        const topics = createTopics(name, { scope: args.scope, accountId, settings: m }, this);
+        const topics = createTopics(name, { scope: args.scope, accountId, settings: m, protectData: args.protectData }, this);
         // CloudWatch alarms notify topics in their own region only.
-        const edgeTopics = args.edge && args.region !== EDGE_REGION ? createTopics(name, { scope: args.scope, accountId, settings: m, region: EDGE_REGION, suffix: `-${EDGE_REGION}` }, this) : topics;
+        const edgeTopics = args.edge && args.region !== EDGE_REGION ? createTopics(name, { scope: args.scope, accountId, settings: m, protectData: args.protectData, region: EDGE_REGION, suffix: `-${EDGE_REGION}` }, this) : topics;
 
         const targets = monitoredTargets(args);
         const specs = alarmSpecs(args.scope, targets, m);

@@ -11,6 +11,7 @@ import { MonitoringSettings, Severity, SEVERITIES } from "../../config";
 import { childName, NameScope, namePrefix } from "../naming";
 import { policyDocument, PolicyStatement } from "../shared/iam";
 import { createKey, ServiceKeyGrant } from "../shared/kms";
+import { statefulOptions } from "../shared/protection";
 
 /** The AWS services that publish alerts: CloudWatch alarms, EventBridge rules, RDS event subscriptions. */
 export const ALERT_PUBLISHERS = ["cloudwatch.amazonaws.com", "events.amazonaws.com", "events.rds.amazonaws.com"] as const;
@@ -67,6 +68,8 @@ export interface TopicArgs {
     region?: string;
     /** Suffix of logical and physical names (`-us-east-1` for the edge copies). @default "" */
     suffix?: string;
+    /** Pulumi `protect` + retain-on-delete on the key, like every key (prod; FSBP KMS.3). */
+    protectData: boolean;
 }
 
 /** The key, both topics with their policies, and the configured email and HTTPS subscriptions. */
@@ -76,7 +79,7 @@ export function createTopics(name: string, args: TopicArgs, parent: pulumi.Resou
     const key = createKey(
         childName(name, `alerts${suffix}`),
         { description: `${namePrefix(args.scope)} alert topics${suffix}`, accountId: args.accountId, grants: publisherKeyGrants(args.accountId), region: args.region },
-        { parent },
+        { parent, ...statefulOptions(args.protectData) },
     );
     const topics = {} as Topics;
     for (const severity of SEVERITIES) {
