@@ -99,7 +99,10 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
             // not exist yet, and alarm rollback only acts on updates (README "Canary and rollback").
             deploymentAlarmNames: Object.fromEntries(publicServices(settings).map((svc) => [svc.name, deploymentAlarmNames(scope, svc.name)])),
             canary: Object.fromEntries(
-                canaryServices(settings).map((svc) => [svc.name, { ...settings.monitoring.canary, testRulePriority: testRulePriority(svc) }]),
+                canaryServices(settings).map((svc) => {
+                    const { percent, canaryBakeMinutes, bakeMinutes } = settings.monitoring.canary;
+                    return [svc.name, { percent, canaryBakeMinutes, bakeMinutes, testRulePriority: testRulePriority(svc) }];
+                }),
             ),
             tracing: settings.monitoring.tracing,
             network,
