@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { rdsInstanceMemoryGib, rdsMaxConnections } from "../config/catalog";
 import { configIssues, settingsFor } from "./helpers";
 
 /** The issues of a dev stack whose only config is `platform:monitoring` (plus `extra`). */
@@ -91,5 +92,23 @@ describe("monitoring config (platform:monitoring)", () => {
     it("reports every monitoring problem at once", () => {
         const all = keys({ thresholds: { cpuPercent: { warning: 101 }, memoryPercent: { warning: 96 } }, emails: { critical: ["x"] }, canary: { percent: 200 } });
         assert.deepEqual(all.sort(), ["monitoring.canary.percent", "monitoring.emails.critical[0]", "monitoring.thresholds.cpuPercent.warning", "monitoring.thresholds.memoryPercent.warning"]);
+    });
+
+    it("RDS class memory (RDS User Guide, hardware specifications) and PostgreSQL's default max_connections = LEAST(memory / 9531392, 5000)", () => {
+        const table: [string, number][] = [
+            ["db.t4g.micro", 1],
+            ["db.t3.2xlarge", 32],
+            ["db.m7g.large", 8],
+            ["db.r6g.large", 16],
+            ["db.r6g.12xlarge", 384],
+            ["db.x2g.large", 32],
+            ["db.m5.24xlarge", 384],
+            ["db.m6i.32xlarge", 512],
+        ];
+        for (const [cls, gib] of table) assert.equal(rdsInstanceMemoryGib(cls), gib, cls);
+        assert.equal(rdsMaxConnections("db.t4g.micro"), 112);
+        assert.equal(rdsMaxConnections("db.m7g.large"), 901);
+        assert.equal(rdsMaxConnections("db.r6g.12xlarge"), 5000, "capped at 5000");
+        assert.equal(rdsMaxConnections("db.z9.large"), undefined, "unlisted: no connections alarm");
     });
 });
