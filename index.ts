@@ -69,3 +69,9 @@ export const migrations = platform.compute.migrations;
 export const workers = platform.workers.workers;
 /** Services and workers not deployed yet (no release pinned), with how to ship their first image. */
 export const unreleased = platform.releases.unreleased;
+/** SNS alert topics: critical (pages on-call) and warning; `-us-east-1` copies carry edge alarms when the stack lives elsewhere. */
+export const alertTopicArns = platform.monitoring.topicArns;
+/** The stack's CloudWatch dashboard (golden signals of every service, worker, queue, the database and the cache). */
+export const dashboardUrl = platform.monitoring.dashboardUrl;
+/** CloudWatch alarm names per service (with its deployment alarms), worker and queue, and the stack-wide ones. */
+export const alarms = platform.monitoring.alarmNames;

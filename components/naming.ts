@@ -104,7 +104,7 @@ export function rotationFunctionName(prefix: string): string {
 }
 
 /** The alarms that roll a service's deployment back, by role. Monitoring creates alarms with these names. */
-export const DEPLOYMENT_ALARM_ROLES = ["5xx", "unhealthy-hosts"] as const;
+export const DEPLOYMENT_ALARM_ROLES = ["5xx", "p99", "unhealthy-hosts"] as const;
 
 /**
  * Names of the CloudWatch alarms that roll back a deployment of `service`:

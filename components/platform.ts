@@ -5,10 +5,12 @@
  * here copies a handle's fields into another args type.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { canaryServices, testRulePriority } from "../config";
 import type { Settings } from "../config";
 import { Compute } from "./compute";
 import { Data } from "./data";
-import { componentName, NameScope } from "./naming";
+import { Monitoring } from "./monitoring";
+import { componentName, deploymentAlarmNames, NameScope } from "./naming";
 import { Network } from "./network";
 import { createProvider } from "./provider";
 import { Releases } from "./releases";
@@ -21,6 +23,7 @@ export interface Platform {
     queues: Queues;
     compute: Compute;
     workers: Workers;
+    monitoring: Monitoring;
 }
 
 /**
@@ -92,9 +95,16 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
             services: settings.services,
             domain: settings.domain,
             logRetentionDays: settings.logs.retentionDays,
-            // Monitoring (a later component) creates the alarms named by deploymentAlarmNames() and
-            // passes them here; until it exists, no alarm blocks a deployment.
-            deploymentAlarmNames: {},
+            // Monitoring (last) creates the alarms under these names; ECS accepts names of alarms that do
+            // not exist yet, and alarm rollback only acts on updates (README "Canary and rollback").
+            deploymentAlarmNames: Object.fromEntries(publicServices(settings).map((svc) => [svc.name, deploymentAlarmNames(scope, svc.name)])),
+            canary: Object.fromEntries(
+                canaryServices(settings).map((svc) => {
+                    const { percent, canaryBakeMinutes, bakeMinutes } = settings.monitoring.canary;
+                    return [svc.name, { percent, canaryBakeMinutes, bakeMinutes, testRulePriority: testRulePriority(svc) }];
+                }),
+            ),
+            tracing: settings.monitoring.tracing,
             network,
             data,
             releases,
@@ -117,7 +127,34 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
         componentOpts,
     );
 
-    return { network, data, releases, queues, compute, workers };
+    const monitoring = new Monitoring(
+        componentName(settings.stack, "monitoring"),
+        {
+            scope,
+            region: settings.region,
+            settings: settings.monitoring,
+            protectData: settings.protectData,
+            services: settings.services,
+            canaryServices: canaryServices(settings).map((svc) => svc.name),
+            database: settings.database,
+            cache: settings.cache,
+            workers: settings.workers,
+            data,
+            compute,
+            workersHandle: workers,
+            queues,
+            // The edge component passes { distributionId, webAclName, healthCheckId } here.
+            edge: undefined,
+        },
+        componentOpts,
+    );
+
+    return { network, data, releases, queues, compute, workers, monitoring };
+}
+
+/** Deployed (released) public services: the ones with deployment alarms. */
+function publicServices(settings: Pick<Settings, "services">) {
+    return settings.services.filter((svc) => svc.expose === "public" && svc.release !== undefined);
 }
 
 /** Distinct container ports of the services with the given exposure. */

@@ -48,6 +48,34 @@ export const RDS_POSTGRES_INSTANCE_CLASSES: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Memory (GiB) of an RDS instance class in RDS_POSTGRES_INSTANCE_CLASSES, or undefined for an unlisted
+ * one. Source: Amazon RDS User Guide, "Hardware specifications for DB instance classes", checked
+ * 2026-11-30: burstable t3/t4g micro 1 … 2xlarge 32; per vCPU 4 GiB (m*), 8 GiB (r*), 16 GiB (x2g);
+ * large = 2 vCPU, doubling per size (12xlarge 48, 24xlarge 96, 48xlarge 192 vCPU).
+ */
+export function rdsInstanceMemoryGib(instanceClass: string): number | undefined {
+    if (!RDS_POSTGRES_INSTANCE_CLASSES.has(instanceClass)) return undefined;
+    const [, family, size] = instanceClass.split(".");
+    const burstable: Record<string, number> = { micro: 1, small: 2, medium: 4, large: 8, xlarge: 16, "2xlarge": 32 };
+    if (family === "t3" || family === "t4g") return burstable[size];
+    const vcpus = size === "large" ? 2 : size === "xlarge" ? 4 : 4 * Number(size.replace("xlarge", ""));
+    const perVcpu = family.startsWith("x2") ? 16 : family.startsWith("r") ? 8 : 4;
+    return vcpus * perVcpu;
+}
+
+/**
+ * PostgreSQL's default max_connections on RDS: LEAST({DBInstanceClassMemory/9531392}, 5000) (RDS User
+ * Guide, "Maximum number of database connections", PostgreSQL; checked 2026-11-30). Computed from the
+ * class's nominal memory: RDS's DBInstanceClassMemory is somewhat lower (memory reserved for the OS and
+ * RDS processes), so the real limit is a little below this and a percentage alarm fires a little late
+ * rather than early. A custom parameter group that sets max_connections would need its own number.
+ */
+export function rdsMaxConnections(instanceClass: string): number | undefined {
+    const gib = rdsInstanceMemoryGib(instanceClass);
+    return gib === undefined ? undefined : Math.min(Math.floor((gib * 1024 ** 3) / 9531392), 5000);
+}
+
+/**
  * ElastiCache node types for Valkey and Redis OSS (current generation).
  * Source: Amazon ElastiCache User Guide, "Supported node types" (current generation), checked
  * 2026-11-30. Previous generations (t1, m1, m3, r3, c1) do not run Valkey or encryption in transit.

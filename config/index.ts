@@ -16,6 +16,7 @@ export { CONFIG_KEYS } from "./schema";
 export * from "./settings";
 export { TIER_DEFAULTS } from "./tiers";
 export { rulePriority } from "./routing";
+export { canaryServices, testRulePriority } from "./rules";
 
 /**
  * Raw `platform:*` values from the Pulumi runtime. Object-typed keys arrive as JSON text; text that

@@ -5,8 +5,8 @@
  */
 import type { ConfigContext } from "./context";
 import type { RawConfig, RawService, RawWorker } from "./schema";
-import type { ComputeSettings, DomainSettings, ImageRelease, ServiceSettings, Settings, Tier, WorkerSettings } from "./settings";
-import { TIER_DEFAULTS, WORKER_TIER_DEFAULTS } from "./tiers";
+import type { ComputeSettings, DomainSettings, ImageRelease, MonitoringSettings, ServiceSettings, Settings, Tier, WorkerSettings } from "./settings";
+import { MONITORING_TIER_DEFAULTS, TIER_DEFAULTS, WORKER_TIER_DEFAULTS } from "./tiers";
 
 export function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext, services: readonly string[] | undefined): Settings {
     const d = TIER_DEFAULTS[tier];
@@ -39,6 +39,25 @@ export function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext, services: 
             .sort((a, b) => a.name.localeCompare(b.name)),
         release: (raw.release ?? {}) as Record<string, ImageRelease>,
         domain: domainOf(raw.domain),
+        monitoring: mergeMonitoring(raw.monitoring, tier),
+    };
+}
+
+/** The tier's monitoring defaults with the stack file's fields over them, level by level (a threshold's warning alone keeps the tier's critical). */
+export function mergeMonitoring(m: RawConfig["monitoring"], tier: Tier): MonitoringSettings {
+    const d = MONITORING_TIER_DEFAULTS[tier];
+    const thresholds = { ...d.thresholds };
+    for (const [k, levels] of Object.entries(m?.thresholds ?? {}) as [keyof MonitoringSettings["thresholds"], object][]) {
+        thresholds[k] = { ...d.thresholds[k], ...levels };
+    }
+    return {
+        routeAllToWarning: m?.routeAllToWarning ?? d.routeAllToWarning,
+        emails: { ...d.emails, ...m?.emails },
+        httpsEndpoints: { ...d.httpsEndpoints, ...m?.httpsEndpoints },
+        thresholds,
+        deployment: { ...d.deployment, ...m?.deployment },
+        canary: { ...d.canary, ...m?.canary },
+        tracing: m?.tracing ?? d.tracing,
     };
 }
 

@@ -71,6 +71,11 @@ export const NAME_LIMITS: Readonly<Record<string, NameLimit>> = {
         max: 64,
         source: "EventBridge Scheduler CreateSchedule: Name 1-64 characters of [0-9a-zA-Z-_.]; terraform-provider-aws aws_scheduler_schedule validateName",
     },
+    "aws:sns/topic:Topic": { property: "name", max: 256, source: "SNS CreateTopic: Name 1-256 characters" },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": { property: "name", max: 255, source: "CloudWatch PutMetricAlarm: AlarmName 1-255 characters" },
+    "aws:cloudwatch/dashboard:Dashboard": { property: "dashboardName", max: 255, source: "CloudWatch PutDashboard: DashboardName up to 255 characters (letters, digits, - and _)" },
+    "aws:cloudwatch/eventRule:EventRule": { property: "name", max: 64, source: "EventBridge PutRule: Name 1-64 characters; pulumi-aws AutoName(name, 64)" },
+    "aws:rds/eventSubscription:EventSubscription": { property: "name", max: 255, source: "RDS CreateEventSubscription: SubscriptionName up to 255 characters" },
 };
 
 /** Most read replicas config allows (database.readReplicas); the longest RDS identifier uses it. */

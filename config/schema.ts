@@ -264,6 +264,56 @@ export const domainSchema = z.strictObject({
     certificateArn: pattern(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, "an ACM certificate ARN", "arn:aws:acm:us-east-1:123456789012:certificate/<id>").optional(),
 });
 
+
+/** A number (not only whole) from min to max, e.g. a threshold of 0.5 %. */
+function decimalIn(min: number, max: number, example: string) {
+    const allowed = `a number from ${min} to ${max}`;
+    return withMeta(z.number({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed }), { example, allowed });
+}
+const EMAIL_ALLOWED = "an email address such as oncall@example.com";
+const HTTPS_ALLOWED = "an https:// URL such as https://hooks.example.com/alerts (SNS HTTPS subscriptions)";
+/** Percent thresholds: 0-100 (a share can never exceed 100 %). */
+const percentLevels = (warning: string, critical: string) =>
+    z.strictObject({ warning: decimalIn(0, 100, warning).optional(), critical: decimalIn(0, 100, critical).optional() });
+/** Second thresholds: 0 up to a day. */
+const secondLevels = (warning: string, critical: string) =>
+    z.strictObject({ warning: decimalIn(0, 86400, warning).optional(), critical: decimalIn(0, 86400, critical).optional() });
+const perSeverity = <T extends z.ZodType>(item: T) => z.strictObject({ critical: z.array(item).optional(), warning: z.array(item).optional() });
+
+export const monitoringSchema = z.strictObject({
+    routeAllToWarning: bool("false").optional(),
+    emails: perSeverity(pattern(/^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/, EMAIL_ALLOWED, "oncall@example.com")).optional(),
+    httpsEndpoints: perSeverity(pattern(/^https:\/\/[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d{1,5})?(\/[^\s]*)?$/, HTTPS_ALLOWED, "https://hooks.example.com/alerts")).optional(),
+    thresholds: z
+        .strictObject({
+            errorRatePercent: percentLevels("1", "5").optional(),
+            latencyP95Seconds: secondLevels("1", "3").optional(),
+            latencyP99Seconds: secondLevels("3", "5").optional(),
+            cpuPercent: percentLevels("80", "95").optional(),
+            memoryPercent: percentLevels("80", "95").optional(),
+            dbConnectionsPercent: percentLevels("80", "95").optional(),
+            dbCpuPercent: percentLevels("80", "95").optional(),
+            diskUsedPercent: percentLevels("80", "90").optional(),
+            replicationLagSeconds: secondLevels("30", "300").optional(),
+            cacheCpuPercent: percentLevels("80", "95").optional(),
+            workerDurationPercent: percentLevels("80", "95").optional(),
+            queueAgeSeconds: secondLevels("300", "900").optional(),
+        })
+        .optional(),
+    deployment: z.strictObject({ errorRatePercent: decimalIn(0, 100, "5").optional(), latencyP99Seconds: decimalIn(0, 86400, "3").optional() }).optional(),
+    canary: z
+        .strictObject({
+            enabled: bool("false").optional(),
+            services: z.array(withMeta(z.string().regex(IMAGE_NAME), { example: "api", allowed: "the name of a public service of this stack", text: true })).optional(),
+            // ECS CanaryConfiguration.canaryPercent: 0.1-100.0.
+            percent: decimalIn(0.1, 100, "10").optional(),
+            canaryBakeMinutes: intIn(0, 1440, "10").optional(),
+            bakeMinutes: intIn(0, 1440, "15").optional(),
+        })
+        .optional(),
+    tracing: bool("true").optional(),
+});
+
 /**
  * Every `platform:*` key the program reads. `pulumiType` is what Pulumi.yaml declares (a test keeps
  * the two in step); object groups are validated here, field by field.
@@ -283,6 +333,7 @@ export const CONFIG_KEYS = {
     workers: { pulumiType: "object", schema: z.record(imageName, workerSchema).meta({ allowed: "a map of worker names to worker objects (see Pulumi.dev.yaml)" }) },
     release: { pulumiType: "object", schema: z.record(imageName, imageReleaseSchema).meta({ allowed: "a map of image names to { tag, digest }" }) },
     domain: { pulumiType: "object", schema: domainSchema },
+    monitoring: { pulumiType: "object", schema: monitoringSchema },
 } as const satisfies Record<string, { pulumiType: "string" | "object"; schema: z.ZodType }>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -282,4 +282,78 @@ export interface Settings {
     /** Every pinned image, by image name (services and workers). */
     release: Record<string, ImageRelease>;
     domain?: DomainSettings;
+    /** Alarms, alert routing, deployment rollback and canary, tracing (platform:monitoring). */
+    monitoring: MonitoringSettings;
+}
+
+/** Where an alarm notifies: `critical` pages on-call, `warning` goes to email/chat. */
+export const SEVERITIES = ["critical", "warning"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** A warning and a critical level of one signal (warning ≤ critical; config/rules/monitoring.ts). */
+export interface Levels {
+    warning: number;
+    critical: number;
+}
+
+/** Alarm thresholds (seeds 002 and 004, README "Monitoring"). */
+export interface MonitoringThresholds {
+    /** 5xx responses as a share of requests, in percent (seed 002: > 1 % warning, > 5 % critical). */
+    errorRatePercent: Levels;
+    /** p95 response time in seconds (seed 002: > 1 s / > 3 s; seed 004: p95 > 1 s warning). */
+    latencyP95Seconds: Levels;
+    /** p99 response time in seconds (seed 004: p99 > 5 s critical). */
+    latencyP99Seconds: Levels;
+    /** ECS CPU, in percent of the task's reservation (seed 004 "high CPU/memory"; seed 002's memory levels). */
+    cpuPercent: Levels;
+    /** ECS memory and cache memory, in percent (seed 002: > 80 % / > 95 %). */
+    memoryPercent: Levels;
+    /** Database connections as a share of the instance class's max_connections (seed 002: > 80 % / > 95 %). */
+    dbConnectionsPercent: Levels;
+    /** Database CPU, in percent. */
+    dbCpuPercent: Levels;
+    /** Database storage used, in percent of allocated (seed 004: disk > 80 % warning, i.e. free < 20 %). */
+    diskUsedPercent: Levels;
+    /** Read-replica (RDS) and cache replication lag, in seconds (seed 004 names the signal, not a number). */
+    replicationLagSeconds: Levels;
+    /** Cache engine CPU, in percent. */
+    cacheCpuPercent: Levels;
+    /** Worker duration as a share of its timeout, in percent. */
+    workerDurationPercent: Levels;
+    /** Age of the oldest message in a worker's queue, in seconds. */
+    queueAgeSeconds: Levels;
+}
+
+/** ECS's native CANARY deployment for public services (README "Canary and rollback"). */
+export interface CanarySettings {
+    /** Off by default: hashicorp/terraform-provider-aws#45678 (deployments through the provider may not alternate target groups). */
+    enabled: boolean;
+    /** Services that deploy as canaries; empty: every public service. */
+    services: string[];
+    /** Share of production traffic the new revision gets first (ECS: 0.1-100). */
+    percent: number;
+    /** Minutes ECS watches the canary before shifting all traffic (0-1440). */
+    canaryBakeMinutes: number;
+    /** Minutes ECS keeps the old revision after the full shift, ready to roll back to (0-1440). */
+    bakeMinutes: number;
+}
+
+export interface MonitoringSettings {
+    /** Route every alarm to the `warning` topic (no paging; dev). */
+    routeAllToWarning: boolean;
+    /** Email addresses subscribed per topic (each confirms by email). */
+    emails: Record<Severity, string[]>;
+    /** HTTPS endpoints subscribed per topic (a chat webhook, an on-call service). */
+    httpsEndpoints: Record<Severity, string[]>;
+    thresholds: MonitoringThresholds;
+    /** What rolls a public service's deployment back (seed 002 / 004 rollback triggers). */
+    deployment: {
+        /** 5xx share of requests, in percent (seeds: > 5 %). */
+        errorRatePercent: number;
+        /** p99 response time in seconds (seed 002: > 3 s). */
+        latencyP99Seconds: number;
+    };
+    canary: CanarySettings;
+    /** X-Ray daemon sidecar in every service's task (traces from the app's X-Ray SDK/OpenTelemetry exporter). */
+    tracing: boolean;
 }

@@ -3,7 +3,7 @@
  * (inside the limits in schema.ts); rules/ refuses overrides that are unsafe for the tier (prod: rules/prod.ts).
  * Sources: the team design notes (tier table, also the README stack matrix) and the deployment-strategy seeds (30-day backups, Multi-AZ, read replicas).
  */
-import type { Settings, Tier } from "./settings";
+import type { MonitoringSettings, Settings, Tier } from "./settings";
 
 /** Everything a tier decides; a stack file overrides field by field. */
 export type TierDefaults = Pick<Settings, "protectData" | "network" | "logs" | "database" | "cache" | "storage" | "backup" | "compute">;
@@ -105,3 +105,43 @@ export const WORKER_TIER_DEFAULTS: Record<Tier, { httpProvisionedConcurrency: nu
     staging: { httpProvisionedConcurrency: 0 },
     prod: { httpProvisionedConcurrency: 1 },
 };
+
+/**
+ * Monitoring per tier (kept apart from TIER_DEFAULTS like the worker defaults). Thresholds come from
+ * the seeds where they name a number — 002: error rate > 1 % / > 5 %, response time > 1 s / > 3 s,
+ * memory and DB connections > 80 % / > 95 %; 004: p95 > 1 s warning, p99 > 5 s critical, disk > 80 %,
+ * rollback on error rate > 5 % and a 10 % canary — and are this program's choice where a seed only names
+ * the signal (replication lag, queue age, worker duration, the second level of CPU and disk). Every
+ * tier watches the same signals; dev routes everything to `warning` (seed 002: dev monitoring "Basic",
+ * prod "Full + Alerts"), so nothing in dev pages anyone.
+ */
+export const MONITORING_TIER_DEFAULTS: Record<Tier, MonitoringSettings> = {
+    dev: monitoringDefaults(true),
+    staging: monitoringDefaults(false),
+    prod: monitoringDefaults(false),
+};
+
+function monitoringDefaults(routeAllToWarning: boolean): MonitoringSettings {
+    return {
+        routeAllToWarning,
+        emails: { critical: [], warning: [] },
+        httpsEndpoints: { critical: [], warning: [] },
+        thresholds: {
+            errorRatePercent: { warning: 1, critical: 5 },
+            latencyP95Seconds: { warning: 1, critical: 3 },
+            latencyP99Seconds: { warning: 3, critical: 5 },
+            cpuPercent: { warning: 80, critical: 95 },
+            memoryPercent: { warning: 80, critical: 95 },
+            dbConnectionsPercent: { warning: 80, critical: 95 },
+            dbCpuPercent: { warning: 80, critical: 95 },
+            diskUsedPercent: { warning: 80, critical: 90 },
+            replicationLagSeconds: { warning: 30, critical: 300 },
+            cacheCpuPercent: { warning: 80, critical: 95 },
+            workerDurationPercent: { warning: 80, critical: 95 },
+            queueAgeSeconds: { warning: 300, critical: 900 },
+        },
+        deployment: { errorRatePercent: 5, latencyP99Seconds: 3 },
+        canary: { enabled: false, services: [], percent: 10, canaryBakeMinutes: 10, bakeMinutes: 15 },
+        tracing: true,
+    };
+}

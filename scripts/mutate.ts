@@ -125,6 +125,22 @@ export const MUTATIONS: Mutation[] = [
         replace: `return ingress.from === "internet" ? [PORTS.http, PORTS.https, 8080] : [PORTS.https];`,
         specs: ["tests/network.spec.ts"],
     },
+    {
+        id: "alarm-no-ok",
+        what: "alarms stop notifying when they recover (no OK action)",
+        file: "components/monitoring/alarms.ts",
+        search: `okActions: [topicArn],`,
+        replace: `okActions: [],`,
+        specs: ["tests/monitoring.spec.ts"],
+    },
+    {
+        id: "deploy-no-rollback",
+        what: "deployment alarms stop a bad deployment but no longer roll it back",
+        file: "components/compute/service.ts",
+        search: `{ alarmNames: ctx.deploymentAlarmNames, enable: true, rollback: true }`,
+        replace: `{ alarmNames: ctx.deploymentAlarmNames, enable: true, rollback: false }`,
+        specs: ["tests/monitoring.spec.ts"],
+    },
 ];
 
 function option(name: string): string | undefined {

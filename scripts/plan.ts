@@ -24,6 +24,13 @@ function formatOutput(value: unknown, secret: boolean): string {
     return flat.length <= 100 ? flat : JSON.stringify(value, null, 2).replace(/\n/g, "\n  ");
 }
 
+/** `Alarms: N …`: how many CloudWatch alarms the stack has, by severity (their descriptions start with it). */
+function alarmSummary(resources: { type: string; inputs: Record<string, any> }[]): string {
+    const alarms = resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+    const count = (severity: string) => alarms.filter((a) => String(a.inputs.alarmDescription ?? "").startsWith(`${severity}:`)).length;
+    return `Alarms: ${alarms.length} CloudWatch alarms (${count("CRITICAL")} critical, ${count("WARNING")} warning), each notifying on ALARM and OK`;
+}
+
 async function main(): Promise<void> {
     let parsed: ReturnType<typeof parseReviewArgs>;
     try {
@@ -72,6 +79,8 @@ async function main(): Promise<void> {
         out.push("");
         out.push(`NOTE: not deployed until a release is pinned: ${unreleased.join(", ")} (see the unreleased output).`);
     }
+    out.push("");
+    out.push(alarmSummary(run.resources));
     out.push("");
     out.push(`Resources (${count} AWS resources, ${run.resources.length - count} components and providers):`);
     out.push(...renderTree(tree).map((l) => `  ${l}`));

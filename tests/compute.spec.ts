@@ -5,7 +5,8 @@ import * as path from "node:path";
 import { lifecyclePolicy, targetGroupName, TLS_POLICY } from "../components/compute";
 import { rulePriority } from "../config";
 import { capacityStrategy, healthCheckGracePeriod, serviceOptions } from "../components/compute/service";
-import { taskStatements } from "../components/compute/policies";
+import { taskStatements, XRAY_WRITE_STATEMENT } from "../components/compute/policies";
+import { XRAY_DAEMON } from "../components/compute/container";
 import * as pulumi from "@pulumi/pulumi";
 import { resolve, ROOT } from "../offline/run";
 import { ACCOUNT_ID, installMocks, mockArn, mockId, mockKeyArn, mockPhysicalName, mockRepositoryArn } from "../offline/mocks";
@@ -48,6 +49,8 @@ interface Container {
     logConfiguration: { logDriver: string; options: Record<string, string> };
 }
 const containersOf = (task: Res): Container[] => JSON.parse(task.inputs.containerDefinitions);
+/** The task's own containers: the app (and its migration), without the X-Ray daemon sidecar (tested in tests/monitoring-deploy.spec.ts). */
+const appContainersOf = (task: Res): Container[] => containersOf(task).filter((c) => c.name !== XRAY_DAEMON);
 const bucketsOf = (run: { outputs: Record<string, unknown> }) => run.outputs.buckets as { uploads: string; logs: string };
 /** The id the mocks give a tier's security group (`lb`, `app`) in a stack. */
 const sgId = (stack: string, role: "lb" | "app") => mockId(`${stack}-network-${role}-sg`);
@@ -63,7 +66,7 @@ describe("compute", () => {
                 const tasks = ofType(run, TASK);
                 assert.ok(tasks.length >= 2);
                 for (const task of tasks) {
-                    for (const c of containersOf(task)) {
+                    for (const c of appContainersOf(task)) {
                         // A migration container (`<service>-migrate`) runs its service's image.
                         const image = c.name.replace(/-migrate$/, "");
                         assert.equal(c.image, `${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/platform/${stack}/${image}@${release[image].digest}`);
@@ -163,14 +166,15 @@ describe("compute", () => {
                 for (const p of policies) {
                     for (const st of policy(p.inputs.policy).Statement) {
                         const resources = [st.Resource].flat();
-                        if (resources.includes("*")) assert.deepEqual(st.Action, ["ecr:GetAuthorizationToken"], `${p.name} ${st.Sid}`);
+                        // X-Ray has no resource-level permissions: the daemon's write actions are account-wide too.
+                        if (resources.includes("*")) assert.ok([["ecr:GetAuthorizationToken"], XRAY_WRITE_STATEMENT.Action].some((a) => JSON.stringify(a) === JSON.stringify(st.Action)), `${p.name} ${st.Sid}`);
                         for (const a of [st.Action].flat()) assert.doesNotMatch(a, /^\*$|:\*$/, `${p.name} wildcard action ${a}`);
                     }
                 }
                 const apiTask = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "compute-api-task").inputs.policy).Statement;
                 const uploads = `arn:aws:s3:::${bucketsOf(run).uploads}`;
                 const dataKey = mockKeyArn(`${stack}-data-data-key`);
-                assert.deepEqual(apiTask.map((s) => s.Resource), [[`arn:aws:sqs:us-east-1:${ACCOUNT_ID}:${stack}-queues-inference-abc1234`], run.outputs.dbSecretArn, dataKey, uploads, `${uploads}/*`, dataKey]);
+                assert.deepEqual(apiTask.map((s) => s.Resource), ["*", [`arn:aws:sqs:us-east-1:${ACCOUNT_ID}:${stack}-queues-inference-abc1234`], run.outputs.dbSecretArn, dataKey, uploads, `${uploads}/*`, dataKey]);
                 for (const svc of ["api", "notifier"]) {
                     const exec = policy(one(run, "aws:iam/rolePolicy:RolePolicy", `compute-${svc}-execution`).inputs.policy).Statement;
                     const bySid = Object.fromEntries(exec.map((s) => [s.Sid, s.Resource]));
@@ -180,7 +184,8 @@ describe("compute", () => {
                 const notifierExec = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "compute-notifier-execution").inputs.policy).Statement;
                 const secretsRead = notifierExec.find((s) => s.Sid === "ReadInjectedSecrets")!;
                 assert.deepEqual(secretsRead.Resource, [run.outputs.cacheAuthSecretArn], "notifier reads only the cache secret");
-                assert.equal(ofType(run, "aws:iam/rolePolicy:RolePolicy").some((p) => p.name.endsWith("compute-notifier-task")), false, "notifier's task role has no permissions");
+                const notifierTask = policy(one(run, "aws:iam/rolePolicy:RolePolicy", "compute-notifier-task").inputs.policy).Statement;
+                assert.deepEqual(notifierTask, [XRAY_WRITE_STATEMENT], "notifier's task role may only send traces");
             });
 
             it("repositories: immutable tags, scan on push, KMS, lifecycle keeping the tier's number of releases", async () => {
@@ -245,7 +250,7 @@ describe("compute", () => {
             it("a service with a migration runs it in every new task before the app starts: same digest, app waits for exit 0", async () => {
                 const run = await stackRun(stack);
                 const pinned = stackFile(stack)["platform:release"].api.digest;
-                const [app, migrate, ...rest] = containersOf(taskNamed(run, stack, "api"));
+                const [app, migrate, ...rest] = appContainersOf(taskNamed(run, stack, "api"));
                 assert.equal(rest.length, 0);
                 assert.equal(app.name, "api");
                 assert.equal(app.essential, true);
@@ -265,7 +270,7 @@ describe("compute", () => {
             });
 
             it("a service without a migration runs its one container with no start dependency", async () => {
-                const containers = containersOf(taskNamed(await stackRun(stack), stack, "notifier"));
+                const containers = appContainersOf(taskNamed(await stackRun(stack), stack, "notifier"));
                 assert.deepEqual(containers.map((c) => [c.name, c.essential, c.dependsOn]), [["notifier", true, undefined]]);
             });
 
@@ -418,7 +423,7 @@ describe("compute", () => {
 
         it("the alarm names are a pure function of project, stack and service, so compute knows them before monitoring exists", () => {
             const names = deploymentAlarmNames({ project: "platform", stack: "prod" }, "api");
-            assert.deepEqual(names, ["platform-prod-api-deploy-5xx", "platform-prod-api-deploy-unhealthy-hosts"]);
+            assert.deepEqual(names, ["platform-prod-api-deploy-5xx", "platform-prod-api-deploy-p99", "platform-prod-api-deploy-unhealthy-hosts"]);
             assert.notDeepEqual(deploymentAlarmNames({ project: "platform", stack: "staging" }, "api"), names, "stacks in one account never share an alarm");
             for (const n of names) assert.ok(n.length <= 255, "CloudWatch alarm names are at most 255 characters");
         });

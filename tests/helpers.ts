@@ -83,12 +83,12 @@ export interface RecordedOptions {
  * options. Mocks never see resource options, but transformations run client-side, so this is how the
  * suite checks `protect` and friends on the real resources.
  */
-export async function recordResourceOptions(stack: string): Promise<RecordedOptions[]> {
+export async function recordResourceOptions(stack: string, overrides: Record<string, unknown> = {}): Promise<RecordedOptions[]> {
     const { installMocks } = await import("../offline/mocks");
     const { stackConfig, settle } = await import("../offline/run");
     const { loadSettings } = await import("../config");
     const { createPlatform } = await import("../components/platform");
-    const { config, secretKeys } = stackConfig(stack);
+    const { config, secretKeys } = stackConfig(stack, overrides);
     const recorded = installMocks("platform", stack, config["platform:region"] ?? "us-east-1");
     pulumi.runtime.setAllConfig(config, secretKeys);
     const seen: RecordedOptions[] = [];

@@ -46,6 +46,10 @@ const NO_PHYSICAL_NAME = new Set([
     "aws:lambda/permission:Permission",
     "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
     "aws:lb/listener:Listener",
+    // Monitoring: a topic's policy and subscriptions, a rule's target have no name of their own.
+    "aws:sns/topicPolicy:TopicPolicy",
+    "aws:sns/topicSubscription:TopicSubscription",
+    "aws:cloudwatch/eventTarget:EventTarget",
     "aws:lb/listenerRule:ListenerRule",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
     "aws:appautoscaling/target:Target",

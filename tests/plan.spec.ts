@@ -39,6 +39,19 @@ describe("npm run plan", function () {
     });
 
     for (const stack of TIER_STACKS) {
+        it(`prints how many alarms ${stack} has: as many as the tree lists`, async () => {
+            const r = await run(stack);
+            assert.equal(r.code, 0, r.stderr);
+            const listed = r.stdout.split("\n").filter((l) => l.includes("(aws:cloudwatch/metricAlarm:MetricAlarm)")).length;
+            const m = /^Alarms: (\d+) CloudWatch alarms \((\d+) critical, (\d+) warning\), each notifying on ALARM and OK$/m.exec(r.stdout);
+            assert.ok(m, "no Alarms: line");
+            assert.ok(listed > 0);
+            assert.equal(Number(m[1]), listed);
+            assert.equal(Number(m[2]) + Number(m[3]), listed);
+        });
+    }
+
+    for (const stack of TIER_STACKS) {
         it(`prints the ${stack} resource tree and outputs under an offline header and exits 0`, async () => {
             const r = await run(stack);
             assert.equal(r.code, 0, `npm run plan -- ${stack} exit code; stderr:\n${r.stderr}`);

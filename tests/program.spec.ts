@@ -10,7 +10,7 @@ describe("program", () => {
 
     for (const stack of TIER_STACKS) {
         describe(`${stack} stack file`, () => {
-            it("synthesizes without errors into the network, data, releases and compute components, in that order", async () => {
+            it("synthesizes without errors into the network, data, releases, queues, compute, workers and monitoring components, in that order", async () => {
                 const run = await stackRun(stack);
                 assert.equal(run.error, undefined, `${stack}: ${run.error}`);
                 const components = run.resources.filter((r) => r.type.startsWith("platform:")).map((r) => `${r.type} ${r.name}`);
@@ -21,6 +21,7 @@ describe("program", () => {
                     `platform:workers:Queues ${stack}-queues`,
                     `platform:compute:Compute ${stack}-compute`,
                     `platform:workers:Workers ${stack}-workers`,
+                    `platform:monitoring:Monitoring ${stack}-monitoring`,
                 ], `${stack}: component order`);
                 assert.equal(run.outputs.tier, stack, `${stack}: tier output`);
             });

@@ -32,12 +32,19 @@ describe("review: diff of two synthesized programs (--against, --against-stack)"
         release = fromRun(await variantRun("dev", { "platform:release": { ...pinned, api: { tag: "0123456789abcdef0123456789abcdef01234567", digest: `sha256:${"e".repeat(64)}` } } }));
     });
 
-    it("a database class change lists exactly the database, flags it as a stateful update (not a replacement) and prices the difference", () => {
+    it("a database class change lists the database (and the connection alarms sized by its class), flags only the database as a stateful update (not a replacement) and prices the difference", () => {
         const d = diffSnapshots(dev, biggerDb, LABELS);
         assert.deepEqual([d.added, d.removed], [[], []]);
-        assert.deepEqual(names(d.changed), ["aws:rds/instance:Instance::dev-data-db"]);
-        assert.deepEqual(d.changed[0].changes, [{ path: "instanceClass", before: "db.t4g.micro", after: "db.t4g.small" }]);
-        assert.deepEqual(d.changed[0].replacementBy, []);
+        // Connections alarm as a share of the class's max_connections (issue 11), so their thresholds follow the class.
+        assert.deepEqual(names(d.changed).sort(), [
+            "aws:cloudwatch/metricAlarm:MetricAlarm::dev-monitoring-db-connections-critical",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::dev-monitoring-db-connections-warning",
+            "aws:rds/instance:Instance::dev-data-db",
+        ]);
+        for (const alarm of d.changed.filter((c) => c.type === "aws:cloudwatch/metricAlarm:MetricAlarm")) assert.deepEqual(alarm.changes.map((c) => c.path), ["threshold"]);
+        const db = d.changed.find((c) => c.type === "aws:rds/instance:Instance")!;
+        assert.deepEqual(db.changes, [{ path: "instanceClass", before: "db.t4g.micro", after: "db.t4g.small" }]);
+        assert.deepEqual(db.replacementBy, []);
         assert.deepEqual(d.warnings, ["UPDATE of stateful dev-data-db (aws:rds/instance:Instance): instanceClass"]);
         // db.t4g.small 0.032/h vs db.t4g.micro 0.016/h, Single-AZ, 730 h (aws-prices.md).
         assert.equal(Math.round(d.cost.delta * 100), Math.round((0.032 - 0.016) * 730 * 100));

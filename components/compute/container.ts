@@ -10,6 +10,8 @@ export interface ContainerRefs extends DataRefs {
     logGroupName: pulumi.Input<string>;
     /** Per queue the service may send to (its `queues`): the queue's URL. */
     queueUrls: Record<string, pulumi.Input<string>>;
+    /** Run the X-Ray daemon beside the app (monitoring.tracing). @default false */
+    tracing?: boolean;
 }
 
 /** `QUEUE_<NAME>_URL`: the environment name of a worker queue's URL (`inference` → QUEUE_INFERENCE_URL). */
@@ -27,6 +29,7 @@ export function environmentFor(svc: ServiceSettings, refs: ContainerRefs): EnvVa
         ...dataEnvironment(svc, refs),
         ...svc.queues.map((queue) => ({ name: queueUrlEnvName(queue), value: refs.queueUrls[queue] })),
         ...featureFlagEnvironment(svc.featureFlags),
+        ...(refs.tracing ? [{ name: "AWS_XRAY_DAEMON_ADDRESS", value: "127.0.0.1:2000" }] : []),
         ...Object.entries(svc.environment).map(([name, value]) => ({ name, value })),
     ];
 }
@@ -69,8 +72,51 @@ export function containerDefinitions(svc: ServiceSettings, release: ImageRelease
         portMappings: [{ name: "http", containerPort: svc.port, protocol: "tcp", appProtocol: "http" }],
         ...(svc.migrationCommand ? { dependsOn: [{ containerName: migrationContainerName(svc.name), condition: "SUCCESS" }] } : {}),
     };
-    if (!svc.migrationCommand) return pulumi.jsonStringify([app]);
-    return pulumi.jsonStringify([app, migrationContainer(svc, release, refs, false)]);
+    const sidecars = refs.tracing ? [xrayDaemon(svc, refs)] : [];
+    if (!svc.migrationCommand) return pulumi.jsonStringify([app, ...sidecars]);
+    return pulumi.jsonStringify([app, migrationContainer(svc, release, refs, false), ...sidecars]);
+}
+
+/** The X-Ray daemon sidecar's container name. */
+export const XRAY_DAEMON = "xray-daemon";
+/**
+ * AWS's X-Ray daemon image in ECR Public, pinned to a release (AWS X-Ray developer guide, "Running the
+ * X-Ray daemon on Amazon ECS"; the `3.x` tag would float).
+ */
+export const XRAY_DAEMON_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.3.7";
+/**
+ * What the daemon takes out of the task's CPU and memory (it counts against the task size, not on
+ * top): 32 CPU units, 64 MiB reserved and a 128 MiB hard limit, with its span buffer capped at 16 MiB.
+ */
+export const XRAY_DAEMON_SIZE = { cpu: 32, memoryReservation: 64, memory: 128, bufferMemoryMb: 16 } as const;
+
+/**
+ * The X-Ray daemon: receives segments on UDP 2000 from the app's X-Ray SDK or OpenTelemetry exporter
+ * (AWS_XRAY_DAEMON_ADDRESS, the SDK's default) and sends them to X-Ray with the task role. Not
+ * essential: a daemon crash loses traces, never the app. Read-only root, unprivileged, logs beside the app's.
+ */
+function xrayDaemon(svc: ServiceSettings, refs: ContainerRefs) {
+    return {
+        name: XRAY_DAEMON,
+        image: XRAY_DAEMON_IMAGE,
+        essential: false,
+        cpu: XRAY_DAEMON_SIZE.cpu,
+        memoryReservation: XRAY_DAEMON_SIZE.memoryReservation,
+        memory: XRAY_DAEMON_SIZE.memory,
+        command: ["--buffer-memory", String(XRAY_DAEMON_SIZE.bufferMemoryMb)],
+        portMappings: [{ containerPort: 2000, protocol: "udp" }],
+        user: svc.user,
+        privileged: false,
+        readonlyRootFilesystem: true,
+        mountPoints: [{ sourceVolume: TMP_VOLUME, containerPath: "/tmp", readOnly: false }],
+        linuxParameters: { initProcessEnabled: true },
+        stopTimeout: 30,
+        environment: [{ name: "AWS_REGION", value: refs.region }],
+        logConfiguration: {
+            logDriver: "awslogs",
+            options: { "awslogs-group": refs.logGroupName, "awslogs-region": refs.region, "awslogs-stream-prefix": svc.name },
+        },
+    };
 }
 
 /** The standalone migration task (the `migrations` output runs it once): the migration container alone, essential. */

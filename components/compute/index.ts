@@ -10,7 +10,9 @@ import type { QueuesHandle } from "../workers/queues";
 import { outputRecord, pickHandle } from "../shared/handle";
 import { Cluster, createCluster } from "./cluster";
 import { createLoadBalancer, LoadBalancer } from "./load-balancer";
-import { createService, DeployedService } from "./service";
+import { createService, DeployedService, ServiceCanary } from "./service";
+
+export type { ServiceCanary } from "./service";
 
 export { targetGroupName } from "../naming";
 export { lifecyclePolicy } from "../releases";
@@ -31,6 +33,14 @@ export interface ComputeArgs {
      * @default - none: no alarm-based rollback (the circuit breaker still rolls back)
      */
     deploymentAlarmNames?: Record<string, string[]>;
+    /**
+     * Per public service that deploys as an ECS native canary: traffic share, bake times and its test
+     * rule's priority (README "Canary and rollback").
+     * @default - none: rolling deployments
+     */
+    canary?: Record<string, ServiceCanary>;
+    /** An X-Ray daemon sidecar in every service's task, and the task role may send traces. @default false */
+    tracing?: boolean;
     network: NetworkHandle;
     data: DataHandle;
     /** The image registry: each service runs its pinned digest from its repository there. */
@@ -62,6 +72,8 @@ export interface ServiceDimensions {
     targetGroupArnSuffix?: string;
     /** Public services only. */
     loadBalancerArnSuffix?: string;
+    /** Canary services only: the second target group ECS alternates with the first. */
+    alternateTargetGroupArnSuffix?: string;
 }
 
 /** What compute exposes to later components (workers, edge, monitoring) and to the stack outputs. */
@@ -164,8 +176,10 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
                     waitForSteadyState: args.settings.waitForSteadyState,
                     rulePriority: rulePriority(svc),
                     deploymentAlarmNames: args.deploymentAlarmNames?.[svc.name] ?? [],
+                    canary: args.canary?.[svc.name],
                     refs: {
                         ...dataRefs(args.data),
+                        tracing: args.tracing ?? false,
                         queueUrls: Object.fromEntries(svc.queues.map((q) => [q, args.queues.queues[q].url])),
                     },
                     resources: {
@@ -173,6 +187,7 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
                         secretArns: { database: args.data.database.secretArn, cache: args.data.cache.authSecretArn },
                         uploadsBucketArn: args.data.buckets.uploadsArn,
                         queueArns: svc.queues.map((q) => args.queues.queues[q].arn),
+                        tracing: args.tracing ?? false,
                     },
                 },
                 this,
@@ -207,7 +222,8 @@ function dimensionsOutput(deployed: Record<string, DeployedService>, cluster: Cl
     return outputRecord<ServiceDimensions>(
         Object.entries(deployed).map(([svc, d]) => {
             const routed = d.targetGroup ? { targetGroupArnSuffix: d.targetGroup.arnSuffix, loadBalancerArnSuffix: lb.loadBalancer.arnSuffix } : {};
-            return [svc, pulumi.output({ clusterName: cluster.cluster.name, serviceName: d.service.name, ...routed })] as const;
+            const alternate = d.alternateTargetGroup ? { alternateTargetGroupArnSuffix: d.alternateTargetGroup.arnSuffix } : {};
+            return [svc, pulumi.output({ clusterName: cluster.cluster.name, serviceName: d.service.name, ...routed, ...alternate })] as const;
         }),
     );
 }

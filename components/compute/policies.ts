@@ -14,7 +14,21 @@ export interface ServiceResources {
     uploadsBucketArn: pulumi.Input<string>;
     /** ARNs of the worker queues the service may send to (its `queues`). */
     queueArns: pulumi.Input<string>[];
+    /** The X-Ray daemon sidecar runs in the task (monitoring.tracing). @default false */
+    tracing?: boolean;
 }
+
+/**
+ * What the X-Ray daemon needs: send segments and telemetry, read sampling rules. X-Ray has no
+ * resource-level permissions for these actions (Service Authorization Reference, AWS X-Ray), so they
+ * name "*" — the actions of AWS's AWSXRayDaemonWriteAccess policy, nothing more.
+ */
+export const XRAY_WRITE_STATEMENT: Statement = {
+    Sid: "SendTraces",
+    Effect: "Allow",
+    Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"],
+    Resource: "*",
+};
 
 /**
  * The execution role: what ECS needs to start the task — pull its image, write its logs, read the
@@ -51,7 +65,7 @@ export function executionStatements(svc: Pick<ServiceSettings, "secrets">, r: Se
  * DB_PASSWORD is read once at task start, so an app refreshes from DB_SECRET_ARN on an auth failure.
  */
 export function taskStatements(svc: Pick<ServiceSettings, "buckets" | "secrets">, r: ServiceResources): Statement[] {
-    const statements: Statement[] = [];
+    const statements: Statement[] = r.tracing ? [XRAY_WRITE_STATEMENT] : [];
     // Worker queues use SQS-managed SSE: sending needs no KMS permission.
     if (r.queueArns.length > 0) statements.push({ Sid: "SendToWorkerQueues", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: r.queueArns });
     if (svc.secrets.includes("database")) {

@@ -30,6 +30,8 @@ export interface ServiceContext {
     rulePriority?: number;
     /** Names of CloudWatch alarms that roll a deployment back (supplied by monitoring). */
     deploymentAlarmNames: string[];
+    /** Deploy as an ECS native canary (public services only). @default - rolling */
+    canary?: ServiceCanary;
     refs: Omit<ContainerRefs, "repositoryUrl" | "logGroupName" | "region">;
     resources: Omit<ServiceResources, "repositoryArn" | "logGroupArn">;
 }
@@ -44,6 +46,34 @@ export interface DeployedService {
     migrationCommand?: pulumi.Output<string>;
     /** Public services only. */
     targetGroup?: aws.lb.TargetGroup;
+    /** Canary services only: the target group ECS alternates with `targetGroup`. */
+    alternateTargetGroup?: aws.lb.TargetGroup;
+}
+
+/** An ECS native CANARY deployment: `percent` of production traffic first, for `canaryBakeMinutes`, then all. */
+export interface ServiceCanary {
+    /** 0.1-100 (ECS CanaryConfiguration.canaryPercent). */
+    percent: number;
+    canaryBakeMinutes: number;
+    /** Minutes the old revision stays after the full shift, ready for a rollback. */
+    bakeMinutes: number;
+    /** Listener-rule priority of the test rule (production priority − 1, config/rules/monitoring.ts). */
+    testRulePriority: number;
+}
+
+/** The request header that routes test traffic to the new revision during a canary: `X-Canary-Test: <service>`. */
+export const CANARY_TEST_HEADER = "X-Canary-Test";
+/** AWS's managed policy for the role ECS assumes to move listener-rule weights during a blue/green or canary deployment. */
+export const ECS_LOAD_BALANCER_POLICY = "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers";
+
+/** The service's deployment configuration: ECS's native CANARY strategy with its bake times, or nothing (rolling). */
+export function canaryDeployment(c: ServiceCanary | undefined): aws.types.input.ecs.ServiceDeploymentConfiguration | undefined {
+    if (!c) return undefined;
+    return {
+        strategy: "CANARY",
+        bakeTimeInMinutes: String(c.bakeMinutes),
+        canaryConfiguration: { canaryPercent: c.percent, canaryBakeTimeInMinutes: String(c.canaryBakeMinutes) },
+    };
 }
 
 /** Suffix of the one-off migration task's logical name and family. */
@@ -134,9 +164,12 @@ export function createService(name: string, svc: ServiceSettings, release: Image
             desiredCount: svc.minTasks,
             capacityProviderStrategies: capacityStrategy(ctx.spot),
             networkConfiguration: { subnets: ctx.privateSubnetIds, securityGroups: [ctx.appSecurityGroupId], assignPublicIp: false },
-            loadBalancers: targetGroup ? [{ targetGroupArn: targetGroup.arn, containerName: svc.name, containerPort: svc.port }] : undefined,
+            loadBalancers: targetGroup
+                ? [{ targetGroupArn: targetGroup.arn, containerName: svc.name, containerPort: svc.port, advancedConfiguration: routing?.canary?.advanced }]
+                : undefined,
             healthCheckGracePeriodSeconds: targetGroup ? healthCheckGracePeriod(svc) : undefined,
             ...DEPLOYMENT,
+            deploymentConfiguration: canaryDeployment(routing?.canary ? ctx.canary : undefined),
             alarms: ctx.deploymentAlarmNames.length > 0 ? { alarmNames: ctx.deploymentAlarmNames, enable: true, rollback: true } : undefined,
             serviceConnectConfiguration: {
                 enabled: true,
@@ -155,12 +188,13 @@ export function createService(name: string, svc: ServiceSettings, release: Image
         {
             parent,
             ignoreChanges: ["desiredCount"],
-            dependsOn: [ctx.capacityProviders, ...(routing ? [routing.rule] : [])],
+            // ECS checks the canary's role and rules when the service is created or updated.
+            dependsOn: [ctx.capacityProviders, ...(routing ? [routing.rule] : []), ...(routing?.canary?.dependsOn ?? [])],
             ...serviceOptions(svc),
         },
     );
     createAutoscaling(name, svc, ctx, service, targetGroup, parent);
-    return { service, taskDefinition: main, logGroup, image: imageReference(ctx.repository.url, release), migrationCommand, targetGroup };
+    return { service, taskDefinition: main, logGroup, image: imageReference(ctx.repository.url, release), migrationCommand, targetGroup, alternateTargetGroup: routing?.canary?.alternate };
 }
 
 /** A role ECS tasks assume, with its inline policy when it has statements. */
@@ -169,31 +203,68 @@ function ecsRole(name: string, description: string, statements: PolicyStatement[
 }
 
 function createRouting(name: string, svc: ServiceSettings, ctx: ServiceContext, parent: pulumi.Resource) {
-    const targetGroup = new aws.lb.TargetGroup(
-        name,
-        {
-            name: pulumi.output(ctx.vpcId).apply((vpcId) =>
-                targetGroupName({ ...ctx.scope, service: svc.name, port: svc.port, protocol: TARGET_PROTOCOL, targetType: TARGET_TYPE, vpcId }),
-            ),
-            targetType: TARGET_TYPE,
-            protocol: TARGET_PROTOCOL,
-            port: svc.port,
-            vpcId: ctx.vpcId,
-            // Tasks get 30 s to finish in-flight requests (the default 300 s slows every deploy).
-            deregistrationDelay: 30,
-            healthCheck: { path: svc.healthCheckPath, matcher: "200-399", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
-        },
-        { parent },
-    );
+    const group = (logical: string, service: string) =>
+        new aws.lb.TargetGroup(
+            logical,
+            {
+                name: pulumi.output(ctx.vpcId).apply((vpcId) => targetGroupName({ ...ctx.scope, service, port: svc.port, protocol: TARGET_PROTOCOL, targetType: TARGET_TYPE, vpcId })),
+                targetType: TARGET_TYPE,
+                protocol: TARGET_PROTOCOL,
+                port: svc.port,
+                vpcId: ctx.vpcId,
+                // Tasks get 30 s to finish in-flight requests (the default 300 s slows every deploy).
+                deregistrationDelay: 30,
+                healthCheck: { path: svc.healthCheckPath, matcher: "200-399", interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 },
+            },
+            { parent },
+        );
+    const targetGroup = group(name, svc.name);
     const conditions: aws.types.input.lb.ListenerRuleCondition[] = [];
     if (svc.paths.length > 0) conditions.push({ pathPattern: { values: svc.paths } });
     if (svc.hosts.length > 0) conditions.push({ hostHeader: { values: svc.hosts } });
-    const rule = new aws.lb.ListenerRule(
-        name,
-        { listenerArn: ctx.listenerArn, priority: ctx.rulePriority, conditions, actions: [{ type: "forward", targetGroupArn: targetGroup.arn }] },
-        { parent },
+    if (!ctx.canary) {
+        const rule = new aws.lb.ListenerRule(
+            name,
+            { listenerArn: ctx.listenerArn, priority: ctx.rulePriority, conditions, actions: [{ type: "forward", targetGroupArn: targetGroup.arn }] },
+            { parent },
+        );
+        return { targetGroup, rule, canary: undefined };
+    }
+
+    // Canary: a second target group, a production rule that forwards to both (weights 100/0) and a test
+    // rule just before it. During a deployment ECS moves the weights (and points the test rule at the new
+    // revision) itself: Pulumi must not put them back, so both rules ignore changes to their actions.
+    const alternate = group(childName(name, "alt"), `${svc.name}-alt`);
+    const weighted = (primary: number) => [
+        {
+            type: "forward",
+            forward: {
+                targetGroups: [
+                    { arn: targetGroup.arn, weight: primary },
+                    { arn: alternate.arn, weight: 100 - primary },
+                ],
+            },
+        },
+    ];
+    const ownedByEcs = { parent, ignoreChanges: ["actions"] };
+    const rule = new aws.lb.ListenerRule(name, { listenerArn: ctx.listenerArn, priority: ctx.rulePriority, conditions, actions: weighted(100) }, ownedByEcs);
+    const testRule = new aws.lb.ListenerRule(
+        childName(name, "test"),
+        {
+            listenerArn: ctx.listenerArn,
+            priority: ctx.canary.testRulePriority,
+            conditions: [{ httpHeader: { httpHeaderName: CANARY_TEST_HEADER, values: [svc.name] } }],
+            actions: weighted(100),
+        },
+        ownedByEcs,
     );
-    return { targetGroup, rule };
+    const role = createServiceRole(
+        childName(name, "deploy"),
+        { service: "ecs.amazonaws.com", description: `ECS shifts ${svc.name}'s listener-rule weights during canary deployments`, managedPolicies: [{ policyArn: ECS_LOAD_BALANCER_POLICY }] },
+        parent,
+    );
+    const advanced = { alternateTargetGroupArn: alternate.arn, productionListenerRule: rule.arn, testListenerRule: testRule.arn, roleArn: role.role.arn };
+    return { targetGroup, rule, canary: { alternate, advanced, dependsOn: [testRule, ...role.attachments] } };
 }
 
 function createAutoscaling(

@@ -10,6 +10,7 @@ import { cacheRules } from "./cache";
 import type { Rule, RuleContext } from "./context";
 import { databaseRules } from "./database";
 import { domainRules } from "./domain";
+import { monitoringRules } from "./monitoring";
 import { prodRules } from "./prod";
 import { releaseRules } from "./release";
 import { serviceRules } from "./services";
@@ -18,11 +19,12 @@ import { storageRules } from "./storage";
 import { workerRules } from "./workers";
 
 export { PROD_RULES } from "./prod";
+export { canaryServices, testRulePriority } from "./monitoring";
 export type { ProdRule } from "./prod";
 export { ALB_RULE_LIMITS, RESERVED_ENV } from "./services";
 export type { Rule, RuleContext } from "./context";
 
-export const RULES: readonly Rule[] = [stackRules, prodRules, databaseRules, cacheRules, storageRules, serviceRules, workerRules, releaseRules, domainRules, backupRules, tagRules];
+export const RULES: readonly Rule[] = [stackRules, prodRules, databaseRules, cacheRules, storageRules, serviceRules, workerRules, releaseRules, domainRules, backupRules, tagRules, monitoringRules];
 
 export function ruleIssues(s: Settings, ctx: RuleContext): ConfigIssue[] {
     return RULES.flatMap((rule) => rule(s, ctx));
