@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Settings } from "../config";
 import { Compute } from "./compute";
 import { Data } from "./data";
+import { Edge } from "./edge";
 import { componentName, NameScope } from "./naming";
 import { Network } from "./network";
 import { createProvider } from "./provider";
@@ -21,6 +22,7 @@ export interface Platform {
     queues: Queues;
     compute: Compute;
     workers: Workers;
+    edge: Edge;
 }
 
 /**
@@ -42,6 +44,8 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
             logRetentionDays: settings.logs.retentionDays,
             appPorts: portsOf(settings, "public"),
             internalPorts: portsOf(settings, "internal"),
+            // The load balancer is internal; the edge admits CloudFront's VPC origins to it.
+            loadBalancerIngress: { from: "vpcOrigin" },
         },
         componentOpts,
     );
@@ -117,7 +121,27 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
         componentOpts,
     );
 
-    return { network, data, releases, queues, compute, workers };
+    // The internet-facing entry: CloudFront + WAF for the frontend and the public services (README "Edge").
+    const edge = new Edge(
+        componentName(settings.stack, "edge"),
+        {
+            scope,
+            settings: settings.edge,
+            domain: settings.domain,
+            services: settings.services,
+            // Every stack's data tier has a PostgreSQL database: WAF adds the SQL-injection rules.
+            database: true,
+            logRetentionDays: settings.logs.retentionDays,
+            forceDestroy: settings.storage.forceDestroy,
+            protectData: settings.protectData,
+            network,
+            data,
+            compute,
+        },
+        componentOpts,
+    );
+
+    return { network, data, releases, queues, compute, workers, edge };
 }
 
 /** Distinct container ports of the services with the given exposure. */

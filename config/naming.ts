@@ -66,6 +66,12 @@ export const NAME_LIMITS: Readonly<Record<string, NameLimit>> = {
     "aws:sqs/queue:Queue": { property: "name", max: 80, source: "SQS CreateQueue: QueueName up to 80 characters; pulumi-aws AutoName(name, 80)" },
     "aws:apigatewayv2/api:Api": { property: "name", max: 128, source: "API Gateway v2 CreateApi: Name up to 128 characters" },
     "aws:apigatewayv2/stage:Stage": { property: "name", max: 128, source: "API Gateway v2 CreateStage: StageName up to 128 characters ($default here)" },
+    // Edge (components/edge/): auto-named from `<stack>-edge-<role>`.
+    "aws:cloudfront/function:Function": { property: "name", max: 64, source: "CloudFront CreateFunction: Name 1-64 characters [a-zA-Z0-9-_]" },
+    "aws:cloudfront/cachePolicy:CachePolicy": { property: "name", max: 128, source: "CloudFront CreateCachePolicy: Name, at most 128 characters" },
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": { property: "name", max: 128, source: "CloudFront CreateResponseHeadersPolicy: Name, at most 128 characters" },
+    "aws:cloudfront/originAccessControl:OriginAccessControl": { property: "name", max: 64, source: "CloudFront CreateOriginAccessControl: Name, at most 64 characters" },
+    "aws:wafv2/webAcl:WebAcl": { property: "name", max: 128, source: "WAFV2 CreateWebACL: Name 1-128 characters [\\w-]" },
 };
 
 /** Most read replicas config allows (database.readReplicas); the longest RDS identifier uses it. */
@@ -114,6 +120,10 @@ export function physicalNames(project: string, stack: string, services: readonly
         fixed("aws:lb/loadBalancer:LoadBalancer", `${project}-${stack}`),
         auto("aws:serverlessrepository/cloudFormationStack:CloudFormationStack", `${stack}-data-db-rotation`),
         fixed("aws:lambda/function:Function", `${project}-${stack}-db-rotation`),
+        auto("aws:cloudfront/function:Function", `${stack}-edge-spa-routing`),
+        auto("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", `${stack}-edge-security-headers`),
+        auto("aws:wafv2/webAcl:WebAcl", `${stack}-edge-waf`),
+        fixed("aws:cloudwatch/logGroup:LogGroup", `aws-waf-logs-${project}-${stack}`),
         ...services.flatMap((svc) => [
             auto("aws:iam/role:Role", `${stack}-compute-${svc}-execution`, svc),
             auto("aws:iam/role:Role", `${stack}-compute-${svc}-task`, svc),

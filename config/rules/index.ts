@@ -10,6 +10,7 @@ import { cacheRules } from "./cache";
 import type { Rule, RuleContext } from "./context";
 import { databaseRules } from "./database";
 import { domainRules } from "./domain";
+import { edgeRules } from "./edge";
 import { prodRules } from "./prod";
 import { releaseRules } from "./release";
 import { serviceRules } from "./services";
@@ -22,7 +23,7 @@ export type { ProdRule } from "./prod";
 export { ALB_RULE_LIMITS, RESERVED_ENV } from "./services";
 export type { Rule, RuleContext } from "./context";
 
-export const RULES: readonly Rule[] = [stackRules, prodRules, databaseRules, cacheRules, storageRules, serviceRules, workerRules, releaseRules, domainRules, backupRules, tagRules];
+export const RULES: readonly Rule[] = [stackRules, prodRules, databaseRules, cacheRules, storageRules, serviceRules, workerRules, releaseRules, domainRules, edgeRules, backupRules, tagRules];
 
 export function ruleIssues(s: Settings, ctx: RuleContext): ConfigIssue[] {
     return RULES.flatMap((rule) => rule(s, ctx));
