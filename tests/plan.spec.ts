@@ -69,7 +69,7 @@ describe("npm run plan", function () {
             assert.match(r.stdout, /\(aws:ecs\/taskDefinition:TaskDefinition\)  cpu=512 memory=1024 arch=ARM64 image=\S+\/platform\/\w+\/api@sha256:[0-9a-f]{64}/, `${stack}: api task definition by digest`);
             assert.match(r.stdout, /\(aws:appautoscaling\/target:Target\)  tasks=\d+-\d+/, `${stack}: scaling bounds`);
             assert.match(r.stdout, /^  release: \{/m, `${stack}: release output`);
-            assert.equal(/plain HTTP only/.test(r.stdout), stack === "dev", `${stack}: only dev serves HTTP without a domain, and the plan says so`);
+            assert.equal(/NOTE: no domain configured: CloudFront serves https:\/\/<distribution>\.cloudfront\.net with its default/.test(r.stdout), stack === "dev", `${stack}: only dev runs without a domain (default certificate, HTTP to the origin), and the plan says so`);
         });
     }
 

@@ -289,7 +289,8 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
 
     /** HTTPS GET of https://<site>/health every 30 s, unhealthy after 3 failures (monitoring alarms on it, in us-east-1). */
     private createHealthCheck(name: string, args: EdgeArgs, distribution: aws.cloudfront.Distribution): aws.route53.HealthCheck | undefined {
-        if (!args.settings.healthCheck) return undefined;
+        // Only a service answers /health; without one the SPA would answer 200 (config refuses that where public services exist).
+        if (!args.settings.healthCheck || !apiPaths(args.services).includes("/health")) return undefined;
         return new aws.route53.HealthCheck(
             childName(name, "health"),
             {

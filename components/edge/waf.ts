@@ -89,7 +89,7 @@ export function createWaf(name: string, args: WafArgs, parent: pulumi.Resource):
     // The log group's key must live in the log group's region (us-east-1); CloudWatch Logs may use it
     // for this log group only (encryption context aws:logs:arn).
     const key = createKey(
-        childName(name, "waf-logs-key"),
+        childName(name, "waf-log-key"),
         {
             region: EDGE_REGION,
             description: `${prefix}: WAF logs (CloudFront scope, ${EDGE_REGION})`,

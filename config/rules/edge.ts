@@ -1,8 +1,9 @@
 /**
  * Edge rules (platform:edge): CloudFront takes certificates from us-east-1 only; the services' public
  * paths become cache behaviours, so none may swallow the frontend and they must fit the distribution's
- * behaviour quota; a Route 53 health check needs a service answering `/health` (otherwise the
- * frontend's SPA routing would answer it with index.html and 200).
+ * behaviour quota; a Route 53 health check needs a public service answering `/health` (otherwise the
+ * frontend's SPA routing would answer it with index.html and 200); a stack without public services
+ * gets none.
  */
 import type { ConfigIssue } from "../errors";
 import type { Settings } from "../settings";
@@ -67,8 +68,10 @@ export function edgeRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
             fix: "merge paths under a common prefix (e.g. /api/*), or raise the CloudFront quota and this limit together",
         });
     }
-    const healthRouted = s.services.some((svc) => svc.expose === "public" && svc.paths.includes("/health"));
-    if (s.edge.healthCheck && !healthRouted) {
+    // Without public services there is no API to check (the edge then creates no health check).
+    const publicServices = s.services.filter((svc) => svc.expose === "public");
+    const healthRouted = publicServices.some((svc) => svc.paths.includes("/health"));
+    if (s.edge.healthCheck && publicServices.length > 0 && !healthRouted) {
         add("edge.healthCheck", true, "false unless a public service routes /health (without it the frontend answers /health with index.html and 200, and the health check never fails)", "false", ["edge.healthCheck", "services"]);
     }
     return issues;
