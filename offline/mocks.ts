@@ -63,8 +63,7 @@ export function mockState(args: pulumi.runtime.MockResourceArgs, region: string)
             return { ...base, name: inputs.name ?? `/mock/${physicalName(name)}`, arn: `arn:aws:logs:${inputs.region ?? region}:${ACCOUNT_ID}:log-group:${inputs.name ?? name}` };
         case "aws:cloudfront/distribution:Distribution": {
             // CloudFront's alias-target zone is the same for every distribution (Route 53 docs: Z2FDTNDATAQYW2).
-            const id = `E${name.replace(/[^A-Za-z0-9]/g, "").toUpperCase().slice(0, 13)}`;
-            return { ...base, arn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${id}`, domainName: `d-${physicalName(name).toLowerCase()}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
+            return { ...base, arn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${mockId(name)}`, domainName: `d-${physicalName(name).toLowerCase()}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
         }
         case "aws:cloudfront/vpcOrigin:VpcOrigin":
             return { ...base, arn: `arn:aws:cloudfront::${ACCOUNT_ID}:vpcorigin/vo_${name}` };

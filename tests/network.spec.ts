@@ -8,7 +8,6 @@ import { ofType, one, policy, stackRun, TIER_STACKS, variantRun } from "./helper
 const VPC = "awsx:ec2:Vpc";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
-const OPEN = ["0.0.0.0/0", "::/0"];
 /** Ports of the committed stack files' services: public (api) and internal (notifier). */
 const APP_PORTS = [8080];
 const INTERNAL_PORTS = [8081];

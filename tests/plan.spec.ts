@@ -89,6 +89,16 @@ describe("npm run plan", function () {
         });
     }
 
+    it("prod: the distribution is the internet-facing entry with its behaviours and web ACL rules; the load balancer is internal", async () => {
+        const r = await run("prod");
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /prod-edge-cdn  \(aws:cloudfront\/distribution:Distribution\)  INTERNET-FACING ENTRY aliases=api\.example\.com cert=acm TLSv1\.2_2021 waf=yes http2and3 ipv6=true PriceClass_All behaviours: default→frontend\+spa \/api\/\*→api\(no cache\) \/health→api\(no cache\)/);
+        assert.match(r.stdout, /prod-edge-waf  \(aws:wafv2\/webAcl:WebAcl\)  CLOUDFRONT region=us-east-1 default=allow rules: rate 2000\/300s per IP, AWSManagedRulesAmazonIpReputationList, AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet, AWSManagedRulesSQLiRuleSet/);
+        assert.match(r.stdout, /\(aws:lb\/loadBalancer:LoadBalancer\)  internal /);
+        assert.equal(r.stdout.match(/INTERNET-FACING ENTRY/g)?.length, 1, "one entry");
+        assert.doesNotMatch(r.stdout, /internet-facing name=/, "the load balancer is not internet-facing");
+    });
+
     it("refuses an unknown stack with the list of stacks, exit 2 and no stack trace", async () => {
         const r = await run("qa");
         assert.equal(r.code, 2, `plan -- qa exit code; stderr:\n${r.stderr}`);

@@ -19,7 +19,7 @@ export const CLOUDFRONT_CERT_REGION = "us-east-1";
 export const MAX_CACHE_BEHAVIORS = 25;
 
 /** Path patterns that would take the frontend's requests away from it (the default behaviour serves `/` and `/index.html`). */
-export const FRONTEND_PATTERNS: readonly string[] = ["/", "/*", "*", "/index.html"];
+export const FRONTEND_PATTERNS: readonly string[] = ["/", "/*", "/index.html"];
 
 /** The region of an ARN (its fourth field). */
 export function arnRegion(arn: string): string | undefined {
