@@ -126,7 +126,7 @@ describe("physical names fit AWS limits", () => {
                 EDGE_STACK,
                 {
                     "platform:database": { readReplicas: 5 },
-                    "platform:services": { api: { cpu: 512, memory: 1024, port: 8080, minTasks: 2, paths: ["/api/*"] }, [EDGE_SERVICE]: { ...API, minTasks: 2 } },
+                    "platform:services": { api: { cpu: 512, memory: 1024, port: 8080, minTasks: 2, paths: ["/api/*", "/health"] }, [EDGE_SERVICE]: { ...API, minTasks: 2 } },
                     "platform:release": {
                         api: { tag: "4f2c9e1", digest: DIGEST },
                         [EDGE_SERVICE]: { tag: "4f2c9e1", digest: DIGEST },
