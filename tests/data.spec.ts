@@ -578,6 +578,9 @@ describe("data tier", () => {
                 assert.equal(r.opts.retainOnDelete, true, `${r.type} ${r.name}`);
             }
             assert.equal(prod.filter((r) => r.type === RDS).length, 2, "primary and replica");
+            // The edge's frontend bucket and WAF-log key are held to the same rule.
+            assert.ok(stateful.some((r) => r.type === "aws:s3/bucket:Bucket" && r.name === "prod-edge-frontend"), "frontend bucket protected");
+            assert.ok(stateful.some((r) => r.type === "aws:kms/key:Key" && r.name === "prod-edge-waf-log-key"), "WAF-log key protected");
         });
 
         it("in dev nothing is protected, so the stack can be torn down", () => {
