@@ -47,9 +47,9 @@ export const buckets = { uploads: platform.data.buckets.uploadsName, logs: platf
 export const kmsKeyArns = { data: platform.data.keys.dataArn, logs: platform.data.keys.logsArn };
 /** AWS Backup vault holding the database's daily recovery points. */
 export const backupVaultName = platform.data.backupVaultName;
-/** Base URL of the public services. */
-export const url = platform.compute.url;
-/** Load balancer DNS name (alias target for custom domains). */
+/** Base URL of the public services: through CloudFront (https://<domain>, or the distribution's name without one). */
+export const url = platform.edge.apiUrl;
+/** Load balancer DNS name (internal: reachable only inside the VPC and through CloudFront's VPC origin). */
 export const loadBalancerDnsName = platform.compute.loadBalancerDnsName;
 /** ECS cluster name. */
 export const clusterName = platform.compute.clusterName;
@@ -75,3 +75,15 @@ export const alertTopicArns = platform.monitoring.topicArns;
 export const dashboardUrl = platform.monitoring.dashboardUrl;
 /** CloudWatch alarm names per service (with its deployment alarms), worker and queue, and the stack-wide ones. */
 export const alarms = platform.monitoring.alarmNames;
+/** The site (frontend, and the API under the services' paths): https://<domain> or https://<distribution>.cloudfront.net. */
+export const siteUrl = platform.edge.siteUrl;
+/** Base URL of the API: the site's host (the services' public paths are CloudFront behaviours). */
+export const apiUrl = platform.edge.apiUrl;
+/** CloudFront distribution id (invalidations). */
+export const distributionId = platform.edge.distributionId;
+/** Bucket the frontend build is published to (private; CloudFront reads it through OAC). */
+export const frontendBucket = platform.edge.frontendBucketName;
+/** WAF web ACL (CLOUDFRONT scope, us-east-1) in front of the distribution. */
+export const webAclArn = platform.edge.webAclArn;
+/** The commands that publish ./dist, in order (README "Runbook: publish the frontend"). */
+export const publishCommands = platform.edge.publishCommands;

@@ -13,8 +13,11 @@ import { PORTS } from "./shared/ports";
  * balancer), on 443 only — that list counts about 55 rules against the 60-rule security-group quota,
  * so one port is all a group can carry. Switching replaces the load balancer's security group
  * (its description states the exposure); the load balancer moves to the new group in the same update.
+ * `vpcOrigin`: CloudFront VPC origins only (the load balancer is internal). The network adds no rule:
+ * the group CloudFront admits from (`CloudFront-VPCOrigins-Service-SG`) exists only once the edge's VPC
+ * origin does, so the edge adds that one rule (components/edge).
  */
-export type LoadBalancerIngress = { from: "internet" } | { from: "prefixList"; prefixListId: pulumi.Input<string> };
+export type LoadBalancerIngress = { from: "internet" } | { from: "prefixList"; prefixListId: pulumi.Input<string> } | { from: "vpcOrigin" };
 
 export interface NetworkArgs {
     /** VPC IPv4 CIDR block (validated by config: private, /16 to /20). */
@@ -69,10 +72,12 @@ export const FLOW_LOG_GROUP_ACTIONS = ["logs:CreateLogGroup", "logs:CreateLogStr
 export const LOAD_BALANCER_SG_DESCRIPTION: Record<LoadBalancerIngress["from"], string> = {
     internet: "Load balancer: HTTP/HTTPS from the internet",
     prefixList: "Load balancer: HTTPS from a managed prefix list",
+    vpcOrigin: "Load balancer: only from CloudFront VPC origins",
 };
 
 /** Ports the load balancer accepts: 80 and 443 from the internet; 443 only from a prefix list (its size counts against the SG rule quota per port). */
 export function loadBalancerPorts(ingress: LoadBalancerIngress): number[] {
+    if (ingress.from === "vpcOrigin") return [];
     return ingress.from === "internet" ? [PORTS.http, PORTS.https] : [PORTS.https];
 }
 
@@ -240,7 +245,7 @@ export class Network extends pulumi.ComponentResource implements NetworkHandle {
                     toPort: port,
                     ...(ingress.from === "internet"
                         ? { description: `Internet to load balancer on ${port}`, cidrIpv4: "0.0.0.0/0" }
-                        : { description: `Prefix list to load balancer on ${port}`, prefixListId: ingress.prefixListId }),
+                        : { description: `Prefix list to load balancer on ${port}`, prefixListId: (ingress as { prefixListId: pulumi.Input<string> }).prefixListId }),
                 },
                 { parent: this },
             );

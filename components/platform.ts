@@ -9,6 +9,7 @@ import { canaryServices, testRulePriority } from "../config";
 import type { Settings } from "../config";
 import { Compute } from "./compute";
 import { Data } from "./data";
+import { Edge } from "./edge";
 import { Monitoring } from "./monitoring";
 import { componentName, deploymentAlarmNames, NameScope } from "./naming";
 import { Network } from "./network";
@@ -23,6 +24,7 @@ export interface Platform {
     queues: Queues;
     compute: Compute;
     workers: Workers;
+    edge: Edge;
     monitoring: Monitoring;
 }
 
@@ -45,6 +47,8 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
             logRetentionDays: settings.logs.retentionDays,
             appPorts: portsOf(settings, "public"),
             internalPorts: portsOf(settings, "internal"),
+            // The load balancer is internal; the edge admits CloudFront's VPC origins to it.
+            loadBalancerIngress: { from: "vpcOrigin" },
         },
         componentOpts,
     );
@@ -127,6 +131,26 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
         componentOpts,
     );
 
+    // The internet-facing entry: CloudFront + WAF for the frontend and the public services (README "Edge").
+    const edge = new Edge(
+        componentName(settings.stack, "edge"),
+        {
+            scope,
+            settings: settings.edge,
+            domain: settings.domain,
+            services: settings.services,
+            // Every stack's data tier has a PostgreSQL database: WAF adds the SQL-injection rules.
+            database: true,
+            logRetentionDays: settings.logs.retentionDays,
+            forceDestroy: settings.storage.forceDestroy,
+            protectData: settings.protectData,
+            network,
+            data,
+            compute,
+        },
+        componentOpts,
+    );
+
     const monitoring = new Monitoring(
         componentName(settings.stack, "monitoring"),
         {
@@ -143,13 +167,13 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
             compute,
             workersHandle: workers,
             queues,
-            // The edge component passes { distributionId, webAclName, healthCheckId } here.
-            edge: undefined,
+            // CloudFront, WAF (CLOUDFRONT scope) and Route 53 health-check metrics: alarms in us-east-1.
+            edge: { distributionId: edge.distributionId, webAclMetricName: edge.webAclMetricName, healthCheckId: edge.healthCheckId },
         },
         componentOpts,
     );
 
-    return { network, data, releases, queues, compute, workers, monitoring };
+    return { network, data, releases, queues, compute, workers, edge, monitoring };
 }
 
 /** Deployed (released) public services: the ones with deployment alarms. */

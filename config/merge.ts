@@ -39,6 +39,7 @@ export function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext, services: 
             .sort((a, b) => a.name.localeCompare(b.name)),
         release: (raw.release ?? {}) as Record<string, ImageRelease>,
         domain: domainOf(raw.domain),
+        edge: { ...d.edge, ...raw.edge },
         monitoring: mergeMonitoring(raw.monitoring, tier),
     };
 }

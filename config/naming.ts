@@ -76,6 +76,12 @@ export const NAME_LIMITS: Readonly<Record<string, NameLimit>> = {
     "aws:cloudwatch/dashboard:Dashboard": { property: "dashboardName", max: 255, source: "CloudWatch PutDashboard: DashboardName up to 255 characters (letters, digits, - and _)" },
     "aws:cloudwatch/eventRule:EventRule": { property: "name", max: 64, source: "EventBridge PutRule: Name 1-64 characters; pulumi-aws AutoName(name, 64)" },
     "aws:rds/eventSubscription:EventSubscription": { property: "name", max: 255, source: "RDS CreateEventSubscription: SubscriptionName up to 255 characters" },
+    // Edge (components/edge/): auto-named from `<stack>-edge-<role>`.
+    "aws:cloudfront/function:Function": { property: "name", max: 64, source: "CloudFront CreateFunction: Name 1-64 characters [a-zA-Z0-9-_]" },
+    "aws:cloudfront/cachePolicy:CachePolicy": { property: "name", max: 128, source: "CloudFront CreateCachePolicy: Name, at most 128 characters" },
+    "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": { property: "name", max: 128, source: "CloudFront CreateResponseHeadersPolicy: Name, at most 128 characters" },
+    "aws:cloudfront/originAccessControl:OriginAccessControl": { property: "name", max: 64, source: "CloudFront CreateOriginAccessControl: Name, at most 64 characters" },
+    "aws:wafv2/webAcl:WebAcl": { property: "name", max: 128, source: "WAFV2 CreateWebACL: Name 1-128 characters [\\w-]" },
 };
 
 /** Most read replicas config allows (database.readReplicas); the longest RDS identifier uses it. */
@@ -124,6 +130,10 @@ export function physicalNames(project: string, stack: string, services: readonly
         fixed("aws:lb/loadBalancer:LoadBalancer", `${project}-${stack}`),
         auto("aws:serverlessrepository/cloudFormationStack:CloudFormationStack", `${stack}-data-db-rotation`),
         fixed("aws:lambda/function:Function", `${project}-${stack}-db-rotation`),
+        auto("aws:cloudfront/function:Function", `${stack}-edge-spa-routing`),
+        auto("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", `${stack}-edge-security-headers`),
+        auto("aws:wafv2/webAcl:WebAcl", `${stack}-edge-waf`),
+        fixed("aws:cloudwatch/logGroup:LogGroup", `aws-waf-logs-${project}-${stack}`),
         ...services.flatMap((svc) => [
             auto("aws:iam/role:Role", `${stack}-compute-${svc}-execution`, svc),
             auto("aws:iam/role:Role", `${stack}-compute-${svc}-task`, svc),

@@ -16,10 +16,12 @@ import {
     FARGATE_SIZES,
     LOG_RETENTION_DAYS,
     NAT_STRATEGIES,
+    PRICE_CLASSES,
     SERVICE_BUCKETS,
     SERVICE_QUEUES,
     SERVICE_SECRETS,
     TIERS,
+    WAF_RATE_LIMIT,
     WORKER_TRIGGERS,
 } from "./settings";
 
@@ -264,6 +266,13 @@ export const domainSchema = z.strictObject({
     certificateArn: pattern(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, "an ACM certificate ARN", "arn:aws:acm:us-east-1:123456789012:certificate/<id>").optional(),
 });
 
+export const edgeSchema = z.strictObject({
+    priceClass: oneOf(PRICE_CLASSES, "PriceClass_100").optional(),
+    rateLimitPerIp: intIn(WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max, "2000").optional(),
+    healthCheck: bool("true").optional(),
+    /** Region checked in rules/edge.ts (CloudFront takes us-east-1 certificates only). */
+    certificateArn: pattern(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, "an ACM certificate ARN in us-east-1", "arn:aws:acm:us-east-1:123456789012:certificate/<id>").optional(),
+});
 
 /** A number (not only whole) from min to max, e.g. a threshold of 0.5 %. */
 function decimalIn(min: number, max: number, example: string) {
@@ -334,6 +343,7 @@ export const CONFIG_KEYS = {
     release: { pulumiType: "object", schema: z.record(imageName, imageReleaseSchema).meta({ allowed: "a map of image names to { tag, digest }" }) },
     domain: { pulumiType: "object", schema: domainSchema },
     monitoring: { pulumiType: "object", schema: monitoringSchema },
+    edge: { pulumiType: "object", schema: edgeSchema },
 } as const satisfies Record<string, { pulumiType: "string" | "object"; schema: z.ZodType }>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -260,6 +260,24 @@ export type DomainSettings =
           hostedZoneId?: never;
       };
 
+/** CloudFront price classes (edge locations used): 100 = North America + Europe, 200 adds most of Asia, All = every location. */
+export const PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
+export type PriceClass = (typeof PRICE_CLASSES)[number];
+
+/** WAF rate-based rule limit per IP and 5-minute window (WAFV2 API RateBasedStatement.Limit: 10 to 2,000,000,000). */
+export const WAF_RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
+
+export interface EdgeSettings {
+    /** CloudFront price class: which edge locations serve the stack. */
+    priceClass: PriceClass;
+    /** Requests one IP may make in 5 minutes before the WAF blocks it. */
+    rateLimitPerIp: number;
+    /** A Route 53 health check on the public `/health` (monitoring alarms on it). */
+    healthCheck: boolean;
+    /** An existing ACM certificate in us-east-1 for CloudFront, when the domain brings its own certificate. @default - issued in domain.hostedZoneId, or domain.certificateArn when the stack is in us-east-1 */
+    certificateArn?: string;
+}
+
 export interface Settings {
     project: string;
     stack: string;
@@ -282,6 +300,8 @@ export interface Settings {
     /** Every pinned image, by image name (services and workers). */
     release: Record<string, ImageRelease>;
     domain?: DomainSettings;
+    /** CloudFront, WAF, the frontend bucket and the site's DNS (platform:edge). */
+    edge: EdgeSettings;
     /** Alarms, alert routing, deployment rollback and canary, tracing (platform:monitoring). */
     monitoring: MonitoringSettings;
 }

@@ -60,7 +60,17 @@ export function mockState(args: pulumi.runtime.MockResourceArgs, region: string)
             return { vpcId: `vpc-${name}`, publicSubnetIds: ids("public"), privateSubnetIds: ids("private"), isolatedSubnetIds: [] };
         }
         case "aws:cloudwatch/logGroup:LogGroup":
-            return { ...base, name: inputs.name ?? `/mock/${physicalName(name)}`, arn: `arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:${inputs.name ?? name}` };
+            return { ...base, name: inputs.name ?? `/mock/${physicalName(name)}`, arn: `arn:aws:logs:${inputs.region ?? region}:${ACCOUNT_ID}:log-group:${inputs.name ?? name}` };
+        case "aws:cloudfront/distribution:Distribution": {
+            // CloudFront's alias-target zone is the same for every distribution (Route 53 docs: Z2FDTNDATAQYW2).
+            return { ...base, arn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${mockId(name)}`, domainName: `d-${physicalName(name).toLowerCase()}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
+        }
+        case "aws:cloudfront/vpcOrigin:VpcOrigin":
+            return { ...base, arn: `arn:aws:cloudfront::${ACCOUNT_ID}:vpcorigin/vo_${name}` };
+        case "aws:wafv2/webAcl:WebAcl": {
+            const aclName = inputs.name ?? physicalName(name);
+            return { ...base, name: aclName, arn: `arn:aws:wafv2:${inputs.region ?? region}:${ACCOUNT_ID}:${inputs.scope === "CLOUDFRONT" ? "global" : "regional"}/webacl/${aclName}/${mockId(name)}` };
+        }
         case "aws:kms/key:Key":
             return { ...base, keyId: `key-${name}`, arn: mockKeyArn(name, inputs.region ?? region) };
         case "aws:s3/bucket:Bucket": {
@@ -153,6 +163,12 @@ export function mockCall(call: pulumi.runtime.MockCallArgs): Record<string, unkn
             const subnetFilter = (call.inputs.filters ?? []).find((f: { name: string }) => f.name === "association.subnet-id");
             const subnets: string[] = subnetFilter?.values ?? [];
             return { ids: subnets.map((s) => `rtb-${s}`), id: "rtbs" };
+        }
+        case "aws:ec2/getSecurityGroup:getSecurityGroup": {
+            // The group CloudFront creates in a VPC for its VPC origins (looked up by name and VPC).
+            const byName = (call.inputs.filters ?? []).find((f: { name: string }) => f.name === "group-name");
+            const groupName: string = byName?.values?.[0] ?? "mock";
+            return { id: `sg-${groupName.toLowerCase()}`, name: groupName, arn: `arn:aws:ec2:us-east-1:${ACCOUNT_ID}:security-group/sg-${groupName.toLowerCase()}` };
         }
         default:
             throw new Error(`offline mocks: unmocked invoke ${call.token}; add it to offline/mocks.ts`);

@@ -80,7 +80,7 @@ function rule(i: Record<string, any>): string {
 const DETAILS: Record<string, (i: Record<string, any>) => string> = {
     "pulumi:providers:aws": (i) => `region=${i.region}`,
     "awsx:ec2:Vpc": (i) => `cidr=${i.cidrBlock} azs=${i.numberOfAvailabilityZones} nat=${i.natGateways?.strategy}`,
-    "aws:cloudwatch/logGroup:LogGroup": (i) => `retention=${i.retentionInDays}d kms=${i.kmsKeyId ? "cmk" : "aws-managed"}`,
+    "aws:cloudwatch/logGroup:LogGroup": (i) => `retention=${i.retentionInDays}d kms=${i.kmsKeyId ? "cmk" : "aws-managed"}${i.region ? ` region=${i.region}` : ""}`,
     "aws:ec2/flowLog:FlowLog": (i) => `traffic=${i.trafficType}`,
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": (i) => `ingress=${i.ingress?.length ?? 0} egress=${i.egress?.length ?? 0}`,
     "aws:ec2/vpcEndpoint:VpcEndpoint": (i) => `${i.vpcEndpointType} ${i.serviceName} routeTables=${i.routeTableIds?.length ?? 0}`,
@@ -142,6 +142,20 @@ const DETAILS: Record<string, (i: Record<string, any>) => string> = {
     "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig": (i) => `${i.provisionedConcurrentExecutions} warm on :${i.qualifier}`,
     "aws:scheduler/schedule:Schedule": (i) =>
         `${i.scheduleExpression} ${i.scheduleExpressionTimezone ?? "UTC"} → ${target(i.target?.arn)} window=${i.flexibleTimeWindow?.mode} retries=${i.target?.retryPolicy?.maximumRetryAttempts} dlq=${i.target?.deadLetterConfig ? "yes" : "no"}`,
+    "aws:cloudfront/distribution:Distribution": (i) => {
+        const cert = i.viewerCertificate?.acmCertificateArn ? `acm ${i.viewerCertificate.minimumProtocolVersion}` : "default *.cloudfront.net (TLSv1 forced)";
+        const api = (i.orderedCacheBehaviors ?? []).map((b: any) => `${b.pathPattern}→${b.targetOriginId}${b.cachePolicyId === "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" ? "(no cache)" : ""}`);
+        const spa = (i.defaultCacheBehavior?.functionAssociations ?? []).length > 0 ? "+spa" : "";
+        return `INTERNET-FACING ENTRY aliases=${(i.aliases ?? []).join(",") || "-"} cert=${cert} waf=${i.webAclId ? "yes" : "NO"} ${i.httpVersion} ipv6=${i.isIpv6Enabled} ${i.priceClass} behaviours: default→${i.defaultCacheBehavior?.targetOriginId}${spa} ${api.join(" ")} logs=${i.loggingConfig?.prefix ?? "none"}`;
+    },
+    "aws:cloudfront/vpcOrigin:VpcOrigin": (i) => `${i.vpcOriginEndpointConfig?.originProtocolPolicy} → load balancer (private)`,
+    "aws:wafv2/webAcl:WebAcl": (i) =>
+        `${i.scope} region=${i.region ?? "-"} default=${Object.keys(i.defaultAction ?? {})[0]} rules: ${(i.rules ?? [])
+            .map((r: any) => (r.statement?.rateBasedStatement ? `rate ${r.statement.rateBasedStatement.limit}/${r.statement.rateBasedStatement.evaluationWindowSec ?? 300}s per IP` : r.name))
+            .join(", ")}`,
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": (i) => `region=${i.region ?? "-"} redacted=${(i.redactedFields ?? []).map((f: any) => f.singleHeader?.name).join(",")}`,
+    "aws:acm/certificate:Certificate": (i) => `${i.domainName}${i.region ? ` region=${i.region}` : ""}`,
+    "aws:route53/healthCheck:HealthCheck": (i) => `${i.type} ${short(i.fqdn)}${i.resourcePath} every ${i.requestInterval}s`,
     "aws:ecr/repository:Repository": (i) => `tags=${i.imageTagMutability} scanOnPush=${i.imageScanningConfiguration?.scanOnPush} encryption=${i.encryptionConfigurations?.[0]?.encryptionType}`,
 };
 

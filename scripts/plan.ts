@@ -69,10 +69,12 @@ async function main(): Promise<void> {
     const stackFile = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> } | undefined;
     const placeholders = placeholderWarning(stack, findPlaceholders(stackFile?.config));
     if (placeholders.length > 0) out.push("", ...placeholders);
-    if (typeof run.outputs.url === "string" && run.outputs.url.startsWith("http://")) {
+    if (typeof run.outputs.siteUrl === "string" && run.outputs.siteUrl.endsWith(".cloudfront.net")) {
         out.push("");
-        out.push("NOTE: no domain configured, so the load balancer serves plain HTTP only (the tier allows it; staging and");
-        out.push("prod refuse it). Set platform:domain to get HTTPS with a redirect from HTTP.");
+        out.push("NOTE: no domain configured: CloudFront serves https://<distribution>.cloudfront.net with its default");
+        out.push("certificate (CloudFront forces TLSv1 as the minimum there), and reaches the internal load balancer over");
+        out.push("plain HTTP inside the VPC (the tier allows it; staging and prod refuse it). Set platform:domain for your");
+        out.push("own host with a us-east-1 certificate, TLS 1.2 minimum and HTTPS to the origin.");
     }
     const unreleased = Object.keys((run.outputs.unreleased as Record<string, string> | undefined) ?? {});
     if (unreleased.length > 0) {

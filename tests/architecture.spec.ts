@@ -81,7 +81,7 @@ describe("architecture rules", () => {
 
         it("every component is a platform:<area>:<Component> with the AWS resources as its children", () => {
             const components = recorded.filter((r) => r.type.startsWith("platform:"));
-            assert.deepEqual(components.map((c) => c.type), ["platform:network:Network", "platform:data:Data", "platform:releases:Releases", "platform:workers:Queues", "platform:compute:Compute", "platform:workers:Workers", "platform:monitoring:Monitoring"]);
+            assert.deepEqual(components.map((c) => c.type), ["platform:network:Network", "platform:data:Data", "platform:releases:Releases", "platform:workers:Queues", "platform:compute:Compute", "platform:workers:Workers", "platform:edge:Edge", "platform:monitoring:Monitoring"]);
             for (const r of recorded.filter((x) => x.type.startsWith("aws:") && x.type !== "pulumi:providers:aws")) {
                 assert.ok(components.some((c) => c.resource === r.opts.parent), `${r.type} ${r.name} sits outside every component`);
             }

@@ -85,14 +85,15 @@ describe("compute", () => {
                 }
             });
 
-            it("traffic flows internet → load balancer → service, and the service accepts it from the load balancer only", async () => {
+            it("traffic flows CloudFront → internal load balancer → service, and the service accepts it from the load balancer only", async () => {
                 const run = await stackRun(stack);
                 const lbSg = sgId(stack, "lb");
                 const appSg = sgId(stack, "app");
                 const alb = one(run, "aws:lb/loadBalancer:LoadBalancer");
                 assert.deepEqual(alb.inputs.securityGroups, [lbSg]);
-                assert.equal(alb.inputs.internal, false);
-                assert.deepEqual(alb.inputs.subnets, run.outputs.publicSubnetIds);
+                // Internal, in the private subnets: only CloudFront's VPC origin reaches it (README "Edge").
+                assert.equal(alb.inputs.internal, true);
+                assert.deepEqual(alb.inputs.subnets, run.outputs.privateSubnetIds);
                 const api = stackFile(stack)["platform:services"].api;
                 const lbOut = ofType(run, EGRESS).filter((r) => r.inputs.securityGroupId === lbSg);
                 assert.deepEqual(lbOut.map((r) => [r.inputs.fromPort, r.inputs.referencedSecurityGroupId]), [[api.port, appSg]]);
@@ -345,21 +346,26 @@ describe("compute", () => {
                 const http = listeners.find((l) => l.inputs.protocol === "HTTP")!;
                 assert.deepEqual(http.inputs.defaultActions, [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }]);
                 assert.equal(listeners.length, 2);
-                assert.equal(one(run, "aws:acm/certificate:Certificate").inputs.validationMethod, "DNS");
-                assert.equal(one(run, "aws:route53/record:Record", "alias").inputs.type, "A");
                 const domain = stackFile(stack)["platform:domain"];
                 assert.ok(domain, `${stack} configures a domain`);
+                // The load balancer's certificate is for the site's host (CloudFront forwards Host and checks the origin against it), in the stack's region.
+                const cert = one(run, "aws:acm/certificate:Certificate", `${stack}-compute-cert`);
+                assert.equal(cert.inputs.validationMethod, "DNS");
+                assert.equal(cert.inputs.domainName, domain.name);
+                assert.equal(cert.inputs.region, undefined, "the load balancer's certificate is in the provider's (stack's) region");
+                // The site's DNS names CloudFront, not the (internal) load balancer.
+                assert.deepEqual(ofType(run, "aws:route53/record:Record").filter((r) => r.name.startsWith(`${stack}-compute-`) && !r.name.endsWith("cert-validation")), []);
                 assert.equal(run.outputs.url, `https://${domain.name}`);
                 const rule = one(run, "aws:lb/listenerRule:ListenerRule");
                 assert.equal(rule.inputs.listenerArn, mockArn("aws:lb/listener:Listener", `${stack}-compute-https`));
             }
         });
 
-        it("dev without a domain serves HTTP only, and says so", async () => {
+        it("dev without a domain: the internal load balancer serves HTTP only; viewers still get HTTPS from CloudFront", async () => {
             const run = await stackRun("dev");
             const listeners = ofType(run, "aws:lb/listener:Listener");
             assert.deepEqual(listeners.map((l) => [l.inputs.protocol, l.inputs.port]), [["HTTP", 80]]);
-            assert.match(run.outputs.url as string, /^http:\/\//);
+            assert.match(run.outputs.url as string, /^https:\/\/.*\.cloudfront\.net$/);
         });
 
         it("an existing certificate can be used instead of issuing one", async () => {

@@ -354,7 +354,8 @@ describe("data tier", () => {
                 it("every bucket blocks public access, denies non-TLS requests, sets object ownership and encryption", async () => {
                     const run = await stackRun(stack);
                     const buckets = ofType(run, BUCKET);
-                    assert.deepEqual(buckets.map((b) => b.name).sort(), [`${stack}-data-logs`, `${stack}-data-uploads`]);
+                    // The edge's frontend bucket is built by the same hardening helper and held to the same guards.
+                    assert.deepEqual(buckets.map((b) => b.name).sort(), [`${stack}-data-logs`, `${stack}-data-uploads`, `${stack}-edge-frontend`]);
                     for (const b of buckets) {
                         const parts = bucketParts(run, b.name);
                         const pab = parts.get("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")!;
@@ -577,6 +578,9 @@ describe("data tier", () => {
                 assert.equal(r.opts.retainOnDelete, true, `${r.type} ${r.name}`);
             }
             assert.equal(prod.filter((r) => r.type === RDS).length, 2, "primary and replica");
+            // The edge's frontend bucket and WAF-log key are held to the same rule.
+            assert.ok(stateful.some((r) => r.type === "aws:s3/bucket:Bucket" && r.name === "prod-edge-frontend"), "frontend bucket protected");
+            assert.ok(stateful.some((r) => r.type === "aws:kms/key:Key" && r.name === "prod-edge-waf-log-key"), "WAF-log key protected");
         });
 
         it("in dev nothing is protected, so the stack can be torn down", () => {
@@ -587,7 +591,7 @@ describe("data tier", () => {
         it("where backups outlive the stack (staging), the data key and backup vault are retained on destroy; dev's are not", async () => {
             const staging = await recordResourceOptions("staging");
             for (const type of ["aws:kms/key:Key", "aws:backup/vault:Vault"]) {
-                // The data tier's keys (monitoring's alert-topic key holds no backups).
+                // The data tier's keys (monitoring's alert-topic key and the edge's WAF-log key hold no backups).
                 const kept = staging.filter((r) => r.type === type && r.name.startsWith("staging-data-") && !r.name.includes("logs-key"));
                 assert.ok(kept.length > 0);
                 for (const r of kept) assert.equal(r.opts.retainOnDelete, true, `${r.type} ${r.name}`);

@@ -10,7 +10,7 @@ const keys = (monitoring: unknown, extra: Record<string, unknown> = {}) => issue
 const twoPublic = (apiPriority: number, webPriority: number) => ({
     services: {
         api: { cpu: 256, memory: 512, port: 8080, expose: "public", paths: ["/api/*"], priority: apiPriority },
-        web: { cpu: 256, memory: 512, port: 8080, expose: "public", paths: ["/*"], priority: webPriority },
+        web: { cpu: 256, memory: 512, port: 8080, expose: "public", paths: ["/app/*"], priority: webPriority },
         jobs: { cpu: 256, memory: 512, port: 8080, expose: "internal" },
     },
 });

@@ -127,11 +127,11 @@ describe("self-healing deployments", () => {
     });
 });
 
-describe("edge alarms (a fake edge input: the edge component is built elsewhere)", () => {
+describe("edge alarms (a fake edge handle; the stack lives in eu-west-1)", () => {
     let recorded: { resources: Res[] };
     before(async () => {
         recorded = installMocks("platform", "unit", "eu-west-1");
-        const settings = settingsFor({ tier: "prod", region: "eu-west-1", domain: { name: "api.example.com", certificateArn: `arn:aws:acm:eu-west-1:${ACCOUNT_ID}:certificate/a` } }, "unit");
+        const settings = settingsFor({ tier: "prod", region: "eu-west-1", domain: { name: "api.example.com", certificateArn: `arn:aws:acm:eu-west-1:${ACCOUNT_ID}:certificate/a` }, edge: { certificateArn: `arn:aws:acm:us-east-1:${ACCOUNT_ID}:certificate/b` } }, "unit");
         const out = <T>(v: T): pulumi.Output<T> => pulumi.output(v) as pulumi.Output<T>;
         new Monitoring("unit-monitoring", {
             scope: { project: "platform", stack: "unit" },
@@ -146,7 +146,7 @@ describe("edge alarms (a fake edge input: the edge component is built elsewhere)
             compute: { clusterName: out("cluster"), serviceDimensions: out<Record<string, ServiceDimensions>>({}) },
             workersHandle: { workers: out<Record<string, WorkerOutput>>({}) },
             queues: fakeQueues([]),
-            edge: { distributionId: "E123EXAMPLE", webAclName: "platform-unit-edge", healthCheckId: "hc-123" },
+            edge: { distributionId: "E123EXAMPLE", webAclMetricName: "platform-unit-edge-web-acl", healthCheckId: "hc-123" },
         });
         await settle(recorded as any);
     });
@@ -166,7 +166,7 @@ describe("edge alarms (a fake edge input: the edge component is built elsewhere)
         const waf = edgeAlarms().find((a) => a.name.endsWith("edge-waf-blocked"))!;
         assert.equal(waf.inputs.comparisonOperator, "GreaterThanUpperThreshold");
         assert.match(waf.inputs.metricQueries.find((q: any) => q.id === waf.inputs.thresholdMetricId).expression, /^ANOMALY_DETECTION_BAND\(m1, 2\)$/);
-        assert.deepEqual(waf.inputs.metricQueries.find((q: any) => q.id === "m1").metric.dimensions, { WebACL: "platform-unit-edge", Rule: "ALL" });
+        assert.deepEqual(waf.inputs.metricQueries.find((q: any) => q.id === "m1").metric.dimensions, { WebACL: "platform-unit-edge-web-acl", Rule: "ALL" });
         const hc = edgeAlarms().find((a) => a.name.endsWith("edge-health-check"))!;
         assert.deepEqual([hc.inputs.metricName, hc.inputs.dimensions, hc.inputs.comparisonOperator, hc.inputs.threshold], ["HealthCheckStatus", { HealthCheckId: "hc-123" }, "LessThanThreshold", 1]);
     });

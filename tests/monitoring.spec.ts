@@ -180,6 +180,9 @@ describe("monitoring", () => {
                     if (r.type === "aws:rds/instance:Instance") add(r.inputs.identifier);
                     if (r.type === "aws:sqs/queue:Queue") add(`${r.name}-abc1234`);
                     if (r.type === "aws:lambda/alias:Alias") (add(r.inputs.functionName), add(`${r.inputs.functionName}:live`));
+                    // Edge (us-east-1): the distribution's id, the web ACL's metric name (+ the rule dimension ALL), the health check's id.
+                    if (r.type === "aws:cloudfront/distribution:Distribution" || r.type === "aws:route53/healthCheck:HealthCheck") add(mockId(r.name));
+                    if (r.type === "aws:wafv2/webAcl:WebAcl") (add(r.inputs.visibilityConfig.metricName), add("ALL"));
                     // Member clusters of a replication group: <group id>-001, -002, … (the group's id is the mock's `<name>-id`).
                     if (r.type === "aws:elasticache/replicationGroup:ReplicationGroup") {
                         for (let i = 1; i <= r.inputs.numCacheClusters; i++) add(`${mockId(r.name)}-00${i}`);
@@ -191,7 +194,7 @@ describe("monitoring", () => {
                 const titles: string[] = body.widgets.map((w: any) => w.properties.title);
                 assert.equal(titles.filter((t) => t.startsWith("Service ")).length, ofType(run, SERVICE).length + ofType(run, "aws:lb/targetGroup:TargetGroup").length);
                 assert.equal(titles.filter((t) => t.startsWith("Worker ")).length, ofType(run, "aws:lambda/alias:Alias").filter((a) => a.name.includes("-workers-")).length);
-                assert.equal(titles.some((t) => t.startsWith("Edge")), false, "no edge in this stack, no edge widget");
+                assert.equal(titles.filter((t) => t.startsWith("Edge")).length, ofType(run, "aws:cloudfront/distribution:Distribution").length + ofType(run, "aws:wafv2/webAcl:WebAcl").length + ofType(run, "aws:route53/healthCheck:HealthCheck").length, "one edge widget per edge resource the stack has");
                 assert.equal(titles.some((t) => t.startsWith("Database replicas")), ofType(run, "aws:rds/instance:Instance").length > 1);
             });
 

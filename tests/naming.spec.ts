@@ -56,6 +56,11 @@ const NO_PHYSICAL_NAME = new Set([
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders",
     "aws:acm/certificate:Certificate",
     "aws:acm/certificateValidation:CertificateValidation",
+    // Edge: the distribution and health check have ids only; the VPC origin's name is nested (`<project>-<stack>`, at most 32).
+    "aws:cloudfront/distribution:Distribution",
+    "aws:cloudfront/vpcOrigin:VpcOrigin",
+    "aws:route53/healthCheck:HealthCheck",
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
 ]);
 
 describe("physical names fit AWS limits", () => {
@@ -76,6 +81,8 @@ describe("physical names fit AWS limits", () => {
             ["aws:cloudwatch/logGroup:LogGroup", 512],
             ["aws:secretsmanager/secret:Secret", 512],
             ["aws:lambda/function:Function", 64],
+            ["aws:cloudfront/function:Function", 64],
+            ["aws:wafv2/webAcl:WebAcl", 128],
         ];
         for (const [type, max] of documented) {
             it(`${type} names are limited to ${max} characters`, () => {
@@ -123,7 +130,7 @@ describe("physical names fit AWS limits", () => {
                 EDGE_STACK,
                 {
                     "platform:database": { readReplicas: 5 },
-                    "platform:services": { api: { cpu: 512, memory: 1024, port: 8080, minTasks: 2, paths: ["/api/*"] }, [EDGE_SERVICE]: { ...API, minTasks: 2 } },
+                    "platform:services": { api: { cpu: 512, memory: 1024, port: 8080, minTasks: 2, paths: ["/api/*", "/health"] }, [EDGE_SERVICE]: { ...API, minTasks: 2 } },
                     "platform:release": {
                         api: { tag: "4f2c9e1", digest: DIGEST },
                         [EDGE_SERVICE]: { tag: "4f2c9e1", digest: DIGEST },

@@ -8,7 +8,6 @@ import { ofType, one, policy, stackRun, TIER_STACKS, variantRun } from "./helper
 const VPC = "awsx:ec2:Vpc";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
-const OPEN = ["0.0.0.0/0", "::/0"];
 /** Ports of the committed stack files' services: public (api) and internal (notifier). */
 const APP_PORTS = [8080];
 const INTERNAL_PORTS = [8081];
@@ -88,19 +87,18 @@ describe("network", () => {
                 assert.deepEqual(endpoint.inputs.routeTableIds, privateSubnets.map((s) => `rtb-${s}`).sort());
             });
 
-            it("nothing but the load balancer accepts traffic from any address range, and it only on 80/443", async () => {
+            it("nothing accepts traffic from any address range: the load balancer admits only CloudFront's VPC-origin group, on one port", async () => {
                 const run = await stackRun(stack);
                 assert.deepEqual(ofType(run, "aws:ec2/securityGroupRule:SecurityGroupRule"), [], "rules are vpc.SecurityGroup*Rule resources only");
-                for (const rule of ofType(run, INGRESS).filter((r) => r.inputs.securityGroupId !== sgId(stack, "lb"))) {
+                for (const rule of ofType(run, INGRESS)) {
                     assert.equal(rule.inputs.cidrIpv4 ?? rule.inputs.cidrIpv6 ?? rule.inputs.prefixListId, undefined, `${rule.name} admits an address range`);
                     assert.ok(rule.inputs.referencedSecurityGroupId, `${rule.name} admits only another security group`);
                 }
-                const open = ofType(run, INGRESS).filter((r) => OPEN.includes(r.inputs.cidrIpv4) || OPEN.includes(r.inputs.cidrIpv6));
-                assert.ok(open.length > 0);
-                for (const rule of open) {
-                    assert.equal(rule.inputs.securityGroupId, sgId(stack, "lb"), `${rule.name} opens another group`);
-                    assert.ok([80, 443].includes(rule.inputs.fromPort) && rule.inputs.fromPort === rule.inputs.toPort, rule.name);
-                }
+                const intoLb = ofType(run, INGRESS).filter((r) => r.inputs.securityGroupId === sgId(stack, "lb"));
+                // The group CloudFront creates for VPC origins (looked up by name in the stack's VPC).
+                assert.deepEqual(intoLb.map((r) => r.inputs.referencedSecurityGroupId), ["sg-cloudfront-vpcorigins-service-sg"]);
+                // HTTPS with a domain (staging, prod); dev's load balancer has no certificate and takes HTTP inside the VPC.
+                assert.deepEqual(intoLb.map((r) => [r.inputs.fromPort, r.inputs.toPort]), stack === "dev" ? [[80, 80]] : [[443, 443]]);
                 for (const sg of ofType(run, "aws:ec2/securityGroup:SecurityGroup")) {
                     assert.equal(sg.inputs.ingress, undefined, `${sg.name} must not have inline rules`);
                     assert.equal(sg.inputs.egress, undefined, `${sg.name} must not have inline rules`);
@@ -184,6 +182,12 @@ describe("network", () => {
             assert.equal(rules[0].inputs.cidrIpv4, undefined);
             assert.match(group.inputs.description, /prefix list/);
             for (const r of others) assert.ok(r.inputs.referencedSecurityGroupId, `${r.name}: the other tiers still admit only security groups`);
+        });
+
+        it("behind CloudFront VPC origins the network opens nothing: the edge adds the one rule once CloudFront's group exists", async () => {
+            const { rules, group } = await lbIngress({ from: "vpcOrigin" });
+            assert.deepEqual(rules, []);
+            assert.match(group.inputs.description, /CloudFront VPC origins/);
         });
     });
 

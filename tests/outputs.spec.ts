@@ -112,9 +112,9 @@ describe("stack outputs", () => {
                 assert.ok(isString(o.backupVaultName), `${stack}: backupVaultName`);
             });
 
-            it("compute outputs: url (https outside dev), repositories, release by tag and digest, services by digest", async () => {
+            it("compute outputs: url (https in every tier, through CloudFront), repositories, release by tag and digest, services by digest", async () => {
                 const o = (await stackRun(stack)).outputs;
-                assert.match(o.url as string, stack === "dev" ? /^http:\/\// : /^https:\/\//, `${stack}: url scheme`);
+                assert.match(o.url as string, /^https:\/\//, `${stack}: url scheme`);
                 assert.ok(isString(o.loadBalancerDnsName) && isString(o.clusterName), `${stack}: loadBalancerDnsName, clusterName`);
                 const repos = o.repositories as Record<string, string>;
                 assert.ok(Object.keys(repos).includes("api"), `${stack}: repositories.api`);

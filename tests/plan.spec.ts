@@ -65,7 +65,7 @@ describe("npm run plan", function () {
             assert.match(r.stdout, /\(aws:ecs\/taskDefinition:TaskDefinition\)  cpu=512 memory=1024 arch=ARM64 image=\S+\/platform\/\w+\/api@sha256:[0-9a-f]{64}/, `${stack}: api task definition by digest`);
             assert.match(r.stdout, /\(aws:appautoscaling\/target:Target\)  tasks=\d+-\d+/, `${stack}: scaling bounds`);
             assert.match(r.stdout, /^  release: \{/m, `${stack}: release output`);
-            assert.equal(/plain HTTP only/.test(r.stdout), stack === "dev", `${stack}: only dev serves HTTP without a domain, and the plan says so`);
+            assert.equal(/NOTE: no domain configured: CloudFront serves https:\/\/<distribution>\.cloudfront\.net with its default/.test(r.stdout), stack === "dev", `${stack}: only dev runs without a domain (default certificate, HTTP to the origin), and the plan says so`);
         });
     }
 
@@ -86,6 +86,16 @@ describe("npm run plan", function () {
             assert.doesNotMatch(r.stdout, /UNQUALIFIED/);
         });
     }
+
+    it("prod: the distribution is the internet-facing entry with its behaviours and web ACL rules; the load balancer is internal", async () => {
+        const r = await run("prod");
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stdout, /prod-edge-cdn  \(aws:cloudfront\/distribution:Distribution\)  INTERNET-FACING ENTRY aliases=api\.example\.com cert=acm TLSv1\.2_2021 waf=yes http2and3 ipv6=true PriceClass_All behaviours: default→frontend\+spa \/api\/\*→api\(no cache\) \/health→api\(no cache\)/);
+        assert.match(r.stdout, /prod-edge-waf  \(aws:wafv2\/webAcl:WebAcl\)  CLOUDFRONT region=us-east-1 default=allow rules: rate 2000\/300s per IP, AWSManagedRulesAmazonIpReputationList, AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet, AWSManagedRulesSQLiRuleSet/);
+        assert.match(r.stdout, /\(aws:lb\/loadBalancer:LoadBalancer\)  internal /);
+        assert.equal(r.stdout.match(/INTERNET-FACING ENTRY/g)?.length, 1, "one entry");
+        assert.doesNotMatch(r.stdout, /internet-facing name=/, "the load balancer is not internet-facing");
+    });
 
     it("refuses an unknown stack with the list of stacks, exit 2 and no stack trace", async () => {
         const r = await run("qa");

@@ -21,6 +21,7 @@ describe("program", () => {
                     `platform:workers:Queues ${stack}-queues`,
                     `platform:compute:Compute ${stack}-compute`,
                     `platform:workers:Workers ${stack}-workers`,
+                    `platform:edge:Edge ${stack}-edge`,
                     `platform:monitoring:Monitoring ${stack}-monitoring`,
                 ], `${stack}: component order`);
                 assert.equal(run.outputs.tier, stack, `${stack}: tier output`);

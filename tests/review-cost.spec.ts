@@ -20,25 +20,26 @@ describe("review: idle cost (npm run plan -- <stack> --cost)", function () {
 
     it("dev's idle cost equals the hand-computed sum of aws-prices.md's us-east-1 list prices for what dev runs", () => {
         // What dev runs (Pulumi.dev.yaml + the dev tier, README "Stack matrix"): one shared NAT gateway with
-        // its EIP, an internet-facing ALB in 2 AZs (one public IPv4 each), PostgreSQL db.t4g.micro Single-AZ
+        // its EIP, an internal ALB behind CloudFront (VPC origin) with a WAF web ACL, PostgreSQL db.t4g.micro Single-AZ
         // with 20 GB gp3, one Valkey cache.t4g.micro node, the api service (512 CPU units, 1024 MB) and the
-        // notifier (256, 512) with one ARM64 (Graviton, the services' default) task each, three customer managed
-        // keys (data, logs, alerts) and two secrets (database credentials, cache auth token). 730 h.
+        // notifier (256, 512) with one ARM64 (Graviton, the services' default) task each, four customer managed
+        // keys (data, logs, alerts, WAF logs) and two secrets (database credentials, cache auth token). 730 h.
         const h = 730;
         const alarms = snaps.get("dev")!.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
         assert.ok(alarms.length > 20, "dev has its baseline alarms");
+        const wafRules = snaps.get("dev")!.resources.find((r) => r.type === "aws:wafv2/webAcl:WebAcl")!.inputs.rules.length;
         const alarmMetrics = alarms.reduce((n, a) => n + (a.inputs.metricQueries ? a.inputs.metricQueries.filter((q: { metric?: unknown }) => q.metric).length : 1), 0);
         const expected =
             0.045 * h + // NAT gateway-hour
             0.005 * h + // NAT EIP, public IPv4-hour
-            0.0225 * h + // ALB-hour
-            2 * 0.005 * h + // ALB public IPv4, 2 AZs
+            0.0225 * h + // ALB-hour (internal since the edge: no public IPv4)
+            5.0 + 1.0 * wafRules + // WAF web ACL + each rule (rate limit and the managed groups)
             0.016 * h + // db.t4g.micro Single-AZ
             20 * 0.115 + // gp3 GB-month Single-AZ
             0.0128 * h + // cache.t4g.micro Valkey
             (0.5 * 0.03238 + 1 * 0.00356) * h + // api: 0.5 vCPU + 1 GB, Fargate ARM
             (0.25 * 0.03238 + 0.5 * 0.00356) * h + // notifier: 0.25 vCPU + 0.5 GB
-            3 * 1.0 + // KMS keys: data, logs, alert topics
+            4 * 1.0 + // KMS keys: data, logs, alert topics, WAF logs (us-east-1)
             2 * 0.4 + // secrets
             3.0 + // the stack's dashboard
             0.1 * alarmMetrics; // CloudWatch bills every metric an alarm evaluates (metric math: each metric query)

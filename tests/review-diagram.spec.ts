@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ROOT } from "../offline/run";
 import { buildDiagram, Diagram } from "../scripts/review/diagram";
-import { components, fromRun, Snapshot, SnapResource } from "../scripts/review/snapshot";
+import { components, fromRun, Snapshot } from "../scripts/review/snapshot";
 import { stackRun, TIER_STACKS } from "./helpers";
 
 const has = (d: Diagram, from: string, to: string) => d.edges.some((e) => e.from === from && e.to === to);
@@ -41,7 +41,7 @@ describe("review: diagram (npm run plan -- <stack> --diagram)", function () {
         }
     });
 
-    it("prod: internet → load balancer → the exposed service → data; the internal service is not behind the load balancer; queue → worker; primary → replica", () => {
+    it("prod: internet → CloudFront → (VPC origin) internal load balancer → the exposed service → data; the internal service is not behind the load balancer; queue → worker; primary → replica", () => {
         const d = buildDiagram(snaps.get("prod")!);
         const alb = nodeId(d, "prod-compute-alb", "aws:lb/loadBalancer:LoadBalancer");
         const api = nodeId(d, "prod-compute-api", "aws:ecs/service:Service");
@@ -49,7 +49,10 @@ describe("review: diagram (npm run plan -- <stack> --diagram)", function () {
         const db = nodeId(d, "prod-data-db", "aws:rds/instance:Instance");
         const queue = nodeId(d, "prod-queues-inference", "aws:sqs/queue:Queue");
         const worker = nodeId(d, "prod-workers-inference", "aws:lambda/function:Function");
-        assert.ok(has(d, "internet", alb));
+        const cdn = nodeId(d, "prod-edge-cdn", "aws:cloudfront/distribution:Distribution");
+        assert.ok(has(d, "internet", cdn));
+        assert.ok(has(d, cdn, alb), "the distribution reaches the load balancer through its VPC origin");
+        assert.ok(!has(d, "internet", alb), "the load balancer is internal: no entry of its own");
         assert.ok(has(d, alb, api));
         assert.ok(!has(d, alb, notifier));
         assert.ok(has(d, api, db));
@@ -57,28 +60,6 @@ describe("review: diagram (npm run plan -- <stack> --diagram)", function () {
         assert.ok(has(d, queue, worker));
         assert.ok(has(d, db, nodeId(d, "prod-data-db-replica-1", "aws:rds/instance:Instance")));
         assert.ok(has(d, "internet", nodeId(d, "prod-workers-api-fn", "aws:apigatewayv2/api:Api")));
-        // No distribution in the program yet: no CloudFront node.
-        assert.ok(!d.mermaid.includes("CloudFront"));
-    });
-
-    it("when a CloudFront distribution exists it becomes the entry: internet → distribution → load balancer, and the load balancer is no longer an entry", () => {
-        const prod = snaps.get("prod")!;
-        const dist: SnapResource = {
-            urn: "urn:pulumi:prod::platform::platform:edge:Edge$aws:cloudfront/distribution:Distribution::prod-edge-cdn",
-            type: "aws:cloudfront/distribution:Distribution",
-            name: "prod-edge-cdn",
-            component: "platform:edge:Edge",
-            custom: true,
-            inputs: { origins: [{ domainName: "platform-prod.us-east-1.elb.amazonaws.com", originId: "alb" }] },
-        };
-        const edge: SnapResource = { ...dist, urn: "urn:pulumi:prod::platform::platform:edge:Edge::prod-edge", type: "platform:edge:Edge", name: "prod-edge", custom: false, inputs: {} };
-        const d = buildDiagram({ ...prod, resources: [...prod.resources, edge, dist] });
-        const cdn = nodeId(d, "prod-edge-cdn", "aws:cloudfront/distribution:Distribution");
-        const alb = nodeId(d, "prod-compute-alb", "aws:lb/loadBalancer:LoadBalancer");
-        assert.ok(has(d, "internet", cdn));
-        assert.ok(has(d, cdn, alb));
-        assert.ok(!has(d, "internet", alb));
-        assert.ok(d.mermaid.includes("subgraph prod_edge["));
     });
 
     it("the README's architecture section embeds prod's diagram as the program generates it (regenerate: npm run plan -- prod --diagram)", () => {

@@ -79,9 +79,11 @@ export interface ServiceDimensions {
 /** What compute exposes to later components (workers, edge, monitoring) and to the stack outputs. */
 export interface ComputeHandle {
     clusterName: pulumi.Output<string>;
-    /** Load balancer DNS name: the origin edge points at, the alias target for custom domains. */
+    /** Load balancer DNS name (internal): the origin edge points at. */
     loadBalancerDnsName: pulumi.Output<string>;
-    /** Base URL: https://<domain> or, without one (dev), http://<alb dns>. */
+    /** Load balancer ARN: the target of the edge's CloudFront VPC origin. */
+    loadBalancerArn: pulumi.Output<string>;
+    /** Base URL at the load balancer: https://<domain> or, without one (dev), http://<internal alb dns> (inside the VPC only; the public URL is the edge's). */
     url: pulumi.Output<string>;
     /** Per deployed service: ECS service name, task definition, image, log group and scaling bounds. */
     services: pulumi.Output<Record<string, ServiceOutput>>;
@@ -94,6 +96,7 @@ export interface ComputeHandle {
 const HANDLE: Record<keyof ComputeHandle, true> = {
     clusterName: true,
     loadBalancerDnsName: true,
+    loadBalancerArn: true,
     url: true,
     services: true,
     migrations: true,
@@ -112,6 +115,7 @@ const HANDLE: Record<keyof ComputeHandle, true> = {
 export class Compute extends pulumi.ComponentResource implements ComputeHandle {
     readonly clusterName: pulumi.Output<string>;
     readonly loadBalancerDnsName: pulumi.Output<string>;
+    readonly loadBalancerArn: pulumi.Output<string>;
     readonly url: pulumi.Output<string>;
     readonly services: pulumi.Output<Record<string, ServiceOutput>>;
     readonly migrations: pulumi.Output<Record<string, string>>;
@@ -136,6 +140,7 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
 
         this.clusterName = cluster.cluster.name;
         this.loadBalancerDnsName = lb.loadBalancer.dnsName;
+        this.loadBalancerArn = lb.loadBalancer.arn;
         this.url = args.domain ? pulumi.output(`https://${args.domain.name}`) : pulumi.interpolate`http://${lb.loadBalancer.dnsName}`;
         this.services = servicesOutput(args.services, deployed);
         this.migrations = outputRecord<string>(Object.entries(deployed).flatMap(([svc, d]) => (d.migrationCommand ? [[svc, d.migrationCommand] as const] : [])));

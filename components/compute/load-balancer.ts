@@ -1,9 +1,12 @@
 /**
- * The stack's public Application Load Balancer: in the public subnets behind the load-balancer
- * security group, access logs to the logs bucket, and its listeners — HTTPS (TLS 1.3 policy) with
- * HTTP redirected to it when a domain is configured, else (dev only) plain HTTP. With a hosted zone,
- * a DNS-validated certificate and the domain's alias record are created here too.
- * Cost: ≈ $16/month + LCUs (us-east-1).
+ * The stack's Application Load Balancer: internal, in the private subnets behind the load-balancer
+ * security group (only CloudFront's VPC origin reaches it; components/edge), access logs to the logs
+ * bucket, and its listeners — HTTPS (TLS 1.3 policy) with HTTP redirected to it when a domain is
+ * configured, else (dev only) plain HTTP. With a hosted zone, a DNS-validated certificate for the
+ * domain is issued here in the load balancer's region: CloudFront forwards the viewer's Host and checks
+ * the origin's certificate against it. The domain's DNS records point at CloudFront (edge), not here.
+ * Switching `internal` replaces the load balancer (stateless; its DNS name changes, which only the
+ * VPC origin uses). Cost: ≈ $16/month + LCUs (us-east-1), no public IPv4 addresses.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,7 +21,7 @@ export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 export interface LoadBalancerArgs {
     scope: NameScope;
-    network: Pick<NetworkHandle, "publicSubnetIds" | "securityGroups">;
+    network: Pick<NetworkHandle, "privateSubnetIds" | "securityGroups">;
     /** Logs bucket name that resolves once its policy admits ALB log delivery. */
     logsBucketReadyName: pulumi.Input<string>;
     deletionProtection: boolean;
@@ -38,8 +41,9 @@ export function createLoadBalancer(name: string, args: LoadBalancerArgs, parent:
         {
             name: loadBalancerName(args.scope),
             loadBalancerType: "application",
-            internal: false,
-            subnets: args.network.publicSubnetIds,
+            // Internal: no public address at all; CloudFront reaches it through a VPC origin (edge).
+            internal: true,
+            subnets: args.network.privateSubnetIds,
             securityGroups: [args.network.securityGroups.loadBalancer],
             dropInvalidHeaderFields: true,
             desyncMitigationMode: "defensive",
@@ -58,7 +62,7 @@ export function createLoadBalancer(name: string, args: LoadBalancerArgs, parent:
         );
         return { loadBalancer, listener: http };
     }
-    const certificateArn = certificateFor(name, args.domain, loadBalancer, parent);
+    const certificateArn = certificateFor(name, args.domain, parent);
     const https = new aws.lb.Listener(
         childName(name, "https"),
         { loadBalancerArn: loadBalancer.arn, port: PORTS.https, protocol: "HTTPS", sslPolicy: TLS_POLICY, certificateArn, defaultActions: [notFound] },
@@ -78,22 +82,14 @@ export function createLoadBalancer(name: string, args: LoadBalancerArgs, parent:
 }
 
 /** The configured certificate, or one issued in the configured hosted zone (DomainSettings holds exactly one of the two). */
-function certificateFor(name: string, domain: DomainSettings, loadBalancer: aws.lb.LoadBalancer, parent: pulumi.Resource): pulumi.Input<string> {
-    return domain.certificateArn !== undefined ? domain.certificateArn : issueCertificate(name, domain, loadBalancer, parent);
+function certificateFor(name: string, domain: DomainSettings, parent: pulumi.Resource): pulumi.Input<string> {
+    return domain.certificateArn !== undefined ? domain.certificateArn : issueCertificate(name, domain, parent);
 }
 
-/** A DNS-validated certificate in the load balancer's region (ACM renews it), and the domain's alias record. */
-function issueCertificate(
-    name: string,
-    domain: { name: string; hostedZoneId: string },
-    loadBalancer: aws.lb.LoadBalancer,
-    parent: pulumi.Resource,
-): pulumi.Output<string> {
-    const certificateArn = createDnsCertificate(name, { domainName: domain.name, zoneId: domain.hostedZoneId }, parent);
-    new aws.route53.Record(
-        childName(name, "alias"),
-        { zoneId: domain.hostedZoneId, name: domain.name, type: "A", aliases: [{ name: loadBalancer.dnsName, zoneId: loadBalancer.zoneId, evaluateTargetHealth: true }] },
-        { parent },
-    );
-    return certificateArn;
+/**
+ * A DNS-validated certificate in the load balancer's region (ACM renews it). The domain's alias
+ * records belong to the edge (CloudFront); the load balancer has no public name.
+ */
+function issueCertificate(name: string, domain: { name: string; hostedZoneId: string }, parent: pulumi.Resource): pulumi.Output<string> {
+    return createDnsCertificate(name, { domainName: domain.name, zoneId: domain.hostedZoneId }, parent);
 }

@@ -47,6 +47,19 @@ export const ABORT_INCOMPLETE_UPLOADS: LifecycleRule = {
  * TLS-only policy, lifecycle, server access logging. One place, so no bucket can miss one.
  */
 export function createHardenedBucket(name: string, args: HardenedBucketArgs, parent: pulumi.Resource): HardenedBucket {
+    const guarded = createGuardedBucket(name, args, parent);
+    const policy = attachBucketPolicy(name, guarded, args.extraStatements?.(guarded.bucket.arn) ?? [], parent);
+    return { bucket: guarded.bucket, policy };
+}
+
+/** A hardened bucket before its policy: for a bucket whose policy names something created after it (a CloudFront distribution reading it through OAC). */
+export interface GuardedBucket {
+    bucket: aws.s3.Bucket;
+    publicAccess: aws.s3.BucketPublicAccessBlock;
+}
+
+/** Every guard of createHardenedBucket except the policy; attach it with attachBucketPolicy. */
+export function createGuardedBucket(name: string, args: Omit<HardenedBucketArgs, "extraStatements">, parent: pulumi.Resource): GuardedBucket {
     const bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, { parent, ...statefulOptions(args.protectData) });
     const opts = { parent };
 
@@ -79,19 +92,23 @@ export function createHardenedBucket(name: string, args: HardenedBucketArgs, par
             opts,
         );
     }
-    const policy = new aws.s3.BucketPolicy(
+    return { bucket, publicAccess };
+}
+
+/** The bucket's policy: TLS only (FSBP S3.5) plus `extra` statements. */
+export function attachBucketPolicy(name: string, guarded: GuardedBucket, extra: PolicyStatement[], parent: pulumi.Resource): aws.s3.BucketPolicy {
+    return new aws.s3.BucketPolicy(
         name,
         {
-            bucket: bucket.id,
+            bucket: guarded.bucket.id,
             policy: pulumi.jsonStringify({
                 Version: "2012-10-17",
-                Statement: [tlsOnlyStatement(bucket.arn), ...(args.extraStatements?.(bucket.arn) ?? [])],
+                Statement: [tlsOnlyStatement(guarded.bucket.arn), ...extra],
             }),
         },
         // A policy granting a service principal counts as "public" to the block until it exists.
-        { parent, dependsOn: [publicAccess] },
+        { parent, dependsOn: [guarded.publicAccess] },
     );
-    return { bucket, policy };
 }
 
 export interface HardenedBucket {

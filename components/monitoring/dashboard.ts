@@ -56,7 +56,7 @@ export function dashboardWidgets(t: Targets, region: string): Widget[] {
     if (t.edge) {
         const cf = { DistributionId: t.edge.distributionId, Region: "Global" };
         add("Edge: CloudFront requests and 5xx rate", [m("AWS/CloudFront", "Requests", cf, "Sum"), m("AWS/CloudFront", "5xxErrorRate", cf, "Average")], EDGE_REGION);
-        add("Edge: WAF blocked requests", [m("AWS/WAFV2", "BlockedRequests", { WebACL: t.edge.webAclName, Rule: t.edge.webAclMetricRule ?? "ALL" }, "Sum")], EDGE_REGION);
+        add("Edge: WAF blocked requests", [m("AWS/WAFV2", "BlockedRequests", { WebACL: t.edge.webAclMetricName, Rule: t.edge.webAclMetricRule ?? "ALL" }, "Sum")], EDGE_REGION);
         if (t.edge.healthCheckId !== undefined) add("Edge: health check", [m("AWS/Route53", "HealthCheckStatus", { HealthCheckId: t.edge.healthCheckId }, "Minimum")], EDGE_REGION);
     }
     return w;

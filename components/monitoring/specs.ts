@@ -11,11 +11,11 @@ import { DEPLOYMENT_ALARM_ROLES, deploymentAlarmNames, NameScope, namePrefix } f
 import type { AlarmKindId } from "./catalog";
 import type { AlarmOwner, AlarmSpec, MetricRef } from "./alarms";
 
-/** The edge's identifiers (components/edge, built in parallel): everything here is in us-east-1. */
+/** The edge's identifiers (components/edge): everything here is in us-east-1. */
 export interface EdgeTargets {
     distributionId: pulumi.Input<string>;
-    /** The CLOUDFRONT-scope web ACL's name (the `WebACL` metric dimension). */
-    webAclName: pulumi.Input<string>;
+    /** The CLOUDFRONT-scope web ACL's metric name (its visibility config's metricName: the `WebACL` dimension of AWS/WAFV2 metrics). */
+    webAclMetricName: pulumi.Input<string>;
     /** The `Rule` dimension of the blocked-requests metric. @default "ALL" (every rule of the web ACL) */
     webAclMetricRule?: pulumi.Input<string>;
     /** Route 53 health check of the public endpoint (prod). @default - no health-check alarm */
@@ -276,7 +276,7 @@ function edgeAlarms(b: SpecBuilder, edge: EdgeTargets): void {
         region,
     });
     b.add("edge-waf-blocked", "warning", undefined, {
-        ...above("edge-waf-blocked", owner, { anomaly: metric("AWS/WAFV2", "BlockedRequests", { WebACL: edge.webAclName, Rule: edge.webAclMetricRule ?? "ALL" }, "Sum"), band: 2 }),
+        ...above("edge-waf-blocked", owner, { anomaly: metric("AWS/WAFV2", "BlockedRequests", { WebACL: edge.webAclMetricName, Rule: edge.webAclMetricRule ?? "ALL" }, "Sum"), band: 2 }),
         comparison: "GreaterThanUpperThreshold",
         region,
     });

@@ -11,6 +11,7 @@ import type { Rule, RuleContext } from "./context";
 import { databaseRules } from "./database";
 import { domainRules } from "./domain";
 import { monitoringRules } from "./monitoring";
+import { edgeRules } from "./edge";
 import { prodRules } from "./prod";
 import { releaseRules } from "./release";
 import { serviceRules } from "./services";
@@ -24,7 +25,7 @@ export type { ProdRule } from "./prod";
 export { ALB_RULE_LIMITS, RESERVED_ENV } from "./services";
 export type { Rule, RuleContext } from "./context";
 
-export const RULES: readonly Rule[] = [stackRules, prodRules, databaseRules, cacheRules, storageRules, serviceRules, workerRules, releaseRules, domainRules, backupRules, tagRules, monitoringRules];
+export const RULES: readonly Rule[] = [stackRules, prodRules, databaseRules, cacheRules, storageRules, serviceRules, workerRules, releaseRules, domainRules, edgeRules, backupRules, tagRules, monitoringRules];
 
 export function ruleIssues(s: Settings, ctx: RuleContext): ConfigIssue[] {
     return RULES.flatMap((rule) => rule(s, ctx));

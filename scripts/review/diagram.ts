@@ -24,6 +24,7 @@ const T = {
     api: "aws:apigatewayv2/api:Api",
     integration: "aws:apigatewayv2/integration:Integration",
     dist: "aws:cloudfront/distribution:Distribution",
+    vpcOrigin: "aws:cloudfront/vpcOrigin:VpcOrigin",
     acl: "aws:wafv2/webAcl:WebAcl",
     aclAssoc: "aws:wafv2/webAclAssociation:WebAclAssociation",
     topic: "aws:sns/topic:Topic",
@@ -117,10 +118,15 @@ export function buildDiagram(snap: Snapshot): Diagram {
 
     // The entry: CloudFront when it exists; else whatever faces the internet.
     const dists = ofType(snap, T.dist);
-    const behindEdge = new Set(dists.flatMap((d) => refs(d.inputs.origins ?? d.inputs, T.lb, T.bucket, T.api)));
+    // An origin is named directly (bucket, API, public load balancer) or through a CloudFront VPC origin (internal load balancer).
+    const originsOf = (d: SnapResource) => {
+        const origins = d.inputs.origins ?? d.inputs;
+        return [...refs(origins, T.lb, T.bucket, T.api), ...refs(origins, T.vpcOrigin).flatMap((vo) => refs(vo.inputs.vpcOriginEndpointConfig, T.lb))];
+    };
+    const behindEdge = new Set(dists.flatMap(originsOf));
     for (const d of dists) {
         edge("internet", d, "HTTPS");
-        for (const o of refs(d.inputs.origins ?? d.inputs, T.lb, T.bucket, T.api)) edge(d, o, "origin");
+        for (const o of originsOf(d)) edge(d, o, "origin");
         for (const acl of refs(d.inputs.webAclId, T.acl)) edge(acl, d, "filters", true);
     }
     for (const lb of ofType(snap, T.lb)) if (!lb.inputs.internal && !behindEdge.has(lb)) edge("internet", lb, "HTTP(S)");

@@ -222,6 +222,7 @@ export const TYPE_PRICING: Record<string, Pricing> = {
     "aws:rds/instance:Instance": { kind: "priced", price: rds },
     "aws:rds/subnetGroup:SubnetGroup": free("no charge"),
     "aws:rds/parameterGroup:ParameterGroup": free("no charge"),
+    "aws:cloudfront/vpcOrigin:VpcOrigin": free("no additional charge for VPC origins (CloudFront pricing); traffic is billed as the distribution's"),
     "aws:rds/eventSubscription:EventSubscription": free("no charge for the subscription; billed as the SNS deliveries"),
     "aws:elasticache/replicationGroup:ReplicationGroup": { kind: "priced", price: cache },
     "aws:elasticache/subnetGroup:SubnetGroup": free("no charge"),
