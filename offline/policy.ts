@@ -266,7 +266,7 @@ export function mandatoryViolations(results: PolicyResult[]): PolicyResult[] {
     return results.filter((r) => r.level === "mandatory" && !r.waived);
 }
 
-/** Lines for `npm run plan`: after each resource line of the tree, its policy findings. */
+/** Lines for `npm run plan`: after each resource line of the tree (`<name>  (<type>)…`), its policy findings. */
 export function annotateTree(lines: string[], results: PolicyResult[]): string[] {
     const byResource = new Map<string, PolicyResult[]>();
     for (const r of results) {
@@ -276,21 +276,27 @@ export function annotateTree(lines: string[], results: PolicyResult[]): string[]
     const out: string[] = [];
     for (const line of lines) {
         out.push(line);
-        const key = [...byResource.keys()].find((k) => line.includes(k));
+        const text = line.replace(/^[\s│├└─]*/, "");
+        const key = [...byResource.keys()].find((k) => text.startsWith(k));
         if (!key) continue;
-        const indent = " ".repeat(line.length - line.trimStart().length + 3);
-        for (const r of byResource.get(key)!) {
-            const tag = r.waived ? "WAIVED" : r.level === "mandatory" ? "POLICY VIOLATION" : "POLICY ADVISORY";
-            out.push(`${indent}!! ${tag} ${r.policy} (${r.control}): ${r.message}${r.waived ? ` (${r.waived})` : ""}`);
-        }
+        const indent = " ".repeat(line.length - text.length + 3);
+        for (const r of byResource.get(key)!) out.push(`${indent}${findingLine(r)}`);
     }
     return out;
 }
 
-/** The plan's policy summary: counts, and findings on no resource line (stack-level). */
+function findingLine(r: PolicyResult): string {
+    if (r.waived) return `~ waived: ${r.policy} (${r.control}), policy/waivers.ts`;
+    return `!! POLICY ${r.level === "mandatory" ? "VIOLATION" : "ADVISORY"} ${r.policy} (${r.control}): ${r.message} Fix: ${r.remediation}`;
+}
+
+/** The plan's policy summary: counts (a mandatory violation fails `pulumi preview --policy-pack policy`), and stack-level findings on no resource. */
 export function policySummary(results: PolicyResult[]): string[] {
     const mandatory = mandatoryViolations(results).length;
     const advisory = results.filter((r) => r.level === "advisory" && !r.waived).length;
     const waived = results.filter((r) => r.waived).length;
-    return [`Policy pack (policy/, ${POLICIES.length} policies, in-process): ${mandatory} mandatory violation(s), ${advisory} advisory, ${waived} waived.`];
+    return [
+        `Policy pack (policy/, ${POLICIES.length} policies, run in-process; README "Policy pack"): ${mandatory} mandatory violation(s)${mandatory ? " (pulumi preview --policy-pack policy would fail)" : ""}, ${advisory} advisory, ${waived} waived; violations are marked !! under their resources, waivers ~.`,
+        ...results.filter((r) => r.urn === "").map((r) => `  ${findingLine(r)}`),
+    ];
 }

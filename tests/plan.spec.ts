@@ -70,6 +70,7 @@ describe("npm run plan", function () {
             assert.match(r.stdout, /\(aws:appautoscaling\/target:Target\)  tasks=\d+-\d+/, `${stack}: scaling bounds`);
             assert.match(r.stdout, /^  release: \{/m, `${stack}: release output`);
             assert.equal(/plain HTTP only/.test(r.stdout), stack === "dev", `${stack}: only dev serves HTTP without a domain, and the plan says so`);
+            assert.match(r.stdout, /^Policy pack \(policy\/, \d+ policies, run in-process; README "Policy pack"\): 0 mandatory violation\(s\)/m, `${stack}: policy summary`);
         });
     }
 

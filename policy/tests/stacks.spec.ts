@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
-import { evaluatePack, mandatoryViolations, PolicyResult, SynthesizedResource, synthesizeStack } from "../../offline/policy";
+import { annotateTree, evaluatePack, mandatoryViolations, PolicyResult, policySummary, SynthesizedResource, synthesizeStack } from "../../offline/policy";
 import { WAIVERS } from "../waivers";
 
 const TIERS = ["dev", "staging", "prod"] as const;
@@ -73,5 +73,33 @@ describe("policy pack on the synthesized stacks (in-process)", function () {
     it("limit: awsx children (subnets, NAT gateways) are not synthesized offline, so EC2.15 runs only under pulumi preview", () => {
         assert.equal(runs.get("prod")!.filter((r) => r.type === "aws:ec2/subnet:Subnet").length, 0);
         assert.equal(runs.get("prod")!.filter((r) => r.type === "awsx:ec2:Vpc").length, 1);
+    });
+});
+
+describe("npm run plan: policy findings next to their resources", () => {
+    const result = (over: Partial<PolicyResult>): PolicyResult => ({
+        policy: "rds-not-public",
+        control: "RDS.2",
+        level: "mandatory",
+        scope: "resource",
+        urn: "urn:x",
+        type: "aws:rds/instance:Instance",
+        name: "prod-data-db",
+        message: "publiclyAccessible is true.",
+        remediation: "keep it private.",
+        ...over,
+    });
+
+    it("puts a violation under its resource's line (not under a resource whose name only ends the same)", () => {
+        const lines = ["  prod-data  (platform:data:Data)", "  ├─ x-prod-data-db  (aws:rds/instance:Instance)  class=db.t4g", "  └─ prod-data-db  (aws:rds/instance:Instance)  class=db.m7g"];
+        assert.deepEqual(annotateTree(lines, [result({})]), [...lines, "        !! POLICY VIOLATION rds-not-public (RDS.2): publiclyAccessible is true. Fix: keep it private."]);
+    });
+
+    it("marks waived findings as waived, and the summary counts mandatory violations and lists stack-level ones", () => {
+        assert.deepEqual(annotateTree(["  └─ prod-data-db  (aws:rds/instance:Instance)"], [result({ waived: "because" })])[1], "        ~ waived: rds-not-public (RDS.2), policy/waivers.ts");
+        const summary = policySummary([result({}), result({ urn: "", name: "(stack)", message: "stack-wide." })]);
+        assert.match(summary[0], /: 2 mandatory violation\(s\) \(pulumi preview --policy-pack policy would fail\), 0 advisory, 0 waived/);
+        assert.equal(summary.length, 2);
+        assert.match(summary[1], /stack-wide\./);
     });
 });
