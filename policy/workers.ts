@@ -92,6 +92,42 @@ function deadLetterQueues(queues: PolicyResource[]): Set<string> {
     return dlqs;
 }
 
+/** Principals that invoke Lambda asynchronously (events are queued by Lambda and lost after the retries unless kept). */
+export const ASYNC_PRINCIPALS = ["s3.amazonaws.com", "sns.amazonaws.com", "events.amazonaws.com", "ses.amazonaws.com", "iot.amazonaws.com", "logs.amazonaws.com"];
+const EVENT_INVOKE_CONFIG = "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig";
+
+/** Does `dependent.<key>` refer to `fn` (the engine's property dependency, or the function's name/ARN as a value)? */
+function refersTo(dependent: PolicyResource, key: string, fn: PolicyResource): boolean {
+    if ((dependent.propertyDependencies?.[key] ?? []).some((d) => d.urn === fn.urn)) return true;
+    const v = dependent.props[key];
+    return v !== undefined && (v === fn.props.name || v === fn.props.arn);
+}
+
+export const asyncPolicies = [
+    stackPolicy(
+        {
+            name: "lambda-async-dlq",
+            control: "CKV_AWS_116, seed: failed work is kept (REL11)",
+            summary: "Functions invoked asynchronously (S3, SNS, EventBridge, …) keep failed events: a dead-letter queue or an on-failure destination.",
+            level: "mandatory",
+            remediation: "give the function deadLetterConfig or a FunctionEventInvokeConfig onFailure destination (components/workers/worker.ts); queue workers get theirs from workers.<worker>.maxReceiveCount.",
+            types: [FUNCTION, "aws:lambda/permission:Permission", EVENT_INVOKE_CONFIG],
+        },
+        (args) => {
+            const asyncPermissions = ofTypes(args, ["aws:lambda/permission:Permission"]).filter((p) => ASYNC_PRINCIPALS.includes(String(p.props.principal)));
+            const configs = ofTypes(args, [EVENT_INVOKE_CONFIG]).filter((c) => c.props.destinationConfig?.onFailure?.destination);
+            return ofTypes(args, [FUNCTION])
+                .filter((fn) => asyncPermissions.some((p) => refersTo(p, "function", fn)))
+                .filter((fn) => !fn.props.deadLetterConfig?.targetArn && !configs.some((c) => refersTo(c, "functionName", fn)))
+                .map((fn) => ({ message: `${fn.name} is invoked asynchronously but keeps no failed events.`, resource: fn }));
+        },
+    ),
+    resourcePolicy(
+        { name: "scheduler-dlq", control: "seed: failed work is kept (REL11)", summary: "EventBridge Scheduler targets have a dead-letter queue.", level: "mandatory", remediation: "set target.deadLetterConfig on the schedule (schedule-triggered workers).", types: ["aws:scheduler/schedule:Schedule"] },
+        (p) => (p.target?.deadLetterConfig?.arn ? [] : ["target.deadLetterConfig is not set."]),
+    ),
+];
+
 export const queuePolicies = [
     resourcePolicy(
         { name: "sqs-encrypted", control: "SQS.1", summary: "Queues (and dead-letter queues) are encrypted at rest.", level: "mandatory", remediation: "not configurable: components/workers/queues.ts sets sqsManagedSseEnabled.", types: [QUEUE] },
@@ -125,4 +161,4 @@ export const apiPolicies = [
     ),
 ];
 
-export const workerPolicies = [...lambdaPolicies, ...queuePolicies, ...apiPolicies];
+export const workerPolicies = [...lambdaPolicies, ...asyncPolicies, ...queuePolicies, ...apiPolicies];
