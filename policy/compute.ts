@@ -110,4 +110,14 @@ export const loadBalancerPolicies = [
     ),
 ];
 
-export const computePolicies = [...ecsPolicies, ...loadBalancerPolicies];
+export const certificatePolicies = [
+    resourcePolicy(
+        { name: "acm-certificate", control: "ACM.1, ACM.2", summary: "Certificates are DNS-validated (ACM renews them) with at least RSA 2048 keys.", level: "mandatory", remediation: "domain.hostedZoneId (DNS validation; components/shared/certificate.ts), or bring your own with domain.certificateArn.", types: ["aws:acm/certificate:Certificate"] },
+        (p) => [
+            ...(p.privateKey || p.validationMethod === "DNS" ? [] : [`validationMethod is ${p.validationMethod ?? "unset"}, not DNS (no automatic renewal).`]),
+            ...(p.keyAlgorithm === "RSA_1024" ? ["keyAlgorithm is RSA_1024."] : []),
+        ],
+    ),
+];
+
+export const computePolicies = [...ecsPolicies, ...loadBalancerPolicies, ...certificatePolicies];

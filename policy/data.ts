@@ -127,6 +127,10 @@ function eachBucket(args: StackValidationArgs, type: string, ok: (side: PolicyRe
         .map(([b]) => ({ message: `bucket ${b.name} has no ${what}.`, resource: b }));
 }
 
+/** Actions S3.6 forbids granting to other accounts' principals (and `s3:*`, which includes them). */
+const S3_6_ACTIONS = ["s3:*", "s3:DeleteBucketPolicy", "s3:PutBucketAcl", "s3:PutBucketPolicy", "s3:PutEncryptionConfiguration", "s3:PutObjectAcl"];
+const isAccountPrincipal = (p: unknown) => p !== null && typeof p === "object" && "AWS" in (p as object);
+
 const TLS_ONLY = (doc: unknown) =>
     statements(doc).some(
         (s) => s.Effect === "Deny" && list(s.Action).some((a) => a === "s3:*") && String((s.Condition as any)?.Bool?.["aws:SecureTransport"]) === "false",
@@ -146,7 +150,12 @@ export const bucketPolicies = [
         (p, args) =>
             args.type === "aws:s3/bucketAcl:BucketAcl"
                 ? ["public-read", "public-read-write", "authenticated-read"].includes(p.acl) ? [`acl is ${p.acl}.`] : []
-                : publicAllows(p.policy).map((s) => `statement ${s.Sid ?? "(no Sid)"} allows everyone without a condition.`),
+                : [
+                      ...publicAllows(p.policy).map((s) => `statement ${s.Sid ?? "(no Sid)"} allows everyone without a condition.`),
+                      ...statements(p.policy)
+                          .filter((s) => s.Effect === "Allow" && isAccountPrincipal(s.Principal) && list(s.Action).some((a) => S3_6_ACTIONS.includes(a)))
+                          .map((s) => `statement ${s.Sid ?? "(no Sid)"} lets an account principal change the bucket's policy, ACLs or encryption (S3.6).`),
+                  ],
     ),
     stackPolicy(
         { name: "s3-access-logging", control: "S3.9", summary: "Every bucket logs its access to the logs bucket.", level: "mandatory", remediation: "not configurable: components/data/buckets.ts adds BucketLogging to every bucket but the logs bucket.", types: [BUCKET, "aws:s3/bucketLogging:BucketLogging"] },
@@ -254,4 +263,11 @@ export const protectionPolicies = [
     ),
 ];
 
-export const dataPolicies = [...databasePolicies, ...cachePolicies, ...bucketPolicies, ...keyPolicies, ...secretPolicies, ...logPolicies, ...protectionPolicies];
+export const backupPolicies = [
+    resourcePolicy(
+        { name: "backup-vault-cmk", control: "Backup.1", summary: "Backup vaults encrypt recovery points with a customer-managed key.", level: "mandatory", remediation: "not configurable: components/data/backup.ts uses the data key (backup.copyToRegion: the copy key).", types: ["aws:backup/vault:Vault"] },
+        (p) => (p.kmsKeyArn ? [] : ["no kmsKeyArn."]),
+    ),
+];
+
+export const dataPolicies = [...databasePolicies, ...cachePolicies, ...bucketPolicies, ...keyPolicies, ...secretPolicies, ...logPolicies, ...backupPolicies, ...protectionPolicies];

@@ -135,6 +135,7 @@ export const CASES: Case[] = [
     { policy: "s3-block-public-access", subject: side("bucketPublicAccessBlock:BucketPublicAccessBlock", { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }), field: "props.restrictPublicBuckets", bad: false, others: [BUCKET] },
     { policy: "s3-tls-only", subject: side("bucketPolicy:BucketPolicy", { policy: DOC(TLS_ONLY) }), field: "props.policy", bad: DOC({ ...TLS_ONLY, Condition: { Bool: { "aws:SecureTransport": "true" } } }), others: [BUCKET] },
     { policy: "s3-no-public-access-grants", subject: side("bucketPolicy:BucketPolicy", { policy: DOC(TLS_ONLY, { Sid: "Read", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) }), field: "props.policy", bad: DOC(TLS_ONLY, { Sid: "Read", Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" }) },
+    { policy: "s3-no-public-access-grants", subject: side("bucketPolicy:BucketPolicy", { policy: DOC(TLS_ONLY, { Sid: "AlbLogs", Effect: "Allow", Principal: { AWS: "arn:aws:iam::127311923021:root" }, Action: "s3:PutObject", Resource: "arn:aws:s3:::b/alb/*" }) }), field: "props.policy", bad: DOC(TLS_ONLY, { Sid: "AlbLogs", Effect: "Allow", Principal: { AWS: "arn:aws:iam::127311923021:root" }, Action: "s3:PutBucketPolicy", Resource: "arn:aws:s3:::b" }) },
     { policy: "s3-access-logging", subject: side("bucketLogging:BucketLogging", { targetBucket: "t-data-logs-id", targetPrefix: "s3/" }), field: "props.targetBucket", bad: undefined, others: [BUCKET] },
     { policy: "s3-ownership-enforced", subject: side("bucketOwnershipControls:BucketOwnershipControls", { rule: { objectOwnership: "BucketOwnerEnforced" } }), field: "props.rule.objectOwnership", bad: "ObjectWriter", others: [BUCKET] },
     { policy: "s3-lifecycle", subject: side("bucketLifecycleConfiguration:BucketLifecycleConfiguration", { rules: [{ id: "expire", status: "Enabled", expiration: { days: 30 } }] }), field: "props.rules.0.status", bad: "Disabled", others: [BUCKET] },
@@ -149,6 +150,7 @@ export const CASES: Case[] = [
     { policy: "secrets-recovery-window", subject: SECRET, field: "props.recoveryWindowInDays", bad: 0 },
     { policy: "log-group-retention", subject: LOG_GROUP, field: "props.retentionInDays", bad: undefined },
     { policy: "log-group-cmk", subject: LOG_GROUP, field: "props.kmsKeyId", bad: undefined },
+    { policy: "backup-vault-cmk", subject: { type: "aws:backup/vault:Vault", name: "t-data-backup", props: { kmsKeyArn: "arn:aws:kms:us-east-1:1:key/k" } }, field: "props.kmsKeyArn", bad: undefined },
     { policy: "stateful-protected", subject: { ...RDS, opts: { protect: true } }, field: "opts.protect", bad: false },
     { policy: "stateful-no-delete-before-replace", subject: { ...BUCKET, opts: { protect: true } }, field: "opts.deleteBeforeReplace", bad: true },
     // releases
@@ -175,6 +177,7 @@ export const CASES: Case[] = [
     { policy: "elb-deletion-protection", subject: LB, field: "props.enableDeletionProtection", bad: false },
     { policy: "elb-desync-mitigation", subject: LB, field: "props.desyncMitigationMode", bad: "monitor" },
     { policy: "elb-multi-az", subject: LB, field: "props.subnets", bad: ["a"] },
+    { policy: "acm-certificate", subject: { type: "aws:acm/certificate:Certificate", name: "t-compute-cert", props: { domainName: "api.example.com", validationMethod: "DNS", keyAlgorithm: "RSA_2048" } }, field: "props.validationMethod", bad: "EMAIL" },
     // workers
     { policy: "lambda-image-by-digest", subject: FUNCTION, field: "props.imageUri", bad: "111111111111.dkr.ecr.us-east-1.amazonaws.com/platform/t/api:latest" },
     { policy: "lambda-publish-versions", subject: FUNCTION, field: "props.publish", bad: false },
