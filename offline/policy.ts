@@ -231,7 +231,6 @@ export function evaluatePack(resources: SynthesizedResource[], policies: Platfor
     const push = (p: PlatformPolicy, on: { urn: string; type: string; name: string }, message: string, waived?: string) =>
         results.push({ policy: p.name, control: p.meta.control, level: p.meta.level, scope: p.meta.scope, urn: on.urn, type: on.type, name: on.name, message, remediation: p.meta.remediation, waived });
     for (const p of policies) {
-        const evaluate = (p as unknown as { evaluate(a: unknown): { violations: Array<{ message: string; resource?: PolicyResource }>; waived: Array<{ message: string; reason: string; resource?: PolicyResource }> } }).evaluate;
         if (p.meta.scope === "stack") {
             const args: StackValidationArgs = {
                 resources: views,
@@ -242,14 +241,14 @@ export function evaluatePack(resources: SynthesizedResource[], policies: Platfor
                 },
             };
             const stackSubject = { urn: "", type: "pulumi:pulumi:Stack", name: "(stack)" };
-            const o = evaluate(args);
+            const o = p.evaluate(args);
             o.violations.forEach((v) => push(p, v.resource ?? stackSubject, v.message));
             o.waived.forEach((v) => push(p, v.resource ?? stackSubject, v.message, v.reason));
         } else {
             for (const r of views) {
                 if (!p.meta.types.includes(r.type)) continue;
                 try {
-                    const o = evaluate(resourceArgs(r, stackTags));
+                    const o = p.evaluate(resourceArgs(r, stackTags));
                     o.violations.forEach((v) => push(p, r, v.message));
                     o.waived.forEach((v) => push(p, r, v.message, v.reason));
                 } catch (e) {

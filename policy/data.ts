@@ -1,6 +1,6 @@
 /** Data tier: PostgreSQL, cache, buckets, keys, secrets, log groups, and the data-protection options (components/data/). */
 import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
-import { belongsTo, Finding, isTrue, list, ofTypes, publicAllows, resourcePolicy, stackPolicy, statements } from "./lib";
+import { Finding, isTrue, list, ownersWithout, publicAllows, resourcePolicy, stackPolicy, statements } from "./lib";
 
 const RDS = "aws:rds/instance:Instance";
 const CACHE = "aws:elasticache/replicationGroup:ReplicationGroup";
@@ -115,16 +115,8 @@ export const cachePolicies = [
     ),
 ];
 
-/** Side resources of each bucket, joined by the engine's property dependency (or the logical name). */
-function bucketSides(args: StackValidationArgs, type: string): Array<[PolicyResource, PolicyResource[]]> {
-    const sides = ofTypes(args, [type]);
-    return ofTypes(args, [BUCKET]).map((b) => [b, sides.filter((s) => belongsTo(s, "bucket", b))]);
-}
-
 function eachBucket(args: StackValidationArgs, type: string, ok: (side: PolicyResource) => boolean, what: string): Finding[] {
-    return bucketSides(args, type)
-        .filter(([, sides]) => !sides.some(ok))
-        .map(([b]) => ({ message: `bucket ${b.name} has no ${what}.`, resource: b }));
+    return ownersWithout(args, BUCKET, type, "bucket", ok).map((b) => ({ message: `bucket ${b.name} has no ${what}.`, resource: b }));
 }
 
 /** Actions S3.6 forbids granting to other accounts' principals (and `s3:*`, which includes them). */
@@ -203,12 +195,7 @@ export const keyPolicies = [
 export const secretPolicies = [
     stackPolicy(
         { name: "secrets-rotation", control: "SecretsManager.1", summary: "Every secret has automatic rotation.", level: "mandatory", remediation: "not configurable: components/data/credentials.ts rotates the database secret (the cache AUTH token is waived).", types: [SECRET, "aws:secretsmanager/secretRotation:SecretRotation"] },
-        (args) => {
-            const rotations = ofTypes(args, ["aws:secretsmanager/secretRotation:SecretRotation"]);
-            return ofTypes(args, [SECRET])
-                .filter((s) => !rotations.some((r) => belongsTo(r, "secretId", s)))
-                .map((s) => ({ message: `secret ${s.name} is not rotated.`, resource: s }));
-        },
+        (args) => ownersWithout(args, SECRET, "aws:secretsmanager/secretRotation:SecretRotation", "secretId").map((s) => ({ message: `secret ${s.name} is not rotated.`, resource: s })),
     ),
     resourcePolicy(
         { name: "secrets-rotation-interval", control: "SecretsManager.4", summary: "Secrets rotate at least every 90 days.", level: "mandatory", remediation: "not configurable: components/data/credentials.ts rotates every 30 days.", types: ["aws:secretsmanager/secretRotation:SecretRotation"] },

@@ -54,6 +54,8 @@ export interface Outcome {
 /** What the pack's policies are: CrossGuard policies plus the metadata the README table and the runner read. */
 export type PlatformPolicy = (ResourceValidationPolicy | StackValidationPolicy) & {
     meta: PolicyMeta & { types: string[]; scope: "resource" | "stack" };
+    /** The findings, waived ones apart (what validateResource/validateStack reports is `violations`). Takes the args of its scope. */
+    evaluate(args: ResourceValidationArgs | StackValidationArgs): Outcome;
 };
 
 type ResourceCheck = (props: Record<string, any>, args: ResourceValidationArgs) => Array<Finding | string> | void;
@@ -62,6 +64,11 @@ type StackCheck = (args: StackValidationArgs) => Array<Finding> | void;
 function describe(meta: PolicyMeta): string {
     const scope = meta.tiers ? ` (${meta.tiers.join(", ")} only)` : "";
     return `${meta.control}: ${meta.summary}${scope}`;
+}
+
+/** What every policy of the pack declares: name, control in the description, level, remediation, metadata. */
+function basics(meta: PolicyMeta & { types: string[] }, scope: "resource" | "stack") {
+    return { name: meta.name, description: describe(meta), enforcementLevel: meta.level, remediationSteps: meta.remediation, meta: { ...meta, scope } };
 }
 
 /** Splits findings into reported violations and waived ones (waivers.ts). */
@@ -91,11 +98,7 @@ export function resourcePolicy(meta: PolicyMeta & { types: string[] }, check: Re
         return judge(meta.name, tier, args, findings);
     };
     return {
-        name: meta.name,
-        description: describe(meta),
-        enforcementLevel: meta.level,
-        remediationSteps: meta.remediation,
-        meta: { ...meta, scope: "resource" },
+        ...basics(meta, "resource"),
         evaluate,
         validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
             for (const v of evaluate(args).violations) report(`${v.message} Fix: ${meta.remediation}`);
@@ -110,11 +113,7 @@ export function stackPolicy(meta: PolicyMeta & { types: string[] }, check: Stack
         return judge(meta.name, stackTier(args), { type: "pulumi:pulumi:Stack", name: "stack", urn: "" }, findings);
     };
     return {
-        name: meta.name,
-        description: describe(meta),
-        enforcementLevel: meta.level,
-        remediationSteps: meta.remediation,
-        meta: { ...meta, scope: "stack" },
+        ...basics(meta, "stack"),
         evaluate,
         validateStack: (args: StackValidationArgs, report: ReportViolation) => {
             for (const v of evaluate(args).violations) report(`${v.message} Fix: ${meta.remediation}`, v.resource?.urn);
@@ -213,6 +212,12 @@ export function isTrue(v: unknown): boolean {
 /** Resources of a stack of one of `types`. */
 export function ofTypes(args: StackValidationArgs, types: string[]): PolicyResource[] {
     return args.resources.filter((r) => types.includes(r.type));
+}
+
+/** Resources of `ownerType` with no `sideType` resource (joined on the side's `key`) that passes `ok`: "every bucket has a …". */
+export function ownersWithout(args: StackValidationArgs, ownerType: string, sideType: string, key: string, ok: (side: PolicyResource) => boolean = () => true): PolicyResource[] {
+    const sides = ofTypes(args, [sideType]).filter(ok);
+    return ofTypes(args, [ownerType]).filter((owner) => !sides.some((s) => belongsTo(s, key, owner)));
 }
 
 /** Does `side` belong to `owner`? The engine's property dependency (`side.<key>` built from `owner`), else the same logical name (this program names side resources after their owner). */

@@ -1,5 +1,5 @@
 /** Releases: the image registry (components/releases/). */
-import { belongsTo, ofTypes, publicAllows, resourcePolicy, stackPolicy } from "./lib";
+import { ownersWithout, publicAllows, resourcePolicy, stackPolicy } from "./lib";
 
 const REPOSITORY = "aws:ecr/repository:Repository";
 
@@ -14,12 +14,7 @@ export const releasePolicies = [
     ),
     stackPolicy(
         { name: "ecr-lifecycle-policy", control: "ECR.3", summary: "Every repository has a lifecycle policy.", level: "advisory", remediation: "compute.keepReleases (components/releases/index.ts writes the policy).", types: [REPOSITORY, "aws:ecr/lifecyclePolicy:LifecyclePolicy"] },
-        (args) => {
-            const policies = ofTypes(args, ["aws:ecr/lifecyclePolicy:LifecyclePolicy"]);
-            return ofTypes(args, [REPOSITORY])
-                .filter((r) => !policies.some((l) => belongsTo(l, "repository", r)))
-                .map((r) => ({ message: `repository ${r.name} has no lifecycle policy.`, resource: r }));
-        },
+        (args) => ownersWithout(args, REPOSITORY, "aws:ecr/lifecyclePolicy:LifecyclePolicy", "repository").map((r) => ({ message: `repository ${r.name} has no lifecycle policy.`, resource: r })),
     ),
     resourcePolicy(
         { name: "ecr-kms-encryption", control: "CKV_AWS_136", summary: "Repositories encrypt images with a KMS key.", level: "advisory", remediation: "not configurable: components/releases/index.ts uses the data key.", types: [REPOSITORY] },
