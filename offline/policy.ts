@@ -123,15 +123,13 @@ function referenceTokens(r: SynthesizedResource): string[] {
 }
 
 /** Every resource an input value refers to (exact token, a qualified ARN/path under a token, or inside JSON text). */
-function referencedIn(value: unknown, tokens: Map<string, string>, into: Set<string>): void {
+function referencedIn(value: unknown, tokens: Map<string, string[]>, into: Set<string>): void {
     if (typeof value === "string") {
-        const hit = tokens.get(value);
-        if (hit) into.add(hit);
+        tokens.get(value)?.forEach((u) => into.add(u));
         if (value.startsWith("arn:")) {
             for (let i = value.length - 1; i > 0; i--) {
                 if (value[i] !== ":" && value[i] !== "/") continue;
-                const prefix = tokens.get(value.slice(0, i));
-                if (prefix) into.add(prefix);
+                tokens.get(value.slice(0, i))?.forEach((u) => into.add(u));
             }
         }
         if (value.startsWith("{") || value.startsWith("[")) {
@@ -150,10 +148,12 @@ function referencedIn(value: unknown, tokens: Map<string, string>, into: Set<str
 
 /** The synthesized resources as CrossGuard PolicyResources (stack validation) with their validation args. */
 export function policyResources(resources: SynthesizedResource[]): Array<{ resource: PolicyResource; options: PolicyResourceOptions }> {
-    const tokens = new Map<string, string>();
-    // Mocked ids repeat across types (a bucket and its policy are both `<name>-id`): a value can only
-    // come from a resource registered before the one that uses it, so the first holder wins.
-    for (const r of resources) for (const t of referenceTokens(r)) if (!tokens.has(t)) tokens.set(t, r.urn);
+    // Mocked ids and names repeat across types (a bucket and its policy are both `<name>-id`, a role and
+    // a function both `<name>-abc1234`): a value refers to every holder registered before the resource
+    // that uses it (a value can only come from an earlier resource). Joins look for the type they want.
+    const order = new Map(resources.map((r, i) => [r.urn, i]));
+    const tokens = new Map<string, string[]>();
+    for (const r of resources) for (const t of referenceTokens(r)) tokens.set(t, [...(tokens.get(t) ?? []), r.urn]);
     const providers = new Map(resources.filter((r) => r.type.startsWith("pulumi:providers:")).map((r) => [r.urn, r]));
     const built = new Map<string, PolicyResource>();
     const out = resources.map((r) => {
@@ -180,7 +180,7 @@ export function policyResources(resources: SynthesizedResource[]): Array<{ resou
         for (const [key, value] of Object.entries(r.inputs ?? {})) {
             const refs = new Set<string>();
             referencedIn(value, tokens, refs);
-            refs.delete(r.urn);
+            for (const u of refs) if (u === r.urn || order.get(u)! > order.get(r.urn)!) refs.delete(u);
             if (refs.size === 0) continue;
             res.propertyDependencies[key] = [...refs].map((u) => built.get(u)!).filter(Boolean);
             refs.forEach((u) => all.add(u));

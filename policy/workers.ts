@@ -1,7 +1,7 @@
 /** Workers and queues: container-image Lambdas behind the alias `live`, their triggers, SQS queues and DLQs (components/workers/). */
 import type { PolicyResource } from "@pulumi/policy";
 import { BY_DIGEST } from "./compute";
-import { isPublicPrincipal, json, list, ofTypes, publicAllows, resourcePolicy, stackPolicy } from "./lib";
+import { isPublicPrincipal, json, list, ofTypes, ownersWithout, publicAllows, resourcePolicy, stackPolicy } from "./lib";
 
 const FUNCTION = "aws:lambda/function:Function";
 const QUEUE = "aws:sqs/queue:Queue";
@@ -33,6 +33,10 @@ export const lambdaPolicies = [
     resourcePolicy(
         { name: "lambda-publish-versions", control: "seed: rollback-ready workers (alias model)", summary: "Functions publish a version on every change, so the alias can move back.", level: "mandatory", remediation: "not configurable: components/workers/worker.ts sets publish: true.", types: [FUNCTION] },
         (p) => (p.publish === true ? [] : ["publish is not true."]),
+    ),
+    stackPolicy(
+        { name: "lambda-has-alias", control: "seed: rollback-ready workers (alias model)", summary: "Every function has an alias for its triggers to point at (rollback and canary move the alias, not the triggers).", level: "mandatory", remediation: "not configurable: components/workers/worker.ts creates the alias live (workers.<worker>.rollbackTo / canary move it).", types: [FUNCTION, "aws:lambda/alias:Alias"] },
+        (args) => ownersWithout(args, FUNCTION, "aws:lambda/alias:Alias", "functionName").map((fn) => ({ message: `${fn.name} has no alias.`, resource: fn })),
     ),
     resourcePolicy(
         {

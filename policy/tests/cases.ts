@@ -181,6 +181,7 @@ export const CASES: Case[] = [
     // workers
     { policy: "lambda-image-by-digest", subject: FUNCTION, field: "props.imageUri", bad: "111111111111.dkr.ecr.us-east-1.amazonaws.com/platform/t/api:latest" },
     { policy: "lambda-publish-versions", subject: FUNCTION, field: "props.publish", bad: false },
+    { policy: "lambda-has-alias", subject: { type: "aws:lambda/alias:Alias", name: "t-workers-api-fn", props: { name: "live", functionName: "t-workers-api-fn-fn-id", functionVersion: "7" } }, field: "props.functionName", bad: "other-function", others: [{ ...FUNCTION, name: "t-workers-api-fn-fn" }] },
     { policy: "lambda-triggers-use-alias", subject: { type: "aws:lambda/eventSourceMapping:EventSourceMapping", name: "t-workers-inference", props: { functionName: `${FN_ARN}:live`, eventSourceArn: "arn:aws:sqs:us-east-1:1:q" } }, field: "props.functionName", bad: `${FN_ARN}:$LATEST` },
     { policy: "lambda-permission-not-public", subject: { type: "aws:lambda/permission:Permission", name: "t-workers-api-fn", props: { action: "lambda:InvokeFunction", function: "t-workers-api-fn", qualifier: "live", principal: "apigateway.amazonaws.com", sourceArn: "arn:aws:execute-api:us-east-1:1:api/*/*" } }, field: "props.sourceArn", bad: undefined },
     { policy: "lambda-vpc-multi-az", subject: FUNCTION, field: "props.vpcConfig.subnetIds", bad: ["a"] },
