@@ -8,7 +8,7 @@ const TIERS = ["dev", "staging", "prod"] as const;
 const show = (rs: PolicyResult[]) => rs.map((r) => `${r.policy} on ${r.name}: ${r.message}`);
 
 describe("policy pack on the synthesized stacks (in-process)", function () {
-    this.timeout(60000);
+    this.timeout(120_000); // four syntheses; a loaded machine can take a while (nothing here asserts time)
     const runs = new Map<string, SynthesizedResource[]>();
     const results = new Map<string, PolicyResult[]>();
     let weakened: PolicyResult[];
