@@ -66,6 +66,7 @@ describe("npm run plan", function () {
             assert.match(r.stdout, /\(aws:appautoscaling\/target:Target\)  tasks=\d+-\d+/, `${stack}: scaling bounds`);
             assert.match(r.stdout, /^  release: \{/m, `${stack}: release output`);
             assert.equal(/NOTE: no domain configured: CloudFront serves https:\/\/<distribution>\.cloudfront\.net with its default/.test(r.stdout), stack === "dev", `${stack}: only dev runs without a domain (default certificate, HTTP to the origin), and the plan says so`);
+            assert.match(r.stdout, /^Policy pack \(policy\/, \d+ policies, run in-process; README "Policy pack"\): 0 mandatory violation\(s\)/m, `${stack}: policy summary`);
         });
     }
 
