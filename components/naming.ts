@@ -31,9 +31,13 @@ export function namePrefix(scope: NameScope): string {
 /** ALB and target-group names: at most 32 characters, letters, digits and hyphens (AWS). */
 export const LB_NAME_MAX = NAME_LIMITS["aws:lb/loadBalancer:LoadBalancer"].max;
 
-/** The stack's load balancer name (config refuses project + stack longer than 32 characters). */
+/**
+ * The stack's load balancer name, `<project>-<stack>-in` (config refuses names over 32 characters).
+ * `-in` (internal) since the load balancer moved behind CloudFront: `internal` forces a replacement,
+ * Pulumi creates the new one before deleting the old, and ELB refuses two load balancers of one name.
+ */
 export function loadBalancerName(scope: NameScope): string {
-    return namePrefix(scope);
+    return `${namePrefix(scope)}-in`;
 }
 
 /** What a target group's name is derived from: everything whose change replaces the target group. */

@@ -127,7 +127,7 @@ export function physicalNames(project: string, stack: string, services: readonly
         fixed("aws:rds/instance:Instance", longestDb),
         fixed("aws:cloudwatch/logGroup:LogGroup", `/aws/rds/instance/${longestDb}/postgresql`),
         fixed("aws:kms/alias:Alias", `alias/${project}-${stack}/data`),
-        fixed("aws:lb/loadBalancer:LoadBalancer", `${project}-${stack}`),
+        fixed("aws:lb/loadBalancer:LoadBalancer", `${project}-${stack}-in`),
         auto("aws:serverlessrepository/cloudFormationStack:CloudFormationStack", `${stack}-data-db-rotation`),
         fixed("aws:lambda/function:Function", `${project}-${stack}-db-rotation`),
         auto("aws:cloudfront/function:Function", `${stack}-edge-spa-routing`),

@@ -126,7 +126,8 @@ describe("compute", () => {
                     for (const c of containersOf(task)) {
                         assert.equal(c.readonlyRootFilesystem, true);
                         assert.deepEqual(c.mountPoints, [{ sourceVolume: "tmp", containerPath: "/tmp", readOnly: false }]);
-                        assert.equal(c.user, "1000:1000");
+                        // Non-root everywhere: the app as the service's user, the X-Ray daemon as its image's own uid (10001).
+                        assert.equal(c.user, c.name === "xray-daemon" ? "10001:10001" : "1000:1000");
                         assert.equal(c.privileged, false);
                         assert.equal(c.logConfiguration.logDriver, "awslogs");
                         assert.match(c.logConfiguration.options["awslogs-group"], new RegExp(`^/platform/${stack}/services/`));
@@ -320,7 +321,7 @@ describe("compute", () => {
                 ["notifier-memory", "ECSServiceAverageMemoryUtilization"],
             ]);
             const requests = one(run, "aws:appautoscaling/policy:Policy", "api-requests");
-            assert.match(requests.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.resourceLabel, /^app\/platform-prod\/\w+\/targetgroup\//);
+            assert.match(requests.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.resourceLabel, /^app\/platform-prod-in\/\w+\/targetgroup\//);
         });
 
         it("dev runs on Fargate Spot; staging and prod on on-demand Fargate", async () => {
@@ -447,7 +448,7 @@ describe("compute", () => {
                 clusterName: mockPhysicalName(cluster.name),
                 serviceName: mockPhysicalName("unit-compute-api"),
                 targetGroupArnSuffix: `targetgroup/${tg.inputs.name}/0123456789`,
-                loadBalancerArnSuffix: "app/platform-unit/0123456789",
+                loadBalancerArnSuffix: "app/platform-unit-in/0123456789",
             });
         });
     });

@@ -157,6 +157,9 @@ describe("edge", () => {
                 const managed = acl.inputs.rules.filter((r: any) => r.statement.managedRuleGroupStatement).map((r: any) => r.statement.managedRuleGroupStatement);
                 assert.deepEqual(managed.map((m: any) => m.vendorName), ["AWS", "AWS", "AWS", "AWS"]);
                 assert.deepEqual(managed.map((m: any) => m.name).sort(), ["AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet"]);
+                // API bodies over 8 KB (uploads, larger JSON) must not be blocked: the common rule set's body-size rule only counts; nothing else is overridden.
+                const overrides = managed.flatMap((m: any) => (m.ruleActionOverrides ?? []).map((o: any) => ({ group: m.name, ...o })));
+                assert.deepEqual(overrides, [{ group: "AWSManagedRulesCommonRuleSet", name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
                 const rate = acl.inputs.rules.find((r: any) => r.statement.rateBasedStatement);
                 assert.deepEqual(rate.statement.rateBasedStatement, { limit: 2000, aggregateKeyType: "IP", evaluationWindowSec: 300 });
                 assert.deepEqual(rate.action, { block: {} });
@@ -220,6 +223,16 @@ describe("edge", () => {
             assert.equal(d.inputs.viewerCertificate.sslSupportMethod, "sni-only");
             assert.ok(d.inputs.viewerCertificate.acmCertificateArn);
             assert.equal(d.inputs.viewerCertificate.cloudfrontDefaultCertificate, undefined);
+        });
+
+        it("with a domain (prod): one owner of the certificates' DNS validation record (ACM asks both certificates of one name for the same CNAME)", async () => {
+            const run = await stackRun("prod");
+            const validationRecords = ofType(run, RECORD).filter((r) => !r.inputs.aliases);
+            assert.deepEqual(validationRecords.map((r) => r.name), ["prod-compute-cert-validation"], "compute's certificate owns the record; the edge's reuses it");
+            const validations = ofType(run, "aws:acm/certificateValidation:CertificateValidation");
+            assert.deepEqual(validations.map((v) => v.inputs.region ?? "stack region").sort(), ["stack region", "us-east-1"], "the load balancer's and CloudFront's certificates");
+            assert.equal(validations[0].inputs.validationRecordFqdns.length, 1);
+            assert.deepEqual(validations[0].inputs.validationRecordFqdns, validations[1].inputs.validationRecordFqdns, "both validate through the one record");
         });
 
         it("with a domain (prod): alias A and AAAA records to the distribution, and a health check on https://<domain>/health", async () => {

@@ -111,6 +111,8 @@ describe("self-healing deployments", () => {
                     assert.match(daemon.image, /^public\.ecr\.aws\/xray\/aws-xray-daemon:\d+\.\d+\.\d+$/, "pinned release, not 3.x or latest");
                     assert.ok(daemon.cpu < Number(task.inputs.cpu) && daemon.memory < Number(task.inputs.memory), "sized inside the task");
                     assert.equal(daemon.readonlyRootFilesystem, true);
+                    // The daemon image (FROM scratch) knows only its own user, xray = uid 10001: a numeric non-root user, never the app's user name.
+                    assert.equal(daemon.user, "10001:10001");
                     assert.deepEqual(daemon.portMappings, [{ containerPort: 2000, protocol: "udp" }]);
                     const app = containers[0];
                     assert.ok(app.environment.some((e: any) => e.name === "AWS_XRAY_DAEMON_ADDRESS" && e.value === "127.0.0.1:2000"));

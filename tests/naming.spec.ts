@@ -108,9 +108,17 @@ describe("physical names fit AWS limits", () => {
         });
 
         // `<stack>-data-cache` + 8 ≤ 40 (ElastiCache replication group id): at most 21 characters.
-        it("a 21-character stack fits the cache replication group id (40); 22 does not", () => {
-            assert.deepEqual(namingIssues("platform", "a".repeat(21), []), []);
-            const issues = namingIssues("platform", "a".repeat(22), []);
+        it("project platform: a 20-character stack fits the internal load balancer's name (32: <project>-<stack>-in); 21 does not", () => {
+            assert.deepEqual(namingIssues("platform", "a".repeat(20), []), []);
+            const issues = namingIssues("platform", "a".repeat(21), []);
+            assert.deepEqual(issues.map((i) => i.key), ["(stack name)"]);
+            assert.match(issues[0].allowed, /LoadBalancer name "platform-a{21}-in" would be 33 characters; AWS allows 32/);
+            assert.match(issues[0].fix, /use a shorter stack name \(at most 20 characters here\)/);
+        });
+
+        it("a short project: a 21-character stack fits the cache replication group id (40); 22 does not", () => {
+            assert.deepEqual(namingIssues("p", "a".repeat(21), []), []);
+            const issues = namingIssues("p", "a".repeat(22), []);
             assert.deepEqual(issues.map((i) => i.key), ["(stack name)"]);
             assert.match(issues[0].allowed, /ReplicationGroup name "a{22}-data-cache-xxxxxxx" would be 41 characters; AWS allows 40/);
             assert.match(issues[0].fix, /use a shorter stack name \(at most 21 characters here\)/);

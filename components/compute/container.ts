@@ -81,9 +81,16 @@ export function containerDefinitions(svc: ServiceSettings, release: ImageRelease
 export const XRAY_DAEMON = "xray-daemon";
 /**
  * AWS's X-Ray daemon image in ECR Public, pinned to a release (AWS X-Ray developer guide, "Running the
- * X-Ray daemon on Amazon ECS"; the `3.x` tag would float).
+ * X-Ray daemon on Amazon ECS"; the `3.x` tag would float): 3.5.0 (2025-08-28), the newest in the daemon's
+ * CHANGELOG; 3.3.9+ carry the CVE-2023-44487 fix. By tag, not digest (policy waiver; README controls).
  */
-export const XRAY_DAEMON_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.3.7";
+export const XRAY_DAEMON_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.5.0";
+/**
+ * The daemon's own non-root user, numerically: its image is built FROM scratch with only the build
+ * stage's /etc/passwd (`xray`, uid 10001; aws/aws-xray-daemon Dockerfile), so the service's `user`
+ * (a name the app image knows) may not exist there and would stop the container from starting.
+ */
+export const XRAY_DAEMON_USER = "10001:10001";
 /**
  * What the daemon takes out of the task's CPU and memory (it counts against the task size, not on
  * top): 32 CPU units, 64 MiB reserved and a 128 MiB hard limit, with its span buffer capped at 16 MiB.
@@ -105,7 +112,7 @@ function xrayDaemon(svc: ServiceSettings, refs: ContainerRefs) {
         memory: XRAY_DAEMON_SIZE.memory,
         command: ["--buffer-memory", String(XRAY_DAEMON_SIZE.bufferMemoryMb)],
         portMappings: [{ containerPort: 2000, protocol: "udp" }],
-        user: svc.user,
+        user: XRAY_DAEMON_USER,
         privileged: false,
         readonlyRootFilesystem: true,
         mountPoints: [{ sourceVolume: TMP_VOLUME, containerPath: "/tmp", readOnly: false }],

@@ -91,6 +91,8 @@ export interface ComputeHandle {
     migrations: pulumi.Output<Record<string, string>>;
     /** Per deployed service: the metric dimensions monitoring needs. */
     serviceDimensions: pulumi.Output<Record<string, ServiceDimensions>>;
+    /** The DNS validation record of the certificate compute issued for the domain (undefined without one): the only owner of that record. */
+    certificateValidationFqdn: pulumi.Output<string> | undefined;
 }
 
 const HANDLE: Record<keyof ComputeHandle, true> = {
@@ -101,6 +103,7 @@ const HANDLE: Record<keyof ComputeHandle, true> = {
     services: true,
     migrations: true,
     serviceDimensions: true,
+    certificateValidationFqdn: true,
 };
 
 /**
@@ -120,6 +123,7 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
     readonly services: pulumi.Output<Record<string, ServiceOutput>>;
     readonly migrations: pulumi.Output<Record<string, string>>;
     readonly serviceDimensions: pulumi.Output<Record<string, ServiceDimensions>>;
+    readonly certificateValidationFqdn: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: ComputeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:compute:Compute", name, {}, opts);
@@ -141,6 +145,7 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
         this.clusterName = cluster.cluster.name;
         this.loadBalancerDnsName = lb.loadBalancer.dnsName;
         this.loadBalancerArn = lb.loadBalancer.arn;
+        this.certificateValidationFqdn = lb.certificateValidationFqdn;
         this.url = args.domain ? pulumi.output(`https://${args.domain.name}`) : pulumi.interpolate`http://${lb.loadBalancer.dnsName}`;
         this.services = servicesOutput(args.services, deployed);
         this.migrations = outputRecord<string>(Object.entries(deployed).flatMap(([svc, d]) => (d.migrationCommand ? [[svc, d.migrationCommand] as const] : [])));

@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { DomainSettings } from "../../config";
 import { childName, loadBalancerName, NameScope } from "../naming";
 import type { NetworkHandle } from "../network";
-import { createDnsCertificate } from "../shared/certificate";
+import { createDnsCertificate, DnsCertificate } from "../shared/certificate";
 import { LOG_PREFIXES } from "../shared/logs";
 import { PORTS } from "../shared/ports";
 
@@ -33,6 +33,8 @@ export interface LoadBalancer {
     loadBalancer: aws.lb.LoadBalancer;
     /** The listener services' rules attach to: HTTPS, or HTTP without a domain. */
     listener: aws.lb.Listener;
+    /** The DNS validation record of the certificate issued here (the edge's certificate for the same name reuses it). */
+    certificateValidationFqdn?: pulumi.Output<string>;
 }
 
 export function createLoadBalancer(name: string, args: LoadBalancerArgs, parent: pulumi.Resource): LoadBalancer {
@@ -62,10 +64,10 @@ export function createLoadBalancer(name: string, args: LoadBalancerArgs, parent:
         );
         return { loadBalancer, listener: http };
     }
-    const certificateArn = certificateFor(name, args.domain, parent);
+    const certificate = certificateFor(name, args.domain, parent);
     const https = new aws.lb.Listener(
         childName(name, "https"),
-        { loadBalancerArn: loadBalancer.arn, port: PORTS.https, protocol: "HTTPS", sslPolicy: TLS_POLICY, certificateArn, defaultActions: [notFound] },
+        { loadBalancerArn: loadBalancer.arn, port: PORTS.https, protocol: "HTTPS", sslPolicy: TLS_POLICY, certificateArn: certificate.arn, defaultActions: [notFound] },
         { parent },
     );
     new aws.lb.Listener(
@@ -78,18 +80,18 @@ export function createLoadBalancer(name: string, args: LoadBalancerArgs, parent:
         },
         { parent },
     );
-    return { loadBalancer, listener: https };
+    return { loadBalancer, listener: https, certificateValidationFqdn: certificate.validationRecordFqdn };
 }
 
 /** The configured certificate, or one issued in the configured hosted zone (DomainSettings holds exactly one of the two). */
-function certificateFor(name: string, domain: DomainSettings, parent: pulumi.Resource): pulumi.Input<string> {
-    return domain.certificateArn !== undefined ? domain.certificateArn : issueCertificate(name, domain, parent);
+function certificateFor(name: string, domain: DomainSettings, parent: pulumi.Resource): { arn: pulumi.Input<string>; validationRecordFqdn?: pulumi.Output<string> } {
+    return domain.certificateArn !== undefined ? { arn: domain.certificateArn } : issueCertificate(name, domain, parent);
 }
 
 /**
  * A DNS-validated certificate in the load balancer's region (ACM renews it). The domain's alias
  * records belong to the edge (CloudFront); the load balancer has no public name.
  */
-function issueCertificate(name: string, domain: { name: string; hostedZoneId: string }, parent: pulumi.Resource): pulumi.Output<string> {
+function issueCertificate(name: string, domain: { name: string; hostedZoneId: string }, parent: pulumi.Resource): DnsCertificate {
     return createDnsCertificate(name, { domainName: domain.name, zoneId: domain.hostedZoneId }, parent);
 }

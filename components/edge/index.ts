@@ -51,7 +51,7 @@ export interface EdgeArgs {
     protectData: boolean;
     network: Pick<NetworkHandle, "vpcId" | "securityGroups">;
     data: Pick<DataHandle, "buckets">;
-    compute: Pick<ComputeHandle, "loadBalancerArn" | "loadBalancerDnsName">;
+    compute: Pick<ComputeHandle, "loadBalancerArn" | "loadBalancerDnsName" | "certificateValidationFqdn">;
 }
 
 /** What the edge exposes to monitoring and the stack outputs. */
@@ -193,7 +193,10 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
     private certificate(name: string, args: EdgeArgs): pulumi.Input<string> | undefined {
         const d = args.domain;
         if (!d) return undefined;
-        if (d.hostedZoneId !== undefined) return createDnsCertificate(childName(name, "site"), { domainName: d.name, zoneId: d.hostedZoneId, region: EDGE_REGION }, this);
+        if (d.hostedZoneId !== undefined) {
+            // Same name, same account: ACM asks for the load balancer certificate's CNAME, which compute owns.
+            return createDnsCertificate(childName(name, "site"), { domainName: d.name, zoneId: d.hostedZoneId, region: EDGE_REGION, validationRecordFqdn: args.compute.certificateValidationFqdn }, this).arn;
+        }
         return args.settings.certificateArn ?? d.certificateArn;
     }
 

@@ -18,13 +18,22 @@ export const EDGE_REGION = "us-east-1";
  * known bad inputs 200, SQL database 200 — 1,125 + 2 for the rate rule, within the 1,500 WCU a web ACL
  * gets at the base price).
  */
-export const MANAGED_RULE_GROUPS = [
+export const MANAGED_RULE_GROUPS: readonly ManagedRuleGroup[] = [
     { name: "AWSManagedRulesAmazonIpReputationList", metric: "ip-reputation" },
-    { name: "AWSManagedRulesCommonRuleSet", metric: "common" },
+    // SizeRestrictions_BODY blocks every request body over 8 KB (AWS managed rule groups list): API
+    // uploads and larger JSON posts would get 403s. It counts instead (visible in metrics and logs).
+    { name: "AWSManagedRulesCommonRuleSet", metric: "common", countOnly: ["SizeRestrictions_BODY"] },
     { name: "AWSManagedRulesKnownBadInputsRuleSet", metric: "known-bad-inputs" },
-] as const;
+];
 /** Added where the stack has a database. */
-export const SQL_RULE_GROUP = { name: "AWSManagedRulesSQLiRuleSet", metric: "sqli" } as const;
+export const SQL_RULE_GROUP: ManagedRuleGroup = { name: "AWSManagedRulesSQLiRuleSet", metric: "sqli" };
+
+export interface ManagedRuleGroup {
+    name: string;
+    metric: string;
+    /** Rules of the group that only count (ruleActionOverrides → count) instead of blocking. */
+    countOnly?: readonly string[];
+}
 
 /** Rate-based rules count requests over this window (seconds); WAF allows 60, 120, 300, 600. */
 export const RATE_WINDOW_SECONDS = 300;
@@ -75,7 +84,13 @@ export function createWaf(name: string, args: WafArgs, parent: pulumi.Resource):
                     name: g.name,
                     priority: i + 1,
                     overrideAction: { none: {} },
-                    statement: { managedRuleGroupStatement: { vendorName: "AWS", name: g.name } },
+                    statement: {
+                        managedRuleGroupStatement: {
+                            vendorName: "AWS",
+                            name: g.name,
+                            ...(g.countOnly ? { ruleActionOverrides: g.countOnly.map((rule) => ({ name: rule, actionToUse: { count: {} } })) } : {}),
+                        },
+                    },
                     visibilityConfig: visibility(`${prefix}-${g.metric}`),
                 })),
             ],

@@ -27,13 +27,21 @@ function sidOf(service: string): string {
         .join("");
 }
 
-/** Key-policy grants: each publisher may encrypt messages for the topics, only for this account. */
+/**
+ * EventBridge cannot deliver to a KMS-encrypted topic whose key policy puts aws:SourceAccount or
+ * aws:SourceArn on its grant (SNS Developer Guide, "Encrypting messages published to Amazon SNS with
+ * AWS KMS": not supported for EventBridge-to-encrypted topics). Its grant is unconditioned; the topic
+ * policy still admits it only with aws:SourceAccount = this account.
+ */
+export const EVENTBRIDGE_KEY_GRANT_REASON = "EventBridge rejects source conditions on a KMS key policy for encrypted SNS targets; the topic policy carries aws:SourceAccount";
+
+/** Key-policy grants: each publisher may encrypt messages for the topics, only for this account (EventBridge: see above). */
 export function publisherKeyGrants(accountId: pulumi.Input<string>): ServiceKeyGrant[] {
     return ALERT_PUBLISHERS.map((service) => ({
         sid: `Publish${sidOf(service)}`,
         service,
         actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-        when: [{ sourceAccount: accountId }],
+        when: [service === "events.amazonaws.com" ? { unconditioned: EVENTBRIDGE_KEY_GRANT_REASON } : { sourceAccount: accountId }],
     }));
 }
 

@@ -12,10 +12,25 @@ export interface DnsCertificateArgs {
     zoneId: string;
     /** Region of the certificate (CloudFront needs us-east-1). @default - the provider's region */
     region?: string;
+    /**
+     * The validation record another certificate of this stack already owns for the same domain name.
+     * ACM asks every certificate of one account for the same domain name for the same CNAME, whatever the
+     * region (hashicorp/terraform-provider-aws#13653), so one resource must own the record: two owners
+     * (`allowOverwrite`) would delete the other's record when either is replaced, and its renewal would fail.
+     * @default - this certificate creates (and owns) the record
+     */
+    validationRecordFqdn?: pulumi.Input<string>;
 }
 
-/** Certificate `<name>-cert`, its validation record `<name>-cert-validation`, the validation `<name>-cert`; returns the validated ARN. */
-export function createDnsCertificate(name: string, args: DnsCertificateArgs, parent: pulumi.Resource): pulumi.Output<string> {
+export interface DnsCertificate {
+    /** The certificate's ARN once validated. */
+    arn: pulumi.Output<string>;
+    /** The validation record's FQDN (the one this certificate created, or the one it was given). */
+    validationRecordFqdn: pulumi.Output<string>;
+}
+
+/** Certificate `<name>-cert`, its validation record `<name>-cert-validation` (unless given one), the validation `<name>-cert`. */
+export function createDnsCertificate(name: string, args: DnsCertificateArgs, parent: pulumi.Resource): DnsCertificate {
     const region = args.region ? { region: args.region } : {};
     const certificate = new aws.acm.Certificate(
         childName(name, "cert"),
@@ -23,15 +38,14 @@ export function createDnsCertificate(name: string, args: DnsCertificateArgs, par
         { parent },
     );
     const option = certificate.domainValidationOptions[0];
-    const record = new aws.route53.Record(
-        childName(name, "cert-validation"),
-        { zoneId: args.zoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300, allowOverwrite: true },
-        { parent },
-    );
-    const validation = new aws.acm.CertificateValidation(
-        childName(name, "cert"),
-        { ...region, certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] },
-        { parent },
-    );
-    return validation.certificateArn;
+    const fqdn =
+        args.validationRecordFqdn !== undefined
+            ? pulumi.output(args.validationRecordFqdn)
+            : new aws.route53.Record(
+                  childName(name, "cert-validation"),
+                  { zoneId: args.zoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300, allowOverwrite: true },
+                  { parent },
+              ).fqdn;
+    const validation = new aws.acm.CertificateValidation(childName(name, "cert"), { ...region, certificateArn: certificate.arn, validationRecordFqdns: [fqdn] }, { parent });
+    return { arn: validation.certificateArn, validationRecordFqdn: fqdn };
 }

@@ -4,7 +4,7 @@
  * publishers such as CloudWatch alarms, EventBridge and RDS events, CloudFront reading encrypted
  * objects. Every service grant carries at least one source condition, so the service may use the key
  * only on this account's behalf (aws:SourceAccount), for a given resource (aws:SourceArn) or a given
- * encryption context.
+ * encryption context — except where AWS rejects them (EventBridge → encrypted SNS), stated per grant.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -17,9 +17,15 @@ export type SourceCondition =
     /** `ArnLike aws:SourceArn`: only for this resource (an alarm, a rule, a distribution; wildcards allowed). */
     | { sourceArn: pulumi.Input<string> }
     /** `ArnLike kms:EncryptionContext:<key>`: only for this encryption context (e.g. `aws:logs:arn`). */
-    | { encryptionContext: { key: string; arnLike: pulumi.Input<string> } };
+    | { encryptionContext: { key: string; arnLike: pulumi.Input<string> } }
+    /**
+     * No condition, stated with its reason: only where AWS rejects source conditions for that service in
+     * a key policy (EventBridge delivering to a KMS-encrypted SNS topic). The resource's own policy
+     * (e.g. the topic policy) must then carry the source condition.
+     */
+    | { unconditioned: string };
 
-/** A service principal allowed to use the key, and under which conditions (at least one). */
+/** A service principal allowed to use the key, and under which conditions (at least one, or an explicit, reasoned `unconditioned`). */
 export interface ServiceKeyGrant {
     sid: string;
     /** Service principal, e.g. `logs.us-east-1.amazonaws.com`, `cloudwatch.amazonaws.com`. */
@@ -46,7 +52,7 @@ export function grantCondition(when: readonly SourceCondition[]): PolicyConditio
     for (const c of when) {
         if ("sourceAccount" in c) add("StringEquals", "aws:SourceAccount", c.sourceAccount);
         else if ("sourceArn" in c) add("ArnLike", "aws:SourceArn", c.sourceArn);
-        else add("ArnLike", `kms:EncryptionContext:${c.encryptionContext.key}`, c.encryptionContext.arnLike);
+        else if ("encryptionContext" in c) add("ArnLike", `kms:EncryptionContext:${c.encryptionContext.key}`, c.encryptionContext.arnLike);
     }
     return condition;
 }
@@ -56,7 +62,10 @@ export function keyPolicyStatements(accountId: pulumi.Input<string>, grants: rea
     return [
         accountRootStatement(accountId),
         ...grants.map(
-            (g): PolicyStatement => ({ Sid: g.sid, Effect: "Allow", Principal: { Service: g.service }, Action: g.actions, Resource: "*", Condition: grantCondition(g.when) }),
+            (g): PolicyStatement => {
+                const condition = grantCondition(g.when);
+                return { Sid: g.sid, Effect: "Allow", Principal: { Service: g.service }, Action: g.actions, Resource: "*", ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}) };
+            },
         ),
     ];
 }
