@@ -37,8 +37,8 @@ describe("review: diff of two synthesized programs (--against, --against-stack)"
         assert.deepEqual([d.added, d.removed], [[], []]);
         // Connections alarm as a share of the class's max_connections (issue 11), so their thresholds follow the class.
         assert.deepEqual(names(d.changed).sort(), [
+            // (dev keeps only the critical level: monitoring.warningLevels false in the dev tier)
             "aws:cloudwatch/metricAlarm:MetricAlarm::dev-monitoring-db-connections-critical",
-            "aws:cloudwatch/metricAlarm:MetricAlarm::dev-monitoring-db-connections-warning",
             "aws:rds/instance:Instance::dev-data-db",
         ]);
         for (const alarm of d.changed.filter((c) => c.type === "aws:cloudwatch/metricAlarm:MetricAlarm")) assert.deepEqual(alarm.changes.map((c) => c.path), ["threshold"]);
