@@ -118,6 +118,14 @@ describe("review: diff of two synthesized programs (--against, --against-stack)"
         assert.ok(out.diff.cost.delta > 0);
     });
 
+    it("--against-stack diffs the other stack's snapshot started beside this run (the CLI's child process) exactly as one run in this process", async () => {
+        const opts = { cost: false, diagram: false, json: true, againstStack: "staging" };
+        const inProcess = await review("prod", await stackRun("prod"), opts, undefined, stackRun);
+        const started = Promise.resolve(fromRun(await stackRun("staging")));
+        const unused = async (): Promise<never> => assert.fail("the started snapshot is used, not a second run");
+        assert.equal(await review("prod", await stackRun("prod"), opts, started, unused), inProcess);
+    });
+
     it("--json alone prints the plan's resources and outputs with every secret masked", async () => {
         const out = JSON.parse(await review("dev", await stackRun("dev"), { cost: false, diagram: false, json: true }));
         const db = out.plan.resources.find((r: { type: string }) => r.type === "aws:rds/instance:Instance");
