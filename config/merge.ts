@@ -53,6 +53,7 @@ export function mergeMonitoring(m: RawConfig["monitoring"], tier: Tier): Monitor
     }
     return {
         routeAllToWarning: m?.routeAllToWarning ?? d.routeAllToWarning,
+        warningLevels: m?.warningLevels ?? d.warningLevels,
         emails: { ...d.emails, ...m?.emails },
         httpsEndpoints: { ...d.httpsEndpoints, ...m?.httpsEndpoints },
         thresholds,

@@ -291,6 +291,7 @@ const perSeverity = <T extends z.ZodType>(item: T) => z.strictObject({ critical:
 
 export const monitoringSchema = z.strictObject({
     routeAllToWarning: bool("false").optional(),
+    warningLevels: bool("true").optional(),
     emails: perSeverity(pattern(/^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/, EMAIL_ALLOWED, "oncall@example.com")).optional(),
     httpsEndpoints: perSeverity(pattern(/^https:\/\/[A-Za-z0-9.-]+\.[A-Za-z]{2,}(:\d{1,5})?(\/[^\s]*)?$/, HTTPS_ALLOWED, "https://hooks.example.com/alerts")).optional(),
     thresholds: z

@@ -361,6 +361,12 @@ export interface CanarySettings {
 export interface MonitoringSettings {
     /** Route every alarm to the `warning` topic (no paging; dev). */
     routeAllToWarning: boolean;
+    /**
+     * Create the warning level of the two-level signals (`<signal>-warning` beside `<signal>-critical`).
+     * Dev false: with everything routed to one topic and nobody paged, the earlier warning duplicates
+     * the critical alarm on the same metric (README "Review tooling": idle cost).
+     */
+    warningLevels: boolean;
     /** Email addresses subscribed per topic (each confirms by email). */
     emails: Record<Severity, string[]>;
     /** HTTPS endpoints subscribed per topic (a chat webhook, an on-call service). */

@@ -128,6 +128,8 @@ export const MONITORING_TIER_DEFAULTS: Record<Tier, MonitoringSettings> = {
 function monitoringDefaults(routeAllToWarning: boolean): MonitoringSettings {
     return {
         routeAllToWarning,
+        // Dev: one topic, nobody paged; the critical level alone (README "Review tooling": idle cost).
+        warningLevels: !routeAllToWarning,
         emails: { critical: [], warning: [] },
         httpsEndpoints: { critical: [], warning: [] },
         thresholds: {

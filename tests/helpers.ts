@@ -130,9 +130,9 @@ export interface PlanResult {
 }
 
 /** Runs `npm run plan -- <args>` the way a person would (a separate process in the repository root). */
-export function runPlan(args: string[], timeoutMs = 60_000): Promise<PlanResult> {
+export function runPlan(args: string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<PlanResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn("npm", ["run", "--silent", "plan", "--", ...args], { cwd: ROOT, timeout: timeoutMs });
+        const child = spawn("npm", ["run", "--silent", "plan", "--", ...args], { cwd: ROOT, timeout: timeoutMs, env: { ...process.env, ...env } });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += d));

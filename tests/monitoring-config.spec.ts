@@ -27,6 +27,7 @@ describe("monitoring config (platform:monitoring)", () => {
             assert.equal(m.thresholds.diskUsedPercent.warning, 80, tier);
             assert.deepEqual(m.deployment, { errorRatePercent: 5, latencyP99Seconds: 3 }, tier);
             assert.equal(m.routeAllToWarning, tier === "dev", tier);
+            assert.equal(m.warningLevels, tier !== "dev", `${tier}: dev keeps only the critical level (nothing pages there)`);
             assert.equal(m.canary.enabled, false, tier);
             assert.equal(m.canary.percent, 10, `${tier}: seed 004's 10 % canary`);
         }

@@ -45,9 +45,12 @@ describe("monitoring", () => {
                 run = await stackRun(stack);
             });
             const topicArn = (severity: string) => mockArn(TOPIC, `${stack}-monitoring-${severity}`);
+            // Dev pages nobody and routes everything to one topic: its tier keeps only the critical level of
+            // the two-level signals (monitoring.warningLevels false; README "Review tooling": idle cost).
+            const warningLevels = stack !== "dev";
 
             it("every alarm notifies an alert topic on ALARM and on OK, with actions enabled", () => {
-                assert.ok(alarms(run).length >= 40, `${alarms(run).length} alarms`);
+                assert.ok(alarms(run).length >= (warningLevels ? 40 : 25), `${alarms(run).length} alarms`);
                 const topics = [topicArn("critical"), topicArn("warning")];
                 for (const a of alarms(run)) {
                     assert.equal(a.inputs.actionsEnabled, true, a.name);
@@ -89,6 +92,10 @@ describe("monitoring", () => {
                     ["inference-error-rate-critical", SEEDS.errorRate.critical],
                     ["api-fn-error-rate-warning", SEEDS.errorRate.warning],
                 ] as const) {
+                    if (id.endsWith("-warning") && !warningLevels) {
+                        assert.equal(alarms(run).filter((a) => a.inputs.name === `platform-${stack}-${id}`).length, 0, `${id}: no warning level in dev`);
+                        continue;
+                    }
                     const a = alarmNamed(run, stack, id);
                     assert.equal(a.inputs.threshold, expected, id);
                     assert.equal(a.inputs.comparisonOperator, "GreaterThanThreshold", id);
@@ -105,11 +112,11 @@ describe("monitoring", () => {
             it("database: connections at 80 % / 95 % of the class's max_connections, free storage below 20 % of allocated, CPU", () => {
                 const db = one(run, "aws:rds/instance:Instance", `${stack}-data-db`);
                 const max = maxConnections(db.inputs.instanceClass);
-                assert.equal(alarmNamed(run, stack, "db-connections-warning").inputs.threshold, Math.floor((max * SEEDS.dbConnections.warning) / 100));
+                if (warningLevels) assert.equal(alarmNamed(run, stack, "db-connections-warning").inputs.threshold, Math.floor((max * SEEDS.dbConnections.warning) / 100));
                 assert.equal(alarmNamed(run, stack, "db-connections-critical").inputs.threshold, Math.floor((max * SEEDS.dbConnections.critical) / 100));
-                const storage = alarmNamed(run, stack, "db-free-storage-warning");
+                const storage = alarmNamed(run, stack, warningLevels ? "db-free-storage-warning" : "db-free-storage-critical");
                 assert.equal(storage.inputs.comparisonOperator, "LessThanThreshold");
-                assert.equal(storage.inputs.threshold, Math.round(db.inputs.allocatedStorage * 1024 ** 3 * (1 - SEEDS.diskUsedWarning / 100)));
+                if (warningLevels) assert.equal(storage.inputs.threshold, Math.round(db.inputs.allocatedStorage * 1024 ** 3 * (1 - SEEDS.diskUsedWarning / 100)));
                 for (const a of alarms(run).filter((x) => x.inputs.name.includes("-db-"))) {
                     for (const m of metricsOf(a)) assert.ok([db.inputs.identifier, ...ofType(run, "aws:rds/instance:Instance").map((r) => r.inputs.identifier)].includes(m.dimensions.DBInstanceIdentifier), a.name);
                 }
@@ -118,7 +125,7 @@ describe("monitoring", () => {
             it("each read replica has lag alarms; the cache watches engine CPU, memory, evictions (and replication lag with replicas)", () => {
                 const replicas = ofType(run, "aws:rds/instance:Instance").filter((r) => r.inputs.replicateSourceDb !== undefined);
                 assert.equal(alarms(run).filter((a) => /-db-replica-\d+-lag-/.test(a.inputs.name)).length, 2 * replicas.length);
-                for (const id of ["cache-cpu-warning", "cache-cpu-critical", "cache-memory-critical", "cache-evictions"]) alarmNamed(run, stack, id);
+                for (const id of [...(warningLevels ? ["cache-cpu-warning"] : []), "cache-cpu-critical", "cache-memory-critical", "cache-evictions"]) alarmNamed(run, stack, id);
                 const nodes = one(run, "aws:elasticache/replicationGroup:ReplicationGroup").inputs.numCacheClusters;
                 assert.equal(alarms(run).some((a) => a.inputs.name.includes("cache-replication-lag")), nodes > 1);
                 assert.equal(metricsOf(alarmNamed(run, stack, "cache-cpu-critical")).length, nodes, "the busiest of every node");
@@ -163,7 +170,8 @@ describe("monitoring", () => {
                 for (const alias of aliases) {
                     const fn = alias.inputs.functionName;
                     const onAlias = alarms(run).filter((a) => metricsOf(a).some((m) => m.metricName === "Errors" && m.dimensions.Resource === `${fn}:live` && m.dimensions.ExecutedVersion === undefined));
-                    assert.equal(onAlias.length, 2, `${alias.name}: error-rate warning and critical`);
+                    assert.equal(onAlias.length, warningLevels ? 2 : 1, `${alias.name}: error-rate warning and critical (dev: critical)`);
+                    assert.ok(onAlias.some((a) => a.inputs.alarmDescription.startsWith("CRITICAL")), `${alias.name}: the critical level always`);
                     const onVersion = alarms(run).filter((a) => metricsOf(a).some((m) => m.metricName === "Errors" && m.dimensions.ExecutedVersion === "7"));
                     assert.ok(onVersion.some((a) => metricsOf(a).every((m) => m.dimensions.FunctionName === fn)), `${alias.name}: newest version (mock: 7)`);
                 }
@@ -236,9 +244,27 @@ describe("monitoring", () => {
         });
     }
 
+    it("monitoring.warningLevels: dev (false) has the critical level of every two-level signal and no warning level; set true, each warning comes back", async function () {
+        this.timeout(120_000); // two synthesized dev programs (one memoised with the suite's runs)
+        const dev = await stackRun("dev");
+        const withWarnings = await variantRun("dev", { "platform:monitoring": { warningLevels: true } });
+        const nameSet = (run: { resources: Res[] }) => new Set(alarms(run).map((a) => a.inputs.name as string));
+        const devNames = nameSet(dev);
+        const fullNames = nameSet(withWarnings);
+        const added = [...fullNames].filter((n) => !devNames.has(n));
+        assert.deepEqual([...devNames].filter((n) => !fullNames.has(n)), [], "setting it true only adds alarms");
+        assert.ok(added.length >= 10, `${added.length} warning-level alarms`);
+        for (const n of added) {
+            assert.match(n, /-warning$/, n);
+            assert.ok(devNames.has(n.replace(/-warning$/, "-critical")), `${n}: its critical level stays in dev`);
+        }
+        // Single-level warnings (unhealthy targets, evictions, throttles, deployment alarms) are not duplicates: they stay.
+        for (const id of ["api-unhealthy-targets", "cache-evictions", "api-deploy-p99"]) assert.ok(devNames.has(`platform-dev-${id}`), id);
+    });
+
     it("thresholds change with config, level by level; tracing off removes the sidecar and its permission", async () => {
         const run = await variantRun("dev", {
-            "platform:monitoring": { thresholds: { errorRatePercent: { warning: 2 } }, deployment: { latencyP99Seconds: 4 }, tracing: false },
+            "platform:monitoring": { warningLevels: true, thresholds: { errorRatePercent: { warning: 2 } }, deployment: { latencyP99Seconds: 4 }, tracing: false },
         });
         assert.equal(alarmNamed(run, "dev", "api-5xx-rate-warning").inputs.threshold, 2);
         assert.equal(alarmNamed(run, "dev", "api-5xx-rate-critical").inputs.threshold, SEEDS.errorRate.critical, "the critical level keeps the tier's default");

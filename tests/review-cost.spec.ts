@@ -22,7 +22,9 @@ describe("review: idle cost (npm run plan -- <stack> --cost)", function () {
         // What dev runs (Pulumi.dev.yaml + the dev tier, README "Stack matrix"): one shared NAT gateway with
         // its EIP, an internal ALB behind CloudFront (VPC origin) with a WAF web ACL, PostgreSQL db.t4g.micro Single-AZ
         // with 20 GB gp3, one Valkey cache.t4g.micro node, the api service (512 CPU units, 1024 MB) and the
-        // notifier (256, 512) with one ARM64 (Graviton, the services' default) task each, four customer managed
+        // notifier (256, 512) with one ARM64 (Graviton, the services' default) task each on Fargate Spot (the dev
+        // tier's `compute.spot`; Spot has no list price: estimated at 50% of on-demand, the low end of the
+        // 50-70% discount in aws-prices.md), four customer managed
         // keys (data, logs, alerts, WAF logs) and two secrets (database credentials, cache auth token). 730 h.
         const h = 730;
         const alarms = snaps.get("dev")!.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
@@ -37,8 +39,8 @@ describe("review: idle cost (npm run plan -- <stack> --cost)", function () {
             0.016 * h + // db.t4g.micro Single-AZ
             20 * 0.115 + // gp3 GB-month Single-AZ
             0.0128 * h + // cache.t4g.micro Valkey
-            (0.5 * 0.03238 + 1 * 0.00356) * h + // api: 0.5 vCPU + 1 GB, Fargate ARM
-            (0.25 * 0.03238 + 0.5 * 0.00356) * h + // notifier: 0.25 vCPU + 0.5 GB
+            0.5 * (0.5 * 0.03238 + 1 * 0.00356) * h + // api: 0.5 vCPU + 1 GB, Fargate ARM, on Spot (dev tier): 50% of on-demand
+            0.5 * (0.25 * 0.03238 + 0.5 * 0.00356) * h + // notifier: 0.25 vCPU + 0.5 GB, on Spot
             4 * 1.0 + // KMS keys: data, logs, alert topics, WAF logs (us-east-1)
             2 * 0.4 + // secrets
             3.0 + // the stack's dashboard
@@ -112,6 +114,21 @@ describe("review: idle cost (npm run plan -- <stack> --cost)", function () {
         assert.doesNotMatch(east, /uses us-east-1 prices/);
         const west = renderCost(estimateCost({ stack: "t", region: "eu-west-1", resources: [res("aws:kms/key:Key", "t-key")] })).join("\n");
         assert.match(west, /This stack is in eu-west-1: the estimate uses us-east-1 prices/);
+    });
+
+    it("prices Fargate Spot at the estimate only when every task runs on Spot; a mix or on-demand at on-demand", () => {
+        const taskDef = res("aws:ecs/taskDefinition:TaskDefinition", "t-td", { cpu: "1024", memory: "2048", runtimePlatform: { cpuArchitecture: "ARM64" } });
+        const service = (name: string, providers: string[]) =>
+            res("aws:ecs/service:Service", name, { taskDefinition: "t-td", desiredCount: 1, capacityProviderStrategies: providers.map((capacityProvider) => ({ capacityProvider, weight: 1 })) });
+        const price = (providers: string[]) => {
+            const snap: Snapshot = { stack: "t", region: "us-east-1", resources: [taskDef, service("t-svc", providers)] };
+            return estimateCost(snap).resources.find((r) => r.name === "t-svc")!;
+        };
+        const onDemand = (1 * 0.03238 + 2 * 0.00356) * 730; // 1 vCPU + 2 GB ARM, aws-prices.md
+        assert.equal(cents(price(["FARGATE_SPOT"]).monthly), cents(0.5 * onDemand));
+        assert.match(price(["FARGATE_SPOT"]).notes.join(" "), /no list price/);
+        assert.equal(cents(price(["FARGATE", "FARGATE_SPOT"]).monthly), cents(onDemand));
+        assert.equal(cents(price(["FARGATE"]).monthly), cents(onDemand));
     });
 
     it("prices the edge and monitoring types by the table: WAF $5 + $1 per rule, alarms $0.10 (high-resolution $0.30), dashboards $3, CloudFront usage-only", () => {

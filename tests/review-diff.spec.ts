@@ -37,8 +37,8 @@ describe("review: diff of two synthesized programs (--against, --against-stack)"
         assert.deepEqual([d.added, d.removed], [[], []]);
         // Connections alarm as a share of the class's max_connections (issue 11), so their thresholds follow the class.
         assert.deepEqual(names(d.changed).sort(), [
+            // (dev keeps only the critical level: monitoring.warningLevels false in the dev tier)
             "aws:cloudwatch/metricAlarm:MetricAlarm::dev-monitoring-db-connections-critical",
-            "aws:cloudwatch/metricAlarm:MetricAlarm::dev-monitoring-db-connections-warning",
             "aws:rds/instance:Instance::dev-data-db",
         ]);
         for (const alarm of d.changed.filter((c) => c.type === "aws:cloudwatch/metricAlarm:MetricAlarm")) assert.deepEqual(alarm.changes.map((c) => c.path), ["threshold"]);
@@ -116,6 +116,14 @@ describe("review: diff of two synthesized programs (--against, --against-stack)"
         assert.deepEqual(out.diff.removed, []);
         assert.ok(out.diff.warnings.some((w: string) => w.startsWith("UPDATE of stateful <stack>-data-db (aws:rds/instance:Instance)")));
         assert.ok(out.diff.cost.delta > 0);
+    });
+
+    it("--against-stack diffs the other stack's snapshot started beside this run (the CLI's child process) exactly as one run in this process", async () => {
+        const opts = { cost: false, diagram: false, json: true, againstStack: "staging" };
+        const inProcess = await review("prod", await stackRun("prod"), opts, undefined, stackRun);
+        const started = Promise.resolve(fromRun(await stackRun("staging")));
+        const unused = async (): Promise<never> => assert.fail("the started snapshot is used, not a second run");
+        assert.equal(await review("prod", await stackRun("prod"), opts, started, unused), inProcess);
     });
 
     it("--json alone prints the plan's resources and outputs with every secret masked", async () => {

@@ -98,9 +98,9 @@ class SpecBuilder {
         this.specs.push({ id, name: `${namePrefix(this.scope)}-${id}`, severity, threshold, ...base });
     }
 
-    /** A warning and a critical alarm on one signal (`<id>-warning`, `<id>-critical`). */
+    /** A warning and a critical alarm on one signal (`<id>-warning`, `<id>-critical`); the critical one alone without `warningLevels`. */
     levels(id: string, levels: Levels, base: Base, convert: (v: number) => number = (v) => v): void {
-        this.add(`${id}-warning`, "warning", convert(levels.warning), base);
+        if (this.m.warningLevels) this.add(`${id}-warning`, "warning", convert(levels.warning), base);
         this.add(`${id}-critical`, "critical", convert(levels.critical), base);
     }
 }

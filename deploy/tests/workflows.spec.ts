@@ -108,6 +108,17 @@ describe("GitHub Actions workflows", () => {
         assert.deepEqual([w2.access, w2.command, w2["comment-on-pr"], w2["policy-packs"]], ["read", "preview", "true", "policy"]);
     });
 
+    it("pull requests: each stack's job also posts the offline review against main (no credentials; base branch fetched)", () => {
+        const job = wf("preview.yml").jobs.preview;
+        const steps = job.steps ?? [];
+        const checkout = steps.find((s) => s.uses?.startsWith("actions/checkout@"))!;
+        assert.equal(checkout.with?.["fetch-depth"], 0, "origin/main must be in the clone for --against");
+        const i = steps.findIndex((s) => /npm run --silent plan -- "\$STACK" --against origin\/main/.test(s.run ?? ""));
+        assert.ok(i > steps.indexOf(stackStep(job)!), "after the stack action (npm ci) ran");
+        assert.match(steps[i].run!, /gh pr comment "\$PR"/);
+        assert.equal(steps[i].uses, undefined, "no extra action: the runner's gh CLI posts the comment");
+    });
+
     it("deploys: dev on push to main, staging on release-candidate tags, prod on stable tags after two approvals", () => {
         const w = wf("deploy.yml");
         assert.deepEqual(w.on.push, { branches: ["main"], tags: ["v*.*.*"] });

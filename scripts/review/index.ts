@@ -2,7 +2,7 @@
  * The review modes of `npm run plan -- <stack> [--cost] [--diagram] [--against <git-ref> | --against-stack <other>] [--json]`
  * (README "Review tooling"). plan.ts parses its stack, runs the program once, and hands the run here.
  */
-import { ProgramRun, runProgram } from "../../offline/run";
+import { ProgramRun, ROOT, runProgram } from "../../offline/run";
 import type { ReviewOptions } from "./args";
 import { estimateCost, renderCost } from "./cost";
 import { buildDiagram } from "./diagram";
@@ -24,13 +24,22 @@ function planJson(snap: Snapshot, run: ProgramRun) {
 }
 
 /**
- * Starts what does not depend on this checkout's run — synthesizing the `--against` revision in its
- * own process — so it runs beside `runProgram` (plan.ts calls this first). Errors surface in `review`.
+ * Starts what does not depend on this checkout's run — synthesizing the `--against` revision, or the
+ * `--against-stack` stack, in its own process — so it runs beside `runProgram` on the second core
+ * (plan.ts calls this first). Errors surface in `review`. `inProcess` leaves the other stack to
+ * `review`'s `otherRun` (tests pass their memoised runs).
  */
-export function startReview(stack: string, o: ReviewOptions): Promise<Snapshot> | undefined {
-    if (o.against === undefined) return undefined;
-    const ref = o.against;
-    const pending = withRevision(ref, async (root) => fromDump(stack, await dumpStack(root, stack)));
+export function startReview(stack: string, o: ReviewOptions, inProcess = false): Promise<Snapshot> | undefined {
+    let pending: Promise<Snapshot>;
+    if (o.against !== undefined) {
+        const ref = o.against;
+        pending = withRevision(ref, async (root) => fromDump(stack, await dumpStack(root, stack)));
+    } else if (o.againstStack !== undefined && !inProcess) {
+        const other = o.againstStack;
+        pending = dumpStack(ROOT, other).then((dumped) => fromDump(other, dumped));
+    } else {
+        return undefined;
+    }
     pending.catch(() => undefined); // awaited (and reported) by review()
     return pending;
 }
@@ -44,7 +53,7 @@ export async function review(
     stack: string,
     run: ProgramRun,
     o: ReviewOptions,
-    started: Promise<Snapshot> | undefined = startReview(stack, o),
+    started: Promise<Snapshot> | undefined = startReview(stack, o, true),
     otherRun: (stack: string) => Promise<ProgramRun> = runProgram,
 ): Promise<string> {
     const snap = fromRun(run);
@@ -63,8 +72,7 @@ export async function review(
         text.push(...renderDiff(diff), "");
     }
     if (o.againstStack !== undefined) {
-        const other = await otherRun(o.againstStack);
-        const base = normalizeStack(fromRun(other));
+        const base = normalizeStack(started ? await started : fromRun(await otherRun(o.againstStack)));
         const diff = diffSnapshots(base, normalizeStack(snap), { before: `stack ${o.againstStack}`, after: `stack ${stack}` });
         result.diff = { ...diff, note: "stack names replaced by <stack> in names and inputs so the two stacks compare resource by resource" };
         text.push(...renderDiff(diff), "");

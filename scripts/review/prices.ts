@@ -41,6 +41,12 @@ export const PRICES = {
     fargateX86GbHour: r(0.004445, "per GB-hour, Linux/x86", "S2 raw/ecs.json"),
     fargateArmVcpuHour: r(0.03238, "per vCPU-hour, Linux/ARM", "S2 raw/ecs.json"),
     fargateArmGbHour: r(0.00356, "per GB-hour, Linux/ARM", "S2 raw/ecs.json"),
+    /**
+     * Fargate Spot has no list price: AWS publishes a variable "Current Spot price" (up to 70% off on-demand).
+     * The estimate bills Spot tasks at 50% of the on-demand rates, the low end of the 50-70% discount
+     * aws-prices.md records (secondary: fortem.dev/fargate-spot): an estimate, not a rate.
+     */
+    fargateSpotShareOfOnDemand: r(0.5, "share of the on-demand vCPU and GB rates a Fargate Spot task bills (estimate: 50% off, the low end of 50-70%)", "S6 aws.amazon.com/fargate/pricing \"Current Spot price\" (variable, up to 70% off); aws-prices.md Fargate Spot row"),
     rdsGp3GbMonthSingleAz: r(0.115, "per GB-month gp3, Single-AZ", "S2 raw/rds-storage.json"),
     rdsGp3GbMonthMultiAz: r(0.23, "per GB-month gp3, Multi-AZ", "S2 raw/rds-storage.json"),
     kmsKeyMonth: r(1.0, "per customer managed key-month", "S2 raw/kms.json; S1 kms_key_test.golden"),
@@ -117,14 +123,24 @@ function fargate(service: SnapResource, snap: Snapshot) {
     const gb = Number(taskDef.inputs.memory) / 1024;
     const arm = taskDef.inputs.runtimePlatform?.cpuArchitecture === "ARM64";
     const [cpuRate, gbRate] = arm ? [PRICES.fargateArmVcpuHour, PRICES.fargateArmGbHour] : [PRICES.fargateX86VcpuHour, PRICES.fargateX86GbHour];
-    const spot = (service.inputs.capacityProviderStrategies ?? []).some((s: any) => s.capacityProvider === "FARGATE_SPOT");
+    const providers: string[] = (service.inputs.capacityProviderStrategies ?? []).map((s: any) => s.capacityProvider);
+    // Every task on Spot only when Spot is the sole provider; a mix (base/weight) is priced at on-demand, an upper bound.
+    const allSpot = providers.length > 0 && providers.every((p) => p === "FARGATE_SPOT");
+    const someSpot = providers.includes("FARGATE_SPOT");
+    const share = allSpot ? PRICES.fargateSpotShareOfOnDemand.usd : 1;
     const arch = arm ? "ARM" : "x86";
+    const kind = allSpot ? `${arch}, Spot` : arch;
+    const factor = allSpot ? ` × ${share}` : "";
     return {
         lines: [
-            { what: `${count} task(s) × ${vcpu} vCPU (${arch})`, monthly: count * vcpu * cpuRate.usd * HOURS_PER_MONTH, arithmetic: `${count} × ${vcpu} × ${cpuRate.usd} × ${HOURS_PER_MONTH} h` },
-            { what: `${count} task(s) × ${gb} GB (${arch})`, monthly: count * gb * gbRate.usd * HOURS_PER_MONTH, arithmetic: `${count} × ${gb} × ${gbRate.usd} × ${HOURS_PER_MONTH} h` },
+            { what: `${count} task(s) × ${vcpu} vCPU (${kind})`, monthly: count * vcpu * cpuRate.usd * share * HOURS_PER_MONTH, arithmetic: `${count} × ${vcpu} × ${cpuRate.usd}${factor} × ${HOURS_PER_MONTH} h` },
+            { what: `${count} task(s) × ${gb} GB (${kind})`, monthly: count * gb * gbRate.usd * share * HOURS_PER_MONTH, arithmetic: `${count} × ${gb} × ${gbRate.usd}${factor} × ${HOURS_PER_MONTH} h` },
         ],
-        notes: spot ? ["Fargate Spot has no list price (variable, up to 70% off): priced at on-demand, an upper bound"] : [],
+        notes: allSpot
+            ? [`Fargate Spot has no list price (variable, up to 70% off): estimated at ${share} × on-demand, the low end of the 50-70% discount`]
+            : someSpot
+              ? ["part of the tasks may run on Fargate Spot: priced at on-demand, an upper bound"]
+              : [],
     };
 }
 
