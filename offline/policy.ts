@@ -14,7 +14,8 @@
  * - `provider` is the stack's explicit AWS provider with its inputs (`defaultTags` as JSON text, as
  *   the engine passes provider inputs), which is where policies read the `tier`.
  * - `dependencies` / `propertyDependencies` are reconstructed from values: an input that holds
- *   another resource's mocked id, ARN or name depends on it. The engine knows them from the program.
+ *   another resource's mocked id, ARN or name (or a host name under it, as a bucket's domain name)
+ *   depends on it. The engine knows them from the program.
  * - Children of awsx components (subnets, route tables, NAT gateways, EIPs of `awsx.ec2.Vpc`) do not
  *   exist offline (awsx builds them in its plugin at deploy time), so policies on them (EC2.15, the
  *   VPC flow-log join) only run under `pulumi preview --policy-pack policy`.
@@ -132,6 +133,9 @@ function referencedIn(value: unknown, tokens: Map<string, string[]>, into: Set<s
                 tokens.get(value.slice(0, i))?.forEach((u) => into.add(u));
             }
         }
+        // A host name whose first label is a resource's name (`<bucket>.s3.<region>.amazonaws.com`).
+        const label = /^([a-z0-9][a-z0-9-]*)\.[a-z0-9.-]+\.[a-z]{2,}$/.exec(value)?.[1];
+        if (label) tokens.get(label)?.forEach((u) => into.add(u));
         if (value.startsWith("{") || value.startsWith("[")) {
             try {
                 referencedIn(JSON.parse(value), tokens, into);

@@ -59,7 +59,7 @@ export const databasePolicies = [
         (p) => (p.iamDatabaseAuthenticationEnabled === true ? [] : ["iamDatabaseAuthenticationEnabled is not true."]),
     ),
     resourcePolicy(
-        { name: "rds-backups", control: "RDS.11", summary: "Primaries keep automated backups for at least 7 days.", level: "mandatory", remediation: "database.backupRetentionDays: 7 or more (tier defaults 7, 14, 30; config still accepts 1-6 outside prod, which this policy refuses).", types: [RDS] },
+        { name: "rds-backups", control: "RDS.11", summary: "Primaries keep automated backups for at least 7 days.", level: "mandatory", remediation: "database.backupRetentionDays: 7 or more (tier defaults 7, 14, 30; config refuses fewer in every tier, config/rules/database.ts).", types: [RDS] },
         (p) => (isReplica(p) || Number(p.backupRetentionPeriod ?? 0) >= 7 ? [] : [`backupRetentionPeriod is ${p.backupRetentionPeriod ?? "unset"} (< 7).`]),
     ),
     resourcePolicy(
@@ -86,7 +86,7 @@ export const databasePolicies = [
 
 export const cachePolicies = [
     resourcePolicy(
-        { name: "elasticache-backups", control: "ElastiCache.1", summary: "The cache keeps automatic snapshots (at least 1 day).", level: "mandatory", remediation: "cache.snapshotRetentionDays: 1 or more (tier defaults 1, 3, 7; config still accepts 0 outside prod, which this policy refuses).", types: [CACHE] },
+        { name: "elasticache-backups", control: "ElastiCache.1", summary: "The cache keeps automatic snapshots (at least 1 day).", level: "mandatory", remediation: "cache.snapshotRetentionDays: 1 or more (tier defaults 1, 3, 7; config refuses 0 in every tier, config/rules/cache.ts).", types: [CACHE] },
         (p) => (Number(p.snapshotRetentionLimit ?? 0) >= 1 ? [] : [`snapshotRetentionLimit is ${p.snapshotRetentionLimit ?? 0}.`]),
     ),
     resourcePolicy(

@@ -1,4 +1,4 @@
-/** Network: VPC, flow logs, security groups, subnets, and what the internet can reach (components/network.ts). */
+/** Network: VPC, flow logs, security groups, subnets, and what the internet can reach (components/network.ts; the edge in front, components/edge/). */
 import type { PolicyResource } from "@pulumi/policy";
 import { Finding, INTERNET_CIDRS, isTrue, list, ofTypes, resourcePolicy, stackPolicy } from "./lib";
 
@@ -6,9 +6,6 @@ const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 const LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
 const LOAD_BALANCER_TYPES = ["aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"];
-
-/** Ports the internet may reach (EC2.18 `authorizedTcpPorts`): HTTP and HTTPS. */
-export const INTERNET_PORTS = [80, 443];
 
 interface Ingress {
     cidrs: string[];
@@ -31,10 +28,6 @@ function ingressOf(type: string, p: Record<string, any>): Ingress[] {
 
 function openToInternet(i: Ingress): boolean {
     return i.cidrs.some((c) => INTERNET_CIDRS.includes(c));
-}
-
-function onlyWebPorts(i: Ingress): boolean {
-    return (i.protocol === "tcp" || i.protocol === "6") && i.from === i.to && INTERNET_PORTS.includes(i.from);
 }
 
 export const networkPolicies = [
@@ -80,38 +73,41 @@ export const networkPolicies = [
     ),
     resourcePolicy(
         {
-            name: "sg-internet-ingress-web-only",
-            control: "EC2.18, EC2.19",
-            summary: "Ingress from 0.0.0.0/0 or ::/0 only on TCP 80 and 443 (no high-risk or other ports open to the internet).",
+            name: "sg-no-internet-ingress",
+            control: "EC2.18, EC2.19, seed: only the edge is internet-facing",
+            summary: "No security group admits 0.0.0.0/0 or ::/0, on any port: the internet reaches the stack only through CloudFront (the load balancer is internal).",
             level: "mandatory",
-            remediation: "not configurable by port: network.loadBalancerIngress (components/network.ts) opens only 80/443 on the load balancer; everything else takes security-group sources.",
+            remediation: "give the rule a security-group source (components/network.ts; the load balancer admits CloudFront's VPC-origin group, components/edge/index.ts).",
             types: [INGRESS_RULE, LEGACY_RULE, SECURITY_GROUP],
         },
-        (p, args) =>
-            ingressOf(args.type, p)
-                .filter((i) => openToInternet(i) && !onlyWebPorts(i))
-                .map((i) => `ingress from ${i.cidrs.join(", ")} on ${i.protocol} ${i.from}-${i.to}.`),
+        (p, args) => ingressOf(args.type, p).filter(openToInternet).map((i) => `ingress from ${i.cidrs.join(", ")} on ${i.protocol} ${i.from}-${i.to}.`),
     ),
     stackPolicy(
         {
-            name: "sg-internet-ingress-load-balancer-only",
-            control: "EC2.18, seed: only the load balancer is internet-facing",
-            summary: "Only the internet-facing load balancer's security group accepts traffic from 0.0.0.0/0 or ::/0.",
+            name: "lb-ingress-from-security-groups-only",
+            control: "seed: the load balancer admits only CloudFront's VPC-origin security group",
+            summary: "Ingress rules on a load balancer's security group name a source security group (CloudFront's VPC-origin group), never an address range or prefix list.",
             level: "mandatory",
-            remediation: "give other security groups security-group sources (components/network.ts); the load balancer's ingress is network.loadBalancerIngress.",
+            remediation: "not configurable: components/edge/index.ts admits CloudFront's VPC-origin group (network.loadBalancerIngress from vpcOrigin, components/platform.ts).",
             types: [INGRESS_RULE, LEGACY_RULE, SECURITY_GROUP, ...LOAD_BALANCER_TYPES],
         },
         (args) => {
-            const lbGroups = new Set(ofTypes(args, LOAD_BALANCER_TYPES).filter((lb) => lb.props.internal !== true).flatMap((lb) => list(lb.props.securityGroups as string[])));
-            const lbGroupResources = ofTypes(args, [SECURITY_GROUP]).filter((sg) => ofTypes(args, LOAD_BALANCER_TYPES).some((lb) => (lb.propertyDependencies?.securityGroups ?? []).some((d) => d.urn === sg.urn)));
+            const lbs = ofTypes(args, LOAD_BALANCER_TYPES);
+            const lbGroupIds = new Set(lbs.flatMap((lb) => list(lb.props.securityGroups as string[])));
+            const lbGroupUrns = new Set(lbs.flatMap((lb) => (lb.propertyDependencies?.securityGroups ?? []).map((d) => d.urn)));
+            const onLbGroup = (r: PolicyResource, key: string) => lbGroupIds.has(r.props[key]) || (r.propertyDependencies?.[key] ?? []).some((d) => lbGroupUrns.has(d.urn));
             const findings: Finding[] = [];
-            for (const r of ofTypes(args, [INGRESS_RULE, LEGACY_RULE, SECURITY_GROUP])) {
-                if (!ingressOf(r.type, r.props).some(openToInternet)) continue;
-                const group = r.type === SECURITY_GROUP ? r : undefined;
-                const isLb = group
-                    ? lbGroupResources.some((g) => g.urn === group.urn)
-                    : lbGroups.has(r.props.securityGroupId) || lbGroupResources.some((g) => (r.propertyDependencies?.securityGroupId ?? []).some((d) => d.urn === g.urn));
-                if (!isLb) findings.push({ message: `${r.name} opens ${group ? "security group" : r.props.securityGroupId} to the internet, which no internet-facing load balancer uses.`, resource: r });
+            for (const r of ofTypes(args, [INGRESS_RULE, LEGACY_RULE])) {
+                if (r.type === LEGACY_RULE && r.props.type !== "ingress") continue;
+                if (!onLbGroup(r, "securityGroupId")) continue;
+                const source = r.type === INGRESS_RULE ? r.props.referencedSecurityGroupId : r.props.sourceSecurityGroupId;
+                const ranges = ingressOf(r.type, r.props).flatMap((i) => i.cidrs);
+                if (!source || ranges.length > 0 || r.props.prefixListId || list(r.props.prefixListIds).length > 0) {
+                    findings.push({ message: `${r.name} admits ${ranges.length ? ranges.join(", ") : (r.props.prefixListId ?? list(r.props.prefixListIds).join(", ")) || "no security group"} to the load balancer.`, resource: r });
+                }
+            }
+            for (const g of ofTypes(args, [SECURITY_GROUP]).filter((g) => lbGroupUrns.has(g.urn))) {
+                if (list(g.props.ingress as any[]).some((i) => list(i.securityGroups).length === 0)) findings.push({ message: `${g.name} has inline ingress without a source security group.`, resource: g });
             }
             return findings;
         },
@@ -129,7 +125,7 @@ export const networkPolicies = [
     ),
 ];
 
-/** Internet-facing resources besides the load balancer: what the stack-level exposure rule looks for. */
+/** Internet-facing resources: what the stack-level exposure rule looks for (an internal load balancer is not). */
 export function internetFacing(r: PolicyResource): string | undefined {
     switch (r.type) {
         case "aws:lb/loadBalancer:LoadBalancer":
@@ -154,18 +150,18 @@ export function internetFacing(r: PolicyResource): string | undefined {
     }
 }
 
-/** Types that are the stack's intended front door: the load balancer now, the edge (CloudFront) when it exists. */
-export const ENTRY_POINT_TYPES = [...LOAD_BALANCER_TYPES, "aws:cloudfront/distribution:Distribution"];
+/** The stack's intended front door: the CloudFront edge (the load balancer behind it is internal). */
+export const ENTRY_POINT_TYPES = ["aws:cloudfront/distribution:Distribution"];
 
 export const exposurePolicies = [
     stackPolicy(
         {
             name: "internet-facing-entry-points",
-            control: "seed: only the load balancer (later the edge) is internet-facing",
-            summary: "Nothing but the load balancer (and, once built, the CloudFront edge) is reachable from the internet.",
+            control: "seed: only the edge is internet-facing",
+            summary: "Nothing but the CloudFront distribution is reachable from the internet: the load balancer is internal, databases private, tasks without public IPs.",
             level: "mandatory",
-            remediation: "keep databases private, tasks without public IPs (components/compute/service.ts) and APIs behind the load balancer or the edge; an http worker's API is waived (policy/waivers.ts).",
-            types: ["aws:apigatewayv2/api:Api", "aws:apigateway/restApi:RestApi", "aws:lambda/functionUrl:FunctionUrl", "aws:rds/instance:Instance", "aws:ecs/service:Service", "aws:ec2/instance:Instance", "aws:ec2/eip:Eip", ...ENTRY_POINT_TYPES],
+            remediation: "keep the load balancer internal (components/compute/load-balancer.ts), databases private, tasks without public IPs (components/compute/service.ts) and APIs behind the edge; an http worker's API is waived (policy/waivers.ts).",
+            types: ["aws:apigatewayv2/api:Api", "aws:apigateway/restApi:RestApi", "aws:lambda/functionUrl:FunctionUrl", "aws:rds/instance:Instance", "aws:ecs/service:Service", "aws:ec2/instance:Instance", "aws:ec2/eip:Eip", ...LOAD_BALANCER_TYPES, ...ENTRY_POINT_TYPES],
         },
         (args) =>
             args.resources

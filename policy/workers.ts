@@ -4,8 +4,8 @@ import { BY_DIGEST } from "./compute";
 import { isPublicPrincipal, json, list, ofTypes, ownersWithout, publicAllows, resourcePolicy, stackPolicy } from "./lib";
 
 const FUNCTION = "aws:lambda/function:Function";
-const QUEUE = "aws:sqs/queue:Queue";
-const SCHEDULE = "aws:scheduler/schedule:Schedule";
+export const QUEUE = "aws:sqs/queue:Queue";
+export const SCHEDULE = "aws:scheduler/schedule:Schedule";
 
 /** The qualifier of a Lambda function reference (`name:qualifier` or `arn:aws:lambda:…:function:name:qualifier`), if any. */
 export function qualifierOf(ref: unknown): string | undefined {
@@ -85,9 +85,11 @@ function redrive(q: PolicyResource): { deadLetterTargetArn?: string; maxReceiveC
     return json(q.props.redrivePolicy);
 }
 
-/** The queues another queue's redrive policy names: by the engine's property dependency, or by ARN when outputs are known. */
-/** Queues that are some queue's redrive target or a schedule's dead-letter queue (schedule workers keep failed invocations there). */
-function deadLetterQueues(queues: PolicyResource[], schedules: PolicyResource[]): Set<string> {
+/**
+ * URNs of the dead-letter queues: some queue's redrive target or a schedule's dead-letter queue (schedule
+ * workers keep failed invocations there), found by the engine's property dependency or by ARN when outputs are known.
+ */
+export function deadLetterQueues(queues: PolicyResource[], schedules: PolicyResource[]): Set<string> {
     const dlqs = new Set<string>();
     for (const sch of schedules) {
         const target = sch.props.target?.deadLetterConfig?.arn;

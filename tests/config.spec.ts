@@ -45,6 +45,8 @@ const BAD: Array<{ rule: string; config: Record<string, unknown>; key: string; a
     { rule: "prod AWS Backup retention under 30 days", config: { tier: "prod", backup: { retentionDays: 7 } }, key: "backup.retentionDays", allowed: /30 or more in prod/ },
     { rule: "prod buckets that destroy with their objects", config: { tier: "prod", storage: { forceDestroy: true } }, key: "storage.forceDestroy", allowed: /false in prod/ },
     { rule: "RDS backups beyond 35 days", config: { database: { backupRetentionDays: 40 } }, key: "database.backupRetentionDays", allowed: /1 to 35/ },
+    { rule: "dev RDS backups under 7 days (FSBP RDS.11, the pack's rds-backups)", config: { tier: "dev", database: { backupRetentionDays: 3 } }, key: "database.backupRetentionDays", allowed: /7 to 35 \(FSBP RDS\.11/ },
+    { rule: "dev cache without snapshots (FSBP ElastiCache.1, the pack's elasticache-backups)", config: { tier: "dev", cache: { snapshotRetentionDays: 0 } }, key: "cache.snapshotRetentionDays", allowed: /1 to 35 \(FSBP ElastiCache\.1/ },
     { rule: "an unsupported PostgreSQL version", config: { database: { engineVersion: "12" } }, key: "database.engineVersion", allowed: /16, 17/ },
     { rule: "storage autoscaling ceiling not above the allocation", config: { database: { allocatedStorageGb: 100, maxAllocatedStorageGb: 100 } }, key: "database.maxAllocatedStorageGb", allowed: /at least 110 \(10 % above database\.allocatedStorageGb 100/ },
     { rule: "a cache version the engine does not have", config: { cache: { engine: "redis", engineVersion: "8.0" } }, key: "cache.engineVersion", allowed: /for redis: 7\.0, 7\.1/ },
@@ -220,6 +222,11 @@ describe("stack config at the edges", () => {
     // Each bound is tried just outside and at its limit; values are the requirement's (README matrix, AWS docs).
     const EDGES: Array<{ rule: string; key: string; refused: Record<string, unknown>; accepted: Record<string, unknown> }> = [
         { rule: "prod database backups are kept 30 days or more", key: "database.backupRetentionDays", refused: { tier: "prod", database: { backupRetentionDays: 29 } }, accepted: { tier: "prod", database: { backupRetentionDays: 30 } } },
+        // FSBP RDS.11 / ElastiCache.1 in every tier: what the policy pack's mandatory rds-backups and elasticache-backups refuse, config refuses first.
+        { rule: "dev database backups are kept 7 days or more (RDS.11)", key: "database.backupRetentionDays", refused: { tier: "dev", database: { backupRetentionDays: 6 } }, accepted: { tier: "dev", database: { backupRetentionDays: 7 } } },
+        { rule: "staging database backups are kept 7 days or more (RDS.11)", key: "database.backupRetentionDays", refused: { tier: "staging", database: { backupRetentionDays: 6 } }, accepted: { tier: "staging", database: { backupRetentionDays: 7 } } },
+        { rule: "dev cache snapshots are kept 1 day or more (ElastiCache.1)", key: "cache.snapshotRetentionDays", refused: { tier: "dev", cache: { snapshotRetentionDays: 0 } }, accepted: { tier: "dev", cache: { snapshotRetentionDays: 1 } } },
+        { rule: "staging cache snapshots are kept 1 day or more (ElastiCache.1)", key: "cache.snapshotRetentionDays", refused: { tier: "staging", cache: { snapshotRetentionDays: 0 } }, accepted: { tier: "staging", cache: { snapshotRetentionDays: 1 } } },
         { rule: "prod AWS Backup keeps recovery points 30 days or more", key: "backup.retentionDays", refused: { tier: "prod", backup: { retentionDays: 29 } }, accepted: { tier: "prod", backup: { retentionDays: 30 } } },
         { rule: "prod keeps logs a year (CloudWatch's 180 is the value below 365)", key: "logs.retentionDays", refused: { tier: "prod", logs: { retentionDays: 180 } }, accepted: { tier: "prod", logs: { retentionDays: 365 } } },
         { rule: "a prod cache has 2 nodes or more", key: "cache.nodes", refused: { tier: "prod", cache: { nodes: 1 } }, accepted: { tier: "prod", cache: { nodes: 2 } } },

@@ -225,9 +225,9 @@ describe("monitoring", () => {
                 }
             });
 
-            it("RDS notifies availability, failover, failure, low-storage and maintenance events of every instance", () => {
+            it("RDS notifies availability, configuration-change (FSBP RDS.20), failover, failure, low-storage and maintenance events of every instance", () => {
                 const sub = one(run, "aws:rds/eventSubscription:EventSubscription");
-                assert.deepEqual([...sub.inputs.eventCategories].sort(), ["availability", "failover", "failure", "low storage", "maintenance"]);
+                assert.deepEqual([...sub.inputs.eventCategories].sort(), ["availability", "configuration change", "failover", "failure", "low storage", "maintenance"]);
                 assert.deepEqual(sub.inputs.sourceIds.sort(), ofType(run, "aws:rds/instance:Instance").map((r) => r.inputs.identifier).sort());
                 assert.equal(sub.inputs.snsTopic, topicArn(stack === "dev" ? "warning" : "critical"));
             });

@@ -185,9 +185,9 @@ export const ALARM_KINDS = {
     },
     "db-events": {
         resource: "Database",
-        signal: "RDS events: availability, failure, failover, low storage, maintenance",
+        signal: "RDS events: availability, configuration change, failure, failover, low storage, maintenance",
         when: { critical: () => "any event (RDS event subscription)" },
-        meaning: "RDS reports the database down, failing over, out of storage or in maintenance (seed 004: database down).",
+        meaning: "RDS reports the database down, failing over, out of storage, in maintenance or reconfigured (seed 004: database down; FSBP RDS.20).",
         firstResponse: "Read the event text; for a failure or failover check the services' connection errors and the runbooks in README \"Data tier\".",
     },
     "worker-error-rate": {

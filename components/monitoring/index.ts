@@ -175,8 +175,12 @@ function alarmNamesOf(specs: AlarmSpec[]): AlarmNames {
     return names;
 }
 
-/** RDS notifies the critical topic of availability, failure, failover, low-storage and maintenance events of the primary and replicas (FSBP RDS.19/RDS.20 evaluate such subscriptions). */
-export const DB_EVENT_CATEGORIES = ["availability", "failover", "failure", "low storage", "maintenance"];
+/**
+ * RDS notifies the critical topic of availability, configuration-change, failure, failover, low-storage and
+ * maintenance events of the primary and replicas. FSBP RDS.20 requires maintenance, configuration change and
+ * failure in a db-instance subscription (Security Hub controls reference, RDS.20).
+ */
+export const DB_EVENT_CATEGORIES = ["availability", "configuration change", "failover", "failure", "low storage", "maintenance"];
 
 function createDatabaseEvents(name: string, args: MonitoringArgs, topic: aws.sns.Topic, parent: pulumi.Resource): void {
     const ids = pulumi.all([args.data.database.identifier, args.data.database.replicaIdentifiers]).apply(([primary, replicas]) => [primary, ...replicas]);

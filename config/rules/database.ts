@@ -4,11 +4,26 @@ import type { ConfigIssue } from "../errors";
 import type { Settings } from "../settings";
 import { check, RuleContext } from "./context";
 
+/**
+ * FSBP RDS.11: automated backups kept at least 7 days. The policy pack refuses less as a mandatory
+ * violation in every tier (policy/data.ts rds-backups), so config refuses it first: a stack never gets
+ * as far as a preview that fails. Prod's own floor (30) is in prod.ts.
+ */
+export const MIN_BACKUP_RETENTION_DAYS = 7;
+
 export function databaseRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
     // RDS: "set the maximum storage threshold to be at least 10% more than the current allocated storage".
     const minCeiling = Math.ceil((s.database.allocatedStorageGb * 11) / 10);
     const unlistedClass = ctx.raw.database?.allowUnlistedInstanceClass === true;
     return [
+        ...check(
+            ctx,
+            s.tier === "prod" || s.database.backupRetentionDays >= MIN_BACKUP_RETENTION_DAYS,
+            "database.backupRetentionDays",
+            s.database.backupRetentionDays,
+            `${MIN_BACKUP_RETENTION_DAYS} to 35 (FSBP RDS.11; the policy pack's mandatory rds-backups refuses fewer days in every tier)`,
+            String(MIN_BACKUP_RETENTION_DAYS),
+        ),
         ...check(
             ctx,
             s.database.maxAllocatedStorageGb >= minCeiling,

@@ -84,7 +84,7 @@ const SERVICE: Res = { type: "aws:ecs/service:Service", name: "t-compute-api", p
 const LB: Res = {
     type: "aws:lb/loadBalancer:LoadBalancer",
     name: "t-compute-alb",
-    props: { internal: false, loadBalancerType: "application", dropInvalidHeaderFields: true, accessLogs: { enabled: true, bucket: "logs" }, enableDeletionProtection: true, desyncMitigationMode: "defensive", subnets: ["a", "b"], securityGroups: ["t-network-lb-sg-id"] },
+    props: { internal: true, loadBalancerType: "application", dropInvalidHeaderFields: true, accessLogs: { enabled: true, bucket: "logs" }, enableDeletionProtection: true, desyncMitigationMode: "defensive", subnets: ["a", "b"], securityGroups: ["t-network-lb-sg-id"] },
 };
 const HTTPS: Res = { type: "aws:lb/listener:Listener", name: "t-compute-https", props: { protocol: "HTTPS", port: 443, sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06", defaultActions: [{ type: "fixed-response" }] } };
 const REDIRECT: Res = { type: "aws:lb/listener:Listener", name: "t-compute-http-redirect", props: { protocol: "HTTP", port: 80, defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443" } }] } };
@@ -98,17 +98,59 @@ const QUEUE: Res = { type: "aws:sqs/queue:Queue", name: "t-queues-inference", pr
 const DLQ: Res = { type: "aws:sqs/queue:Queue", name: "t-queues-inference-dlq", props: { sqsManagedSseEnabled: true, arn: "arn:aws:sqs:us-east-1:111111111111:t-dlq" } };
 const ROLE_POLICY = (Action: string[], Resource: string): Res => ({ type: "aws:iam/rolePolicy:RolePolicy", name: "t-compute-api-task", props: { role: "r", policy: DOC({ Sid: "S", Effect: "Allow", Action, Resource }) } });
 const LB_SG: Res = { type: "aws:ec2/securityGroup:SecurityGroup", name: "t-network-lb-sg", props: { vpcId: "vpc" } };
-const INGRESS: Res = { type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "t-network-lb-in-443", props: { cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 443, toPort: 443, securityGroupId: "t-network-lb-sg-id" } };
+/** The load balancer's one ingress rule: CloudFront's VPC-origin security group (looked up, not created here) on 443. */
+const INGRESS: Res = { type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name: "t-edge-lb-from-cloudfront-443", props: { referencedSecurityGroupId: "sg-0cloudfront", ipProtocol: "tcp", fromPort: 443, toPort: 443, securityGroupId: "t-network-lb-sg-id" } };
+
+const CF_BUCKET: Res = { type: "aws:s3/bucket:Bucket", name: "t-edge-frontend", props: { bucket: "t-edge-frontend-abc1234" } };
+const DISTRIBUTION: Res = {
+    type: "aws:cloudfront/distribution:Distribution",
+    name: "t-edge-cdn",
+    props: {
+        enabled: true,
+        defaultRootObject: "index.html",
+        webAclId: "arn:aws:wafv2:us-east-1:111111111111:global/webacl/t/abc",
+        origins: [
+            { originId: "frontend", domainName: "t-edge-frontend-abc1234.s3.us-east-1.amazonaws.com", originAccessControlId: "t-edge-oac-id" },
+            { originId: "api", domainName: "internal-t-alb.us-east-1.elb.amazonaws.com", vpcOriginConfig: { vpcOriginId: "t-edge-alb-origin-id" } },
+            { originId: "legacy", domainName: "legacy.example.com", customOriginConfig: { originProtocolPolicy: "https-only", originSslProtocols: ["TLSv1.2"], httpPort: 80, httpsPort: 443 } },
+        ],
+        defaultCacheBehavior: { targetOriginId: "frontend", viewerProtocolPolicy: "redirect-to-https" },
+        orderedCacheBehaviors: [{ pathPattern: "/api/*", targetOriginId: "api", viewerProtocolPolicy: "https-only" }],
+        viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:111111111111:certificate/c", sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
+        loggingConfig: { bucket: "t-data-logs.s3.amazonaws.com", prefix: "cloudfront/" },
+    },
+};
+const VPC_ORIGIN: Res = { type: "aws:cloudfront/vpcOrigin:VpcOrigin", name: "t-edge-alb-origin", props: { vpcOriginEndpointConfig: { name: "t", arn: "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/app/t/1", httpPort: 80, httpsPort: 443, originProtocolPolicy: "https-only", originSslProtocols: { items: ["TLSv1.2"], quantity: 1 } } } };
+const VISIBLE = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
+const WEB_ACL: Res = {
+    type: "aws:wafv2/webAcl:WebAcl",
+    name: "t-edge-waf",
+    props: { scope: "CLOUDFRONT", defaultAction: { allow: {} }, rules: [{ name: "common", priority: 1, overrideAction: { none: {} }, statement: { managedRuleGroupStatement: { vendorName: "AWS", name: "AWSManagedRulesCommonRuleSet" } }, visibilityConfig: VISIBLE("t-common") }], visibilityConfig: VISIBLE("t-web-acl") },
+};
+const WAF_LOGGING: Res = {
+    type: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+    name: "t-edge-waf-logs",
+    props: { resourceArn: "t-edge-waf-id", logDestinationConfigs: ["arn:aws:logs:us-east-1:111111111111:log-group:aws-waf-logs-platform-t"], redactedFields: [{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }] },
+};
+const TOPIC_ARN = "arn:aws:sns:us-east-1:111111111111:platform-t-alerts-critical";
+const ALARM: Res = {
+    type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    name: "t-monitoring-inference-dlq",
+    props: { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: "t-queues-inference-dlq" }, statistic: "Maximum", comparisonOperator: "GreaterThanThreshold", threshold: 0, evaluationPeriods: 1, actionsEnabled: true, alarmActions: [TOPIC_ARN], okActions: [TOPIC_ARN] },
+};
+const DB_EVENTS: Res = { type: "aws:rds/eventSubscription:EventSubscription", name: "t-monitoring-db-events", props: { snsTopic: TOPIC_ARN, sourceType: "db-instance", sourceIds: ["platform-t-postgres"], eventCategories: ["availability", "configuration change", "failover", "failure", "low storage", "maintenance"], enabled: true } };
 
 export const CASES: Case[] = [
     // network
     { policy: "default-sg-closed", subject: { type: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", name: "t-network-default-sg", props: { ingress: [], egress: [] } }, field: "props.ingress", bad: [{ protocol: "-1", fromPort: 0, toPort: 0, self: true }] },
     { policy: "vpc-flow-log-settings", subject: { type: "aws:ec2/flowLog:FlowLog", name: "t-network-flow-logs", props: { trafficType: "ALL", logDestination: "arn:aws:logs:us-east-1:1:log-group:x", vpcId: "vpc" } }, field: "props.trafficType", bad: "ACCEPT" },
     { policy: "vpc-flow-logs", subject: { type: "aws:ec2/flowLog:FlowLog", name: "t-network-flow-logs", props: { trafficType: "ALL" } }, field: "type", bad: "aws:ec2/vpcEndpoint:VpcEndpoint", others: [{ type: "awsx:ec2:Vpc", name: "t-network-vpc", props: {} }] },
-    { policy: "sg-internet-ingress-web-only", subject: INGRESS, field: "props.fromPort", bad: 5432 },
-    { policy: "sg-internet-ingress-load-balancer-only", subject: INGRESS, field: "props.securityGroupId", bad: "t-network-data-sg-id", others: [LB_SG, LB, { type: "aws:ec2/securityGroup:SecurityGroup", name: "t-network-data-sg", props: { vpcId: "vpc" } }] },
+    { policy: "sg-no-internet-ingress", subject: { ...INGRESS, props: { ...INGRESS.props, referencedSecurityGroupId: undefined, cidrIpv4: "10.0.0.0/16" } }, field: "props.cidrIpv4", bad: "0.0.0.0/0" },
+    { policy: "sg-no-internet-ingress", subject: { ...INGRESS, props: { ...INGRESS.props, referencedSecurityGroupId: undefined, cidrIpv6: "2001:db8::/32" } }, field: "props.cidrIpv6", bad: "::/0" },
+    { policy: "lb-ingress-from-security-groups-only", subject: { ...INGRESS, props: { ...INGRESS.props, securityGroupId: "t-network-lb-sg-id" } }, field: "props.referencedSecurityGroupId", bad: undefined, others: [LB_SG, LB] },
     { policy: "subnet-no-public-ip-on-launch", subject: { type: "aws:ec2/subnet:Subnet", name: "t-subnet", props: { mapPublicIpOnLaunch: false } }, field: "props.mapPublicIpOnLaunch", bad: true },
     { policy: "internet-facing-entry-points", subject: { ...SERVICE }, field: "props.networkConfiguration.assignPublicIp", bad: true, others: [LB] },
+    { policy: "internet-facing-entry-points", subject: LB, field: "props.internal", bad: false, others: [DISTRIBUTION] },
     // database
     { policy: "rds-not-public", subject: RDS, field: "props.publiclyAccessible", bad: true },
     { policy: "rds-storage-encrypted", subject: RDS, field: "props.storageEncrypted", bad: false },
@@ -198,4 +240,33 @@ export const CASES: Case[] = [
     { policy: "iam-no-service-wildcard", subject: ROLE_POLICY(["s3:GetObject"], "arn:aws:s3:::b/*"), field: "props.policy", bad: ROLE_POLICY(["s3:*"], "arn:aws:s3:::b/*").props.policy },
     { policy: "iam-no-kms-decrypt-all-keys", subject: ROLE_POLICY(["kms:Decrypt"], "arn:aws:kms:us-east-1:1:key/k"), field: "props.policy", bad: ROLE_POLICY(["kms:Decrypt"], "*").props.policy },
     { policy: "iam-resource-wildcard", subject: ROLE_POLICY(["sqs:SendMessage"], "arn:aws:sqs:us-east-1:1:q"), field: "props.policy", bad: ROLE_POLICY(["sqs:SendMessage"], "*").props.policy },
+    // edge
+    { policy: "cloudfront-default-root-object", subject: DISTRIBUTION, field: "props.defaultRootObject", bad: undefined },
+    { policy: "cloudfront-viewer-https", subject: DISTRIBUTION, field: "props.orderedCacheBehaviors.0.viewerProtocolPolicy", bad: "allow-all" },
+    { policy: "cloudfront-logging", subject: DISTRIBUTION, field: "props.loggingConfig", bad: undefined },
+    { policy: "cloudfront-waf", subject: DISTRIBUTION, field: "props.webAclId", bad: undefined },
+    { policy: "cloudfront-custom-certificate", subject: DISTRIBUTION, field: "props.viewerCertificate", bad: { cloudfrontDefaultCertificate: true } },
+    { policy: "cloudfront-viewer-tls", subject: DISTRIBUTION, field: "props.viewerCertificate.minimumProtocolVersion", bad: "TLSv1.1_2016" },
+    { policy: "cloudfront-sni", subject: DISTRIBUTION, field: "props.viewerCertificate.sslSupportMethod", bad: "vip" },
+    { policy: "cloudfront-origin-https", subject: VPC_ORIGIN, field: "props.vpcOriginEndpointConfig.originProtocolPolicy", bad: "http-only" },
+    { policy: "cloudfront-origin-https", subject: DISTRIBUTION, field: "props.origins.2.customOriginConfig.originProtocolPolicy", bad: "match-viewer" },
+    { policy: "cloudfront-origin-tls", subject: VPC_ORIGIN, field: "props.vpcOriginEndpointConfig.originSslProtocols.items", bad: ["TLSv1.2", "SSLv3"] },
+    { policy: "cloudfront-origin-tls", subject: DISTRIBUTION, field: "props.origins.2.customOriginConfig.originSslProtocols", bad: ["TLSv1.1", "TLSv1.2"] },
+    { policy: "cloudfront-s3-origin-exists", subject: DISTRIBUTION, field: "props.origins.0.domainName", bad: "someone-elses-bucket.s3.us-east-1.amazonaws.com", others: [CF_BUCKET] },
+    { policy: "cloudfront-s3-origin-oac", subject: DISTRIBUTION, field: "props.origins.0.originAccessControlId", bad: undefined },
+    { policy: "cloudfront-s3-origin-oac", subject: { type: "aws:cloudfront/originAccessControl:OriginAccessControl", name: "t-edge-oac", props: { originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" } }, field: "props.signingBehavior", bad: "no-override" },
+    { policy: "waf-has-rules", subject: WEB_ACL, field: "props.rules", bad: [] },
+    { policy: "waf-rule-metrics", subject: WEB_ACL, field: "props.rules.0.visibilityConfig.cloudwatchMetricsEnabled", bad: false },
+    { policy: "waf-logging", subject: WAF_LOGGING, field: "props.resourceArn", bad: "arn:aws:wafv2:us-east-1:111111111111:global/webacl/other/def", others: [WEB_ACL] },
+    { policy: "waf-logging", subject: WAF_LOGGING, field: "props.logDestinationConfigs", bad: ["arn:aws:logs:us-east-1:111111111111:log-group:platform-t-waf"], others: [WEB_ACL] },
+    { policy: "waf-log-redaction", subject: WAF_LOGGING, field: "props.redactedFields", bad: [{ singleHeader: { name: "authorization" } }] },
+    // monitoring
+    { policy: "sns-kms-encryption", subject: { type: "aws:sns/topic:Topic", name: "t-monitoring-critical", props: { name: "platform-t-alerts-critical", kmsMasterKeyId: "arn:aws:kms:us-east-1:111111111111:key/alerts" } }, field: "props.kmsMasterKeyId", bad: undefined },
+    { policy: "sns-no-public-policy", subject: { type: "aws:sns/topicPolicy:TopicPolicy", name: "t-monitoring-critical", props: { arn: TOPIC_ARN, policy: DOC({ Sid: "PublishCloudwatch", Effect: "Allow", Principal: { Service: "cloudwatch.amazonaws.com" }, Action: "sns:Publish", Resource: TOPIC_ARN, Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } } }) } }, field: "props.policy", bad: DOC({ Sid: "PublishCloudwatch", Effect: "Allow", Principal: "*", Action: "sns:Publish", Resource: TOPIC_ARN }) },
+    { policy: "alarm-actions", subject: ALARM, field: "props.alarmActions", bad: [] },
+    { policy: "alarm-actions-enabled", subject: ALARM, field: "props.actionsEnabled", bad: false },
+    { policy: "alarm-ok-actions", subject: ALARM, field: "props.okActions", bad: undefined },
+    { policy: "rds-event-subscriptions", subject: DB_EVENTS, field: "props.eventCategories", bad: ["availability", "failover", "failure", "low storage", "maintenance"], others: [{ ...RDS, props: { ...RDS.props, identifier: "platform-t-postgres" } }] },
+    { policy: "rds-event-subscriptions", subject: DB_EVENTS, field: "props.enabled", bad: false, others: [{ ...RDS, props: { ...RDS.props, identifier: "platform-t-postgres" } }] },
+    { policy: "dlq-has-alarm", subject: ALARM, field: "props.metricName", bad: "ApproximateAgeOfOldestMessage", others: [QUEUE, { ...DLQ, props: { ...DLQ.props, name: "t-queues-inference-dlq" } }] },
 ];

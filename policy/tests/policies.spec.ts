@@ -88,6 +88,7 @@ describe("policy pack: metadata", () => {
     it("security and data-protection policies are mandatory; the advisory ones are cost/hygiene", () => {
         const advisory = POLICIES.filter((p) => p.enforcementLevel === "advisory").map((p) => p.name).sort();
         assert.deepEqual(advisory, [
+            "alarm-ok-actions",
             "ecr-kms-encryption",
             "ecr-lifecycle-policy",
             "ecs-circuit-breaker",

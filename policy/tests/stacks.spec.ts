@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { annotateTree, evaluatePack, mandatoryViolations, PolicyResult, policySummary, SynthesizedResource, synthesizeStack } from "../../offline/policy";
 import { WAIVERS } from "../waivers";
 
@@ -19,7 +20,7 @@ describe("policy pack on the synthesized stacks (in-process)", function () {
             results.set(stack, evaluatePack(runs.get(stack)!));
         }
         // A deliberately weakened prod: an unencrypted, unprotected bucket without its side resources,
-        // and the database security group opened to the internet on 5432.
+        // the database security group opened to the internet on 5432, and a dead-letter queue without an alarm.
         weakened = evaluatePack(
             await synthesizeStack("prod", (platform) => {
                 new aws.s3.Bucket("prod-data-weak", {}, { parent: platform.data });
@@ -28,6 +29,9 @@ describe("policy pack on the synthesized stacks (in-process)", function () {
                     { securityGroupId: platform.network.securityGroups.data, cidrIpv4: "0.0.0.0/0", ipProtocol: "tcp", fromPort: 5432, toPort: 5432 },
                     { parent: platform.network },
                 );
+                // A queue with a dead-letter queue that no alarm watches (monitoring adds one per worker, not for this queue).
+                const dlq = new aws.sqs.Queue("prod-queues-weak-dlq", { sqsManagedSseEnabled: true }, { parent: platform.data, protect: true });
+                new aws.sqs.Queue("prod-queues-weak", { sqsManagedSseEnabled: true, redrivePolicy: pulumi.jsonStringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 }) }, { parent: platform.data, protect: true });
             }),
         );
     });
@@ -54,13 +58,15 @@ describe("policy pack on the synthesized stacks (in-process)", function () {
         assert.equal(protectedTypes("dev").size, 0);
     });
 
-    it("catches a deliberately weakened prod: an unencrypted bucket and an open database security group", () => {
+    it("catches a deliberately weakened prod: an unencrypted bucket, an open database security group, an unwatched dead-letter queue", () => {
         const on = (name: string) => mandatoryViolations(weakened).filter((r) => r.name === name).map((r) => r.policy).sort();
         assert.deepEqual(on("prod-data-weak"), ["s3-access-logging", "s3-block-public-access", "s3-kms-encryption", "s3-ownership-enforced", "s3-tls-only", "stateful-protected"]);
-        assert.deepEqual(on("prod-network-db-open"), ["sg-internet-ingress-load-balancer-only", "sg-internet-ingress-web-only"]);
+        assert.deepEqual(on("prod-network-db-open"), ["sg-no-internet-ingress"]);
+        assert.deepEqual(on("prod-queues-weak-dlq"), ["dlq-has-alarm"]);
+        assert.deepEqual(on("prod-queues-weak"), []);
         // Nothing else changed: every other finding is one the committed prod already has.
         const before = new Set(results.get("prod")!.map((r) => `${r.policy}|${r.name}|${r.waived ?? ""}`));
-        const extra = weakened.filter((r) => !["prod-data-weak", "prod-network-db-open"].includes(r.name) && !before.has(`${r.policy}|${r.name}|${r.waived ?? ""}`));
+        const extra = weakened.filter((r) => !["prod-data-weak", "prod-network-db-open", "prod-queues-weak-dlq", "prod-queues-weak"].includes(r.name) && !before.has(`${r.policy}|${r.name}|${r.waived ?? ""}`));
         assert.deepEqual(show(extra), []);
     });
 
