@@ -43,10 +43,10 @@ export const lambdaPolicies = [
         {
             name: "lambda-triggers-use-alias",
             control: "seed: every trigger points at the alias",
-            summary: "Event source mappings, invoke permissions, API integrations and provisioned concurrency target an alias, never the unqualified function, $LATEST or a fixed version.",
+            summary: "Event source mappings, invoke permissions, API integrations, schedules and provisioned concurrency target an alias, never the unqualified function, $LATEST or a fixed version.",
             level: "mandatory",
             remediation: "workers.<worker>.rollbackTo / canary move the alias; components/workers/worker.ts wires every trigger to it.",
-            types: ["aws:lambda/eventSourceMapping:EventSourceMapping", "aws:lambda/permission:Permission", "aws:apigatewayv2/integration:Integration", "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig"],
+            types: ["aws:lambda/eventSourceMapping:EventSourceMapping", "aws:lambda/permission:Permission", "aws:apigatewayv2/integration:Integration", "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig", SCHEDULE],
         },
         (p, args) => {
             switch (args.type) {
@@ -58,6 +58,11 @@ export const lambdaPolicies = [
                     const uri = String(p.integrationUri ?? "");
                     if (p.integrationType !== "AWS_PROXY" || !uri.includes(":lambda:")) return [];
                     return isAlias(qualifierOf(integrationFunction(uri))) ? [] : [`integrationUri ${uri} is not an alias.`];
+                }
+                case SCHEDULE: {
+                    const arn = String(p.target?.arn ?? "");
+                    if (!arn.includes(":lambda:")) return [];
+                    return isAlias(qualifierOf(arn)) ? [] : [`target.arn ${arn} is not an alias.`];
                 }
                 default:
                     return isAlias(p.qualifier) ? [] : [`qualifier ${p.qualifier} is not an alias.`];
