@@ -304,6 +304,25 @@ export interface Settings {
     edge: EdgeSettings;
     /** Alarms, alert routing, deployment rollback and canary, tracing (platform:monitoring). */
     monitoring: MonitoringSettings;
+    /** Disaster recovery (platform:recovery): set on a recovery stack only; undefined elsewhere. */
+    recovery?: RecoverySettings;
+}
+
+/** Disaster-recovery roles: `recovery` is the pilot light of a primary stack in another region. */
+export const RECOVERY_ROLES = ["recovery"] as const;
+export type RecoveryRole = (typeof RECOVERY_ROLES)[number];
+
+/** A recovery stack (README "Disaster recovery"): what it recovers and whether it serves. */
+export interface RecoverySettings {
+    role: RecoveryRole;
+    /** The primary's stack, `<organization>/<project>/<stack>`: its outputs are read through a StackReference. */
+    primaryStack: string;
+    /** The primary's region (never this stack's). */
+    primaryRegion: string;
+    /** false: pilot light (replica, no tasks); true: failed over (promoted primary, prod's bounds). */
+    active: boolean;
+    /** Tasks per service while passive. @default 0 */
+    passiveTasks: number;
 }
 
 /** Where an alarm notifies: `critical` pages on-call, `warning` goes to email/chat. */
