@@ -154,6 +154,8 @@ export interface ScheduleTrigger {
     maxRetryAttempts: number;
     /** Seconds an undelivered event is retried before it goes to the DLQ (60-86400). @default 3600 */
     maxEventAgeSeconds: number;
+    /** Defined but not invoked (a passive recovery stack: config/rules/recovery.ts). @default false */
+    paused?: boolean;
 }
 
 export interface WorkerSettings {

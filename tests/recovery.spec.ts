@@ -85,6 +85,18 @@ describe("recovery relaxations (one table, config/rules/recovery.ts)", () => {
         assert.deepEqual([a.cache.nodes, a.database.readReplicas, a.database.backupRetentionDays], [2, 1, 30]);
     });
 
+    it("passive: schedules paused and no provisioned concurrency; active: the stack file's", () => {
+        const p = recoveryState(passive);
+        assert.ok(p.workers.some((w) => w.trigger.type === "schedule"), "prod-dr has a schedule worker");
+        for (const w of p.workers) {
+            assert.equal(w.provisionedConcurrency, 0, w.name);
+            if (w.trigger.type === "schedule") assert.equal(w.trigger.paused, true, w.name);
+        }
+        const a = recoveryState(active);
+        assert.deepEqual(a.workers, active.workers);
+        assert.equal(a.workers.find((w) => w.name === "api-fn")!.provisionedConcurrency, 1);
+    });
+
     it("passiveTasks is what every service runs while passive", () => {
         const s = recoveryState(settingsFor(withRecovery({ ...RECOVERY, passiveTasks: 1 }), "prod-dr"));
         for (const svc of s.services) assert.deepEqual([svc.minTasks, svc.maxTasks], [1, 1], svc.name);
@@ -166,6 +178,14 @@ describe("recovery stack prod-dr (synthesized, prod's outputs through a mocked S
         const opts = await recordResourceOptions("prod-dr");
         const db = opts.find((o) => o.type === "aws:rds/instance:Instance")!;
         assert.deepEqual([db.opts.protect, db.opts.retainOnDelete], [true, true]);
+    });
+
+    it("workers: the schedule is DISABLED and nothing is provisioned while passive; enabled and warm when active", () => {
+        assert.deepEqual(ofType(passive, "aws:scheduler/schedule:Schedule").map((r) => r.inputs.state), ["DISABLED"]);
+        assert.deepEqual(ofType(active, "aws:scheduler/schedule:Schedule").map((r) => r.inputs.state), [undefined], "ENABLED (the API default), as in prod");
+        assert.deepEqual(ofType(prod, "aws:scheduler/schedule:Schedule").map((r) => r.inputs.state), [undefined]);
+        assert.equal(ofType(passive, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig").length, 0);
+        assert.equal(ofType(active, "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig").length, 1);
     });
 
     it("services: no tasks while passive, prod's bounds when active", () => {

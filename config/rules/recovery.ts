@@ -27,6 +27,16 @@ export const RECOVERY_RELAXATIONS: readonly RecoveryRelaxation[] = [
         apply: (s, passive) => (passive ? { ...s, services: s.services.map((svc) => ({ ...svc, minTasks: s.recovery!.passiveTasks, maxTasks: s.recovery!.passiveTasks })) } : s),
     },
     {
+        what: "workers: schedules and provisioned concurrency",
+        passive: "schedules DISABLED, provisionedConcurrency 0",
+        active: "the stack file's (schedules enabled; prod's http workers keep 1 warm)",
+        reason: "a scheduled job (cleanup) would write to a read-only replica every night and fail; warm functions serve no traffic while passive. Queue and http workers stay: nothing sends to them until failover",
+        apply: (s, passive) =>
+            passive
+                ? { ...s, workers: s.workers.map((w) => ({ ...w, provisionedConcurrency: 0, trigger: w.trigger.type === "schedule" ? { ...w.trigger, paused: true } : w.trigger })) }
+                : s,
+    },
+    {
         what: "cache.nodes",
         passive: "1 (no replica)",
         active: "cache.nodes (prod: 2, automatic failover)",
