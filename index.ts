@@ -27,6 +27,8 @@ export const securityGroupIds = {
 
 /** PostgreSQL primary endpoint (host name; port in dbPort). */
 export const dbEndpoint = platform.data.database.endpoint;
+/** ARN of the PostgreSQL primary (a recovery stack's cross-region replica is created from it). */
+export const dbArn = platform.data.database.arn;
 /** Read-replica endpoints (empty where the tier has none). */
 export const dbReaderEndpoints = platform.data.database.readerEndpoints;
 /** PostgreSQL port. */

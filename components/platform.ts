@@ -5,7 +5,7 @@
  * here copies a handle's fields into another args type.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { canaryServices, testRulePriority } from "../config";
+import { canaryServices, recoveryState, testRulePriority } from "../config";
 import type { Settings } from "../config";
 import { Compute } from "./compute";
 import { Data } from "./data";
@@ -14,6 +14,7 @@ import { Monitoring } from "./monitoring";
 import { componentName, deploymentAlarmNames, NameScope } from "./naming";
 import { Network } from "./network";
 import { createProvider } from "./provider";
+import { readPrimary } from "./recovery";
 import { Releases } from "./releases";
 import { Queues, Workers } from "./workers";
 
@@ -32,7 +33,10 @@ export interface Platform {
  * `opts` is for tests and tools (e.g. legacy `transformations` that record resource options);
  * the program itself passes nothing.
  */
-export function createPlatform(settings: Settings, opts: pulumi.ComponentResourceOptions = {}): Platform {
+export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentResourceOptions = {}): Platform {
+    // A recovery stack deploys its current state: passive relaxes what RECOVERY_RELAXATIONS lists (README "Disaster recovery").
+    const settings = recoveryState(stackSettings);
+    const primary = settings.recovery ? readPrimary(settings.stack, settings.recovery) : undefined;
     const provider = createProvider(settings);
     const componentOpts: pulumi.ComponentResourceOptions = { ...opts, providers: { aws: provider } };
     const scope: NameScope = { project: settings.project, stack: settings.stack };
@@ -65,6 +69,7 @@ export function createPlatform(settings: Settings, opts: pulumi.ComponentResourc
             logRetentionDays: settings.logs.retentionDays,
             protectData: settings.protectData,
             network,
+            replicaOf: primary ? { sourceArn: primary.dbArn, promoted: settings.recovery!.active } : undefined,
         },
         componentOpts,
     );

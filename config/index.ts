@@ -17,6 +17,8 @@ export * from "./settings";
 export { TIER_DEFAULTS } from "./tiers";
 export { rulePriority } from "./routing";
 export { canaryServices, testRulePriority } from "./rules";
+export { RECOVERY_RELAXATIONS, recoveryState } from "./rules";
+export type { RecoveryRelaxation } from "./rules";
 
 /**
  * Raw `platform:*` values from the Pulumi runtime. Object-typed keys arrive as JSON text; text that

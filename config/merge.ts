@@ -41,7 +41,14 @@ export function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext, services: 
         domain: domainOf(raw.domain),
         edge: { ...d.edge, ...raw.edge },
         monitoring: mergeMonitoring(raw.monitoring, tier),
+        recovery: recoveryOf(raw.recovery),
     };
+}
+
+/** The recovery block with its defaults; missing required fields are reported by rules/recovery.ts ("" here). */
+export function recoveryOf(r: RawConfig["recovery"]): Settings["recovery"] {
+    if (!r?.role) return undefined;
+    return { role: r.role, primaryStack: r.primaryStack ?? "", primaryRegion: r.primaryRegion ?? "", active: r.active ?? false, passiveTasks: r.passiveTasks ?? 0 };
 }
 
 /** The tier's monitoring defaults with the stack file's fields over them, level by level (a threshold's warning alone keeps the tier's critical). */

@@ -17,6 +17,7 @@ import {
     LOG_RETENTION_DAYS,
     NAT_STRATEGIES,
     PRICE_CLASSES,
+    RECOVERY_ROLES,
     SERVICE_BUCKETS,
     SERVICE_QUEUES,
     SERVICE_SECRETS,
@@ -324,6 +325,18 @@ export const monitoringSchema = z.strictObject({
     tracing: bool("true").optional(),
 });
 
+/** A fully qualified Pulumi stack name: `<organization>/<project>/<stack>` (what a StackReference takes). */
+export const STACK_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\/[A-Za-z0-9_.-]{1,100}\/[A-Za-z0-9_.-]{1,100}$/;
+
+/** The disaster-recovery role of a stack (README "Disaster recovery"); config/rules/recovery.ts checks it. */
+export const recoverySchema = z.strictObject({
+    role: oneOf(RECOVERY_ROLES, "recovery").optional(),
+    primaryStack: pattern(STACK_REFERENCE, "the primary's fully qualified stack name <organization>/<project>/<stack>", "acme/platform/prod").optional(),
+    primaryRegion: regionField.optional(),
+    active: bool("false").optional(),
+    passiveTasks: intIn(0, 100, "0").optional(),
+});
+
 /**
  * Every `platform:*` key the program reads. `pulumiType` is what Pulumi.yaml declares (a test keeps
  * the two in step); object groups are validated here, field by field.
@@ -345,6 +358,7 @@ export const CONFIG_KEYS = {
     domain: { pulumiType: "object", schema: domainSchema },
     monitoring: { pulumiType: "object", schema: monitoringSchema },
     edge: { pulumiType: "object", schema: edgeSchema },
+    recovery: { pulumiType: "object", schema: recoverySchema },
 } as const satisfies Record<string, { pulumiType: "string" | "object"; schema: z.ZodType }>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

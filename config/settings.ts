@@ -154,6 +154,8 @@ export interface ScheduleTrigger {
     maxRetryAttempts: number;
     /** Seconds an undelivered event is retried before it goes to the DLQ (60-86400). @default 3600 */
     maxEventAgeSeconds: number;
+    /** Defined but not invoked (a passive recovery stack: config/rules/recovery.ts). @default false */
+    paused?: boolean;
 }
 
 export interface WorkerSettings {
@@ -304,6 +306,25 @@ export interface Settings {
     edge: EdgeSettings;
     /** Alarms, alert routing, deployment rollback and canary, tracing (platform:monitoring). */
     monitoring: MonitoringSettings;
+    /** Disaster recovery (platform:recovery): set on a recovery stack only; undefined elsewhere. */
+    recovery?: RecoverySettings;
+}
+
+/** Disaster-recovery roles: `recovery` is the pilot light of a primary stack in another region. */
+export const RECOVERY_ROLES = ["recovery"] as const;
+export type RecoveryRole = (typeof RECOVERY_ROLES)[number];
+
+/** A recovery stack (README "Disaster recovery"): what it recovers and whether it serves. */
+export interface RecoverySettings {
+    role: RecoveryRole;
+    /** The primary's stack, `<organization>/<project>/<stack>`: its outputs are read through a StackReference. */
+    primaryStack: string;
+    /** The primary's region (never this stack's). */
+    primaryRegion: string;
+    /** false: pilot light (replica, no tasks); true: failed over (promoted primary, prod's bounds). */
+    active: boolean;
+    /** Tasks per service while passive. @default 0 */
+    passiveTasks: number;
 }
 
 /** Where an alarm notifies: `critical` pages on-call, `warning` goes to email/chat. */

@@ -4,6 +4,7 @@
  * An invoke it does not know throws, so a new data-source lookup cannot silently return nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { mockPrimaryOutputs } from "./primary-outputs";
 
 /** The account every mocked ARN, repository URL and caller identity names. */
 export const ACCOUNT_ID = "111111111111";
@@ -144,6 +145,9 @@ export function mockState(args: pulumi.runtime.MockResourceArgs, region: string)
         }
         case "aws:secretsmanager/secret:Secret":
             return { ...base, arn: `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${name}` };
+        case "pulumi:pulumi:StackReference":
+            // A recovery stack's view of its primary (offline/primary-outputs.ts).
+            return { name: inputs.name, outputs: mockPrimaryOutputs(String(inputs.name)), secretOutputNames: [] };
         case "random:index/randomId:RandomId":
             return { ...inputs, hex: "0a1b2c3d", b64Url: "ChssPQ", dec: "169552957" };
         case "random:index/randomPassword:RandomPassword":

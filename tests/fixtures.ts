@@ -35,6 +35,7 @@ export function fakeData(): DataHandle {
             port: out(5432),
             name: out("app"),
             secretArn: secret("db"),
+            arn: out(`arn:aws:rds:us-east-1:${ACCOUNT_ID}:db:platform-unit-postgres`),
             identifier: out("platform-unit-postgres"),
             replicaIdentifiers: out([]),
         },

@@ -104,7 +104,8 @@ describe("npm run plan", function () {
         assert.match(r.stderr, /unknown stack "qa"/);
         // Other specs running in parallel may have a scratch stack file (Pulumi.<name>test.yaml) in place.
         const listed = /\(stacks: ([^)]*)\)/.exec(r.stderr)?.[1].split(", ") ?? [];
-        assert.deepEqual(listed.filter((s) => !s.endsWith("test")), ["dev", "prod", "staging"], `plan -- qa lists the stacks: ${r.stderr}`);
+        // The three tier stacks and prod's recovery stack (README "Disaster recovery").
+        assert.deepEqual(listed.filter((s) => !s.endsWith("test")), ["dev", "prod", "prod-dr", "staging"], `plan -- qa lists the stacks: ${r.stderr}`);
         assert.doesNotMatch(r.stderr + r.stdout, /\s+at .+:\d+:\d+/);
     });
 

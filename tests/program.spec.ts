@@ -4,8 +4,8 @@ import { knownStacks, projectFile } from "../offline/run";
 import { ofType, stackRun, TIER_STACKS } from "./helpers";
 
 describe("program", () => {
-    it("the repository has the dev, staging and prod stack files (and no others but the tests' scratch files)", () => {
-        assert.deepEqual(knownStacks().filter((s) => !s.endsWith("test")), ["dev", "prod", "staging"]);
+    it("the repository has the dev, staging and prod stack files and prod's recovery stack prod-dr (and no others but the tests' scratch files)", () => {
+        assert.deepEqual(knownStacks().filter((s) => !s.endsWith("test")), ["dev", "prod", "prod-dr", "staging"]);
     });
 
     for (const stack of TIER_STACKS) {

@@ -68,7 +68,8 @@ export function createBackup(name: string, args: BackupArgs, parent: pulumi.Reso
         },
         parent,
     );
-    new aws.backup.Selection(childName(name, "backup"), { planId: plan.id, iamRoleArn: role.arn, resources: args.resources }, { parent });
+    // Nothing to select while the database is a passive cross-region replica (README "Disaster recovery").
+    if (args.resources.length > 0) new aws.backup.Selection(childName(name, "backup"), { planId: plan.id, iamRoleArn: role.arn, resources: args.resources }, { parent });
     return { vault, plan, copyVault };
 }
 

@@ -42,13 +42,16 @@ export interface CredentialsArgs {
     logsKeyArn: pulumi.Input<string>;
     logRetentionDays: number;
     protectData: boolean;
+    /** false while the database is a passive cross-region replica: rotation would fail on a read-only instance. @default true */
+    rotate?: boolean;
 }
 
 export interface Credentials {
     secret: aws.secretsmanager.Secret;
     version: aws.secretsmanager.SecretVersion;
-    rotationApp: aws.serverlessrepository.CloudFormationStack;
-    rotation: aws.secretsmanager.SecretRotation;
+    /** Absent while the database is a passive replica (README "Disaster recovery"). */
+    rotationApp?: aws.serverlessrepository.CloudFormationStack;
+    rotation?: aws.secretsmanager.SecretRotation;
 }
 
 /** Generated initial master password (kept in state as a Pulumi secret; rotation replaces it in AWS). */
@@ -96,6 +99,8 @@ export function createDatabaseCredentials(name: string, args: CredentialsArgs, p
         // Rotation writes new versions; Pulumi must not put the initial password back.
         { parent, ignoreChanges: ["secretString"] },
     );
+
+    if (args.rotate === false) return { secret, version };
 
     // Lambda would create the function's log group itself, unencrypted and kept forever; creating it
     // first gives it the logs key and the tier's retention (as for the database's log groups).

@@ -21,6 +21,16 @@ export interface DatabaseArgs {
     logsKeyArn: pulumi.Input<string>;
     logRetentionDays: number;
     protectData: boolean;
+    /** Recovery stacks (README "Disaster recovery"): the primary is a cross-region replica of `sourceArn` until `promoted`. */
+    replicaOf?: ReplicaOf;
+}
+
+/** The primary database of a recovery stack: a cross-region read replica of the primary stack's database, or its promotion. */
+export interface ReplicaOf {
+    /** ARN of the primary stack's database (a cross-region replica needs the ARN, not the identifier). */
+    sourceArn: pulumi.Input<string>;
+    /** true: removing `replicateSourceDb` promotes the replica to a standalone primary (the provider calls PromoteReadReplica). */
+    promoted: boolean;
 }
 
 export interface Database {
@@ -117,22 +127,26 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
     const snapshotSuffix = new random.RandomId(`${name}-db-final-snapshot`, { byteLength: 4, keepers: { identifier } }, { parent });
     const password = createMasterPassword(name, parent);
 
+    // A recovery stack's primary is a replica (or its promotion): name, master user and password come
+    // from the source; its storage is encrypted with this region's data key (cross-region replicas take
+    // the destination region's key). Same logical name in both states, so promotion is an update.
+    const replica = args.replicaOf;
+    const ownCredentials = replica
+        ? { replicateSourceDb: replica.promoted ? undefined : replica.sourceArn }
+        : { dbName: s.dbName, username: MASTER_USERNAME, manageMasterUserPassword: false, password: password.result };
     const primary = new aws.rds.Instance(
         `${name}-db`,
         {
             ...common,
+            ...ownCredentials,
             identifier,
             engine: "postgres",
             engineVersion: s.engineVersion,
             // engineVersion is a major version: changing it (16 → 17) is a major upgrade, which RDS
             // refuses unless allowed. The parameter group family follows it (README: upgrade runbook).
             allowMajorVersionUpgrade: true,
-            dbName: s.dbName,
-            username: MASTER_USERNAME,
             // Our secret, not RDS's (manageMasterUserPassword): RDS refuses replicas of an instance
             // whose password it manages. Only the first password comes from Pulumi; rotation owns it after.
-            manageMasterUserPassword: false,
-            password: password.result,
             port: POSTGRES_PORT,
             dbSubnetGroupName: subnetGroup.name,
             kmsKeyId: args.dataKeyArn,
@@ -196,6 +210,7 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
             logsKeyArn: args.logsKeyArn,
             logRetentionDays: args.logRetentionDays,
             protectData: args.protectData,
+            rotate: !replica || replica.promoted,
         },
         parent,
     );

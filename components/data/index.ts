@@ -8,6 +8,7 @@ import { createDatabase } from "./database";
 import { createKeys } from "./keys";
 import { NameScope, namePrefix } from "../naming";
 import type { NetworkHandle } from "../network";
+import type { ReplicaOf } from "./database";
 import { pickHandle } from "../shared/handle";
 
 
@@ -29,6 +30,8 @@ export interface DataArgs {
      * HTTPS (Secrets Manager, via NAT).
      */
     network: Pick<NetworkHandle, "privateSubnetIds" | "securityGroups">;
+    /** A recovery stack's database: a cross-region replica of the primary stack's, or its promotion (README "Disaster recovery"). */
+    replicaOf?: ReplicaOf;
 }
 
 /** What the data tier exposes to later components (and the stack outputs). Secrets appear as ARNs only. */
@@ -43,6 +46,8 @@ export interface DataHandle {
         name: pulumi.Output<string>;
         /** Secrets Manager ARN of the master credentials (rotated). */
         secretArn: pulumi.Output<string>;
+        /** ARN of the primary (a recovery stack's cross-region replica is created from it). */
+        arn: pulumi.Output<string>;
         /** RDS identifiers (the `DBInstanceIdentifier` metric dimension) of the primary and the replicas. */
         identifier: pulumi.Output<string>;
         replicaIdentifiers: pulumi.Output<string[]>;
@@ -108,6 +113,7 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
                 logsKeyArn: keys.logs.arn,
                 logRetentionDays: args.logRetentionDays,
                 protectData: args.protectData,
+                replicaOf: args.replicaOf,
             },
             this,
         );
@@ -129,7 +135,7 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
         );
         const backup = createBackup(
             name,
-            { settings: args.backup, resources: [database.primary.arn], dataKeyArn: keys.data.arn, accountId, protectData: args.protectData, keepOnDestroy: keepBackups },
+            { settings: args.backup, resources: args.replicaOf && !args.replicaOf.promoted ? [] : [database.primary.arn], dataKeyArn: keys.data.arn, accountId, protectData: args.protectData, keepOnDestroy: keepBackups },
             this,
         );
 
@@ -139,6 +145,7 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
             port: database.primary.port,
             name: pulumi.output(args.database.dbName),
             secretArn: database.secretArn,
+            arn: database.primary.arn,
             identifier: database.primary.identifier,
             replicaIdentifiers: pulumi.all(database.replicas.map((r) => r.identifier)),
         };

@@ -245,6 +245,8 @@ function createScheduleTrigger(
             description: `Worker ${w.name}: ${t.expression} (${t.timezone})`,
             scheduleExpression: t.expression,
             scheduleExpressionTimezone: t.timezone,
+            // A passive recovery stack keeps its schedules defined but off (README "Disaster recovery").
+            state: t.paused ? "DISABLED" : undefined,
             flexibleTimeWindow: { mode: "OFF" },
             target: {
                 arn: alias.arn,

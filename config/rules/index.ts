@@ -13,6 +13,7 @@ import { domainRules } from "./domain";
 import { monitoringRules } from "./monitoring";
 import { edgeRules } from "./edge";
 import { prodRules } from "./prod";
+import { recoveryRules } from "./recovery";
 import { releaseRules } from "./release";
 import { serviceRules } from "./services";
 import { stackRules, tagRules } from "./stack";
@@ -22,10 +23,12 @@ import { workerRules } from "./workers";
 export { PROD_RULES } from "./prod";
 export { canaryServices, testRulePriority } from "./monitoring";
 export type { ProdRule } from "./prod";
+export { RECOVERY_RELAXATIONS, recoveryState } from "./recovery";
+export type { RecoveryRelaxation } from "./recovery";
 export { ALB_RULE_LIMITS, RESERVED_ENV } from "./services";
 export type { Rule, RuleContext } from "./context";
 
-export const RULES: readonly Rule[] = [stackRules, prodRules, databaseRules, cacheRules, storageRules, serviceRules, workerRules, releaseRules, domainRules, edgeRules, backupRules, tagRules, monitoringRules];
+export const RULES: readonly Rule[] = [stackRules, prodRules, databaseRules, cacheRules, storageRules, serviceRules, workerRules, releaseRules, domainRules, edgeRules, backupRules, tagRules, monitoringRules, recoveryRules];
 
 export function ruleIssues(s: Settings, ctx: RuleContext): ConfigIssue[] {
     return RULES.flatMap((rule) => rule(s, ctx));
