@@ -7,7 +7,7 @@ import { ROOT } from "../offline/run";
 import { RevisionRefused, withRevision } from "../scripts/review/revision";
 import { runPlan } from "./helpers";
 
-const leftovers = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("plan-against-"));
+const leftovers = (dir = os.tmpdir()) => fs.readdirSync(dir).filter((f) => f.startsWith("plan-against-"));
 const worktrees = (repo: string) => execFileSync("git", ["worktree", "list", "--porcelain"], { cwd: repo, encoding: "utf8" });
 
 /** A throwaway git repository with a committed package-lock.json. */
@@ -81,15 +81,20 @@ describe("review: --against <git-ref> (temporary worktree)", function () {
     });
 
     it("npm run plan -- dev --against HEAD --json: synthesizes HEAD beside this tree and leaves no worktree behind (the one slow test)", async () => {
-        const before = leftovers();
-        const r = await runPlan(["dev", "--against", "HEAD", "--json"], 110_000);
-        assert.equal(r.code, 0, r.stderr);
-        const out = JSON.parse(r.stdout);
-        assert.equal(out.diff.before, "dev at HEAD");
-        for (const key of ["added", "removed", "changed", "warnings"]) assert.ok(Array.isArray(out.diff[key]), key);
-        assert.equal(typeof out.diff.cost.delta, "number");
-        assert.match(out.diff.authority, /pulumi preview/);
-        assert.deepEqual(leftovers(), before);
+        // Its own TMPDIR: other runs of the suite on this machine create plan-against-* in the shared one.
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "review-tmp-"));
+        try {
+            const r = await runPlan(["dev", "--against", "HEAD", "--json"], 110_000, { TMPDIR: tmp });
+            assert.equal(r.code, 0, r.stderr);
+            const out = JSON.parse(r.stdout);
+            assert.equal(out.diff.before, "dev at HEAD");
+            for (const key of ["added", "removed", "changed", "warnings"]) assert.ok(Array.isArray(out.diff[key]), key);
+            assert.equal(typeof out.diff.cost.delta, "number");
+            assert.match(out.diff.authority, /pulumi preview/);
+            assert.deepEqual(leftovers(tmp), []);
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
         assert.ok(!worktrees(ROOT).includes("plan-against-"));
     });
 });
