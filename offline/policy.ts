@@ -27,9 +27,9 @@ import type { PolicyResource, PolicyResourceOptions, ResourceValidationArgs, Sta
 import type { Platform } from "../components/platform";
 import type { PlatformPolicy } from "../policy/lib";
 import { POLICIES } from "../policy/policies";
-import { installMocks, mockId } from "./mocks";
-import { settle, stackConfig } from "./run";
-import { registeredResources } from "./tree";
+import { installMocks, mockId, Recorded } from "./mocks";
+import { ProgramRun, settle, stackConfig } from "./run";
+import { Registered, registeredResources } from "./tree";
 
 export interface SynthesizedResource {
     type: string;
@@ -50,7 +50,8 @@ export type Extension = (platform: Platform) => void;
 
 /**
  * One synthesis of the platform for `stack`, with inputs (mocks), options (transformations hook) and
- * URNs (the mock monitor). `extend` may register more resources in the same run.
+ * URNs (the mock monitor). `extend` may register more resources in the same run. Without `extend`,
+ * a program run (runProgram) gives the same resources: `synthesizedResources(run)`.
  */
 export async function synthesizeStack(stack: string, extend?: Extension): Promise<SynthesizedResource[]> {
     const { loadSettings } = await import("../config");
@@ -69,8 +70,27 @@ export async function synthesizeStack(stack: string, extend?: Extension): Promis
     });
     extend?.(platform); // children of a platform component inherit its provider and the hook
     await settle(recorded);
-    const byKey = new Map(registeredResources().map((r) => [`${typeOfUrn(r.urn)}::${r.urn.split("::").slice(3).join("::")}`, r]));
-    return recorded.resources.map((r) => {
+    return synthesized(stack, recorded.resources, registeredResources(), options);
+}
+
+/**
+ * The resources of a program run as the policy runner sees them: runProgram records the inputs, the
+ * mock monitor's URNs and state, and the options (offline/run.ts), so `npm run plan` and the specs
+ * evaluate the pack on the run they already have instead of synthesizing the stack again.
+ */
+export function synthesizedResources(run: Pick<ProgramRun, "stack" | "resources" | "registered" | "options">): SynthesizedResource[] {
+    if (!run.registered || !run.options) throw new Error(`the run of ${run.stack} has no registered resources or options (runProgram records them)`);
+    return synthesized(run.stack, run.resources, run.registered, new Map(run.options.map((o) => [`${o.type}::${o.name}`, o.opts])));
+}
+
+function synthesized(
+    stack: string,
+    resources: Recorded["resources"],
+    registered: Registered[],
+    options: ReadonlyMap<string, pulumi.CustomResourceOptions>,
+): SynthesizedResource[] {
+    const byKey = new Map(registered.map((r) => [`${typeOfUrn(r.urn)}::${r.urn.split("::").slice(3).join("::")}`, r]));
+    return resources.map((r) => {
         const key = `${r.type}::${r.name}`;
         const reg = byKey.get(key);
         return {

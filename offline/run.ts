@@ -7,7 +7,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { installMocks, Recorded } from "./mocks";
-import { registeredResources } from "./tree";
+import { Registered, registeredResources } from "./tree";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -113,6 +113,43 @@ export interface ProgramRun extends Recorded {
     error?: Error;
     /** Every registered resource's URN, read from the mock monitor right after the run (review tooling: scripts/review/). */
     urns?: string[];
+    /** What the mock monitor held right after the run: URN and the state the mocks returned (policy runner: offline/policy.ts). */
+    registered?: Registered[];
+    /** Every resource's options as the program passed them, in construction order (see `recordingOptions`). */
+    options?: RecordedOptions[];
+}
+
+export interface RecordedOptions {
+    type: string;
+    name: string;
+    opts: pulumi.CustomResourceOptions;
+    /** The resource itself (compare with another record's `opts.parent` to find its parent). */
+    resource: pulumi.Resource;
+}
+
+type CreatePlatform = (settings: unknown, opts?: pulumi.ComponentResourceOptions) => unknown;
+
+/**
+ * Mocks never see resource options (`protect`, `retainOnDelete`, `aliases`, ...), but legacy
+ * `transformations` run client-side and receive them. The program's one entry into the components is
+ * `createPlatform(settings, opts)`, whose components pass `opts` on to every child; for the duration of
+ * `body` its export gets a recording transformation added (returning undefined, it changes nothing), so
+ * one run of the unchanged index.ts yields inputs, outputs and options together.
+ */
+function recordingOptions<T>(into: RecordedOptions[], body: () => T): T {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const platform = require(path.join(ROOT, "components", "platform")) as { createPlatform: CreatePlatform };
+    const createPlatform = platform.createPlatform;
+    const record: pulumi.ResourceTransformation = (a) => {
+        into.push({ type: a.type, name: a.name, opts: a.opts as pulumi.CustomResourceOptions, resource: a.resource });
+        return undefined;
+    };
+    platform.createPlatform = (settings, opts = {}) => createPlatform(settings, { ...opts, transformations: [...(opts.transformations ?? []), record] });
+    try {
+        return body();
+    } finally {
+        platform.createPlatform = createPlatform;
+    }
 }
 
 /**
@@ -166,17 +203,19 @@ export async function runProgram(stack: string, overrides: Record<string, unknow
     pulumi.runtime.setAllConfig(config, secretKeys);
     clearProgramModules();
 
+    const options: RecordedOptions[] = [];
     let programExports: Record<string, unknown>;
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        programExports = require(path.join(ROOT, "index.ts")) as Record<string, unknown>;
+        programExports = recordingOptions(options, () => require(path.join(ROOT, "index.ts")) as Record<string, unknown>);
     } catch (error) {
         await settle(recorded);
-        return { stack, ...recorded, outputs: {}, secretOutputs: [], error: error as Error };
+        return { stack, ...recorded, outputs: {}, secretOutputs: [], error: error as Error, options };
     }
     const outputs = (await resolve({ ...programExports })) as Record<string, unknown>;
     const secretOutputs: string[] = [];
     for (const [k, v] of Object.entries(programExports)) if (await isSecretDeep(v)) secretOutputs.push(k);
     await settle(recorded);
-    return { stack, ...recorded, outputs, secretOutputs, urns: registeredResources().map((r) => r.urn) };
+    const registered = registeredResources();
+    return { stack, ...recorded, outputs, secretOutputs, urns: registered.map((r) => r.urn), registered, options };
 }

@@ -14,7 +14,7 @@ export interface PlanNode {
     children: PlanNode[];
 }
 
-interface Registered {
+export interface Registered {
     urn: string;
     state: Record<string, any>;
 }

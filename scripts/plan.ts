@@ -10,7 +10,7 @@ import * as yaml from "js-yaml";
 import { ConfigError } from "../config/errors";
 import { knownStacks, ROOT, runProgram } from "../offline/run";
 import { buildTree, registeredResources, renderTree } from "../offline/tree";
-import { annotateTree, evaluatePack, policySummary, synthesizeStack } from "../offline/policy";
+import { annotateTree, evaluatePack, policySummary, synthesizedResources } from "../offline/policy";
 import { findPlaceholders, placeholderWarning } from "./placeholders";
 import { isReview, parseReviewArgs, REVIEW_USAGE } from "./review/args";
 
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     const inputs = new Map(run.resources.map((r) => [`${r.type}::${r.name}`, r.inputs]));
     const tree = buildTree(registeredResources(), (type, name) => inputs.get(`${type}::${name}`) ?? {});
     const count = run.resources.filter((r) => r.custom).length;
-    const policyResults = evaluatePack(await synthesizeStack(stack)); // after the tree: it re-synthesizes with the options hook
+    const policyResults = evaluatePack(synthesizedResources(run)); // the same run: runProgram records options too
 
     const out: string[] = [];
     out.push(`OFFLINE PLAN  stack=${stack}  tier=${run.outputs.tier}  region=${run.outputs.region}`);

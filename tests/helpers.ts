@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramRun, ROOT, runProgram } from "../offline/run";
+import { ProgramRun, RecordedOptions, ROOT, runProgram } from "../offline/run";
 import { ConfigError, ConfigIssue, resolveSettings, Settings } from "../config";
 
 export type Res = pulumi.runtime.MockResourceArgs;
@@ -70,38 +70,17 @@ export function settingsFor(raw: Record<string, unknown>, stack = "test"): Setti
 
 export const TIER_STACKS = ["dev", "staging", "prod"] as const;
 
-export interface RecordedOptions {
-    type: string;
-    name: string;
-    opts: pulumi.CustomResourceOptions;
-    /** The resource itself (compare with another record's `opts.parent` to find its parent). */
-    resource: pulumi.Resource;
-}
+export type { RecordedOptions } from "../offline/run";
 
 /**
- * Builds the platform for a stack with a legacy `transformations` hook that records every resource's
- * options. Mocks never see resource options, but transformations run client-side, so this is how the
- * suite checks `protect` and friends on the real resources.
+ * Every resource's options as the program passes them, for a stack file (or a variant of it): mocks never
+ * see options, so runProgram records them with a legacy `transformations` hook (offline/run.ts,
+ * `recordingOptions`). Without overrides this is the memoised stackRun's record: no extra synthesis.
  */
 export async function recordResourceOptions(stack: string, overrides: Record<string, unknown> = {}): Promise<RecordedOptions[]> {
-    const { installMocks } = await import("../offline/mocks");
-    const { stackConfig, settle } = await import("../offline/run");
-    const { loadSettings } = await import("../config");
-    const { createPlatform } = await import("../components/platform");
-    const { config, secretKeys } = stackConfig(stack, overrides);
-    const recorded = installMocks("platform", stack, config["platform:region"] ?? "us-east-1");
-    pulumi.runtime.setAllConfig(config, secretKeys);
-    const seen: RecordedOptions[] = [];
-    createPlatform(loadSettings(), {
-        transformations: [
-            (a) => {
-                seen.push({ type: a.type, name: a.name, opts: a.opts as pulumi.CustomResourceOptions, resource: a.resource });
-                return undefined;
-            },
-        ],
-    });
-    await settle(recorded);
-    return seen;
+    const run = Object.keys(overrides).length === 0 ? await stackRun(stack) : await variantRun(stack, overrides);
+    if (run.error) throw run.error;
+    return [...run.options!];
 }
 
 /** Pulumi's marker for a secret value in serialized inputs (what mocks receive for secret Outputs). */
@@ -129,10 +108,18 @@ export interface PlanResult {
     stderr: string;
 }
 
-/** Runs `npm run plan -- <args>` the way a person would (a separate process in the repository root). */
+/**
+ * The command `npm run plan` runs (package.json: `PULUMI_ERROR_OUTPUT_STRING=true ts-node --transpile-only
+ * -r ./offline/fast-stacks.ts scripts/plan.ts`), with the TS_SCRIPT_RUNNER loader: the same script,
+ * options and environment, without npm's and ts-node's start (about half of a plan's CPU time, and the
+ * plan specs start several). tests/plan.spec.ts checks the npm script still runs exactly this.
+ */
+export const PLAN_COMMAND = { env: { PULUMI_ERROR_OUTPUT_STRING: "true" }, args: ["-r", "./offline/fast-stacks.ts", "scripts/plan.ts"] } as const;
+
+/** Runs `npm run plan -- <args>`'s command (PLAN_COMMAND) as a separate process in the repository root. */
 export function runPlan(args: string[], timeoutMs = 60_000, env: Record<string, string> = {}): Promise<PlanResult> {
     return new Promise((resolve, reject) => {
-        const child = spawn("npm", ["run", "--silent", "plan", "--", ...args], { cwd: ROOT, timeout: timeoutMs, env: { ...process.env, ...env } });
+        const child = spawn(process.execPath, [...TS_SCRIPT_RUNNER, ...PLAN_COMMAND.args, ...args], { cwd: ROOT, timeout: timeoutMs, env: { ...process.env, ...PLAN_COMMAND.env, ...env } });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (d) => (stdout += d));

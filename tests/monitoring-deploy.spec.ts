@@ -12,7 +12,7 @@ import { MONITORING_TIER_DEFAULTS } from "../config/tiers";
 import { ACCOUNT_ID, installMocks, mockArn } from "../offline/mocks";
 import { ROOT, settle } from "../offline/run";
 import { fakeData, fakeQueues } from "./fixtures";
-import { ofType, one, policy, recordResourceOptions, RecordedOptions, Res, settingsFor, stackRun, TIER_STACKS, variantRun } from "./helpers";
+import { ofType, one, policy, RecordedOptions, Res, settingsFor, stackRun, TIER_STACKS, variantRun } from "./helpers";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const SERVICE = "aws:ecs/service:Service";
@@ -31,7 +31,7 @@ describe("self-healing deployments", () => {
         let options: RecordedOptions[];
         before(async () => {
             run = await variantRun("staging", CANARY);
-            options = await recordResourceOptions("staging", CANARY);
+            options = run.options!; // the same run records the options (recordResourceOptions would synthesize it again)
         });
 
         it("the public service deploys with ECS's CANARY strategy, percentage and bake times from config; the internal one rolls", () => {

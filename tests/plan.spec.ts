@@ -2,9 +2,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ROOT } from "../offline/run";
-import { PlanResult, runPlan, TIER_STACKS } from "./helpers";
+import { PLAN_COMMAND, PlanResult, runPlan, TIER_STACKS } from "./helpers";
 
-/** Runs `npm run plan -- <args>` the way a person would (a separate process). */
+/** Runs `npm run plan -- <args>`'s command in a separate process (PLAN_COMMAND; review-against goes through npm itself). */
 const plan = (...args: string[]): Promise<PlanResult> => runPlan(args);
 
 const SCRATCH_STACK = path.join(ROOT, "Pulumi.plantest.yaml");
@@ -28,6 +28,12 @@ describe("npm run plan", function () {
     after(async () => {
         await Promise.allSettled(runs.values());
         fs.rmSync(SCRATCH_STACK, { force: true });
+    });
+
+    it("these specs run the command npm run plan runs: the same script, preload and environment", () => {
+        const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+        const env = Object.entries(PLAN_COMMAND.env).map(([k, v]) => `${k}=${v}`).join(" ");
+        assert.equal(pkg.scripts.plan, `${env} ts-node --transpile-only ${PLAN_COMMAND.args.join(" ")}`);
     });
 
     it("warns about each placeholder left in the stack file (prod: example zone, domain and synthetic digests)", async () => {

@@ -81,18 +81,20 @@ describe("review: --against <git-ref> (temporary worktree)", function () {
     });
 
     it("npm run plan -- dev --against HEAD --json: synthesizes HEAD beside this tree and leaves no worktree behind (the one slow test)", async () => {
-        // A private TMPDIR: other checkouts of this repository (sessions running in parallel) create and
-        // remove their own plan-against-* directories and worktrees in the shared one.
-        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "review-against-tmp-"));
-        const r = await runPlan(["dev", "--against", "HEAD", "--json"], 110_000, { TMPDIR: tmp });
-        assert.equal(r.code, 0, r.stderr);
-        const out = JSON.parse(r.stdout);
-        assert.equal(out.diff.before, "dev at HEAD");
-        for (const key of ["added", "removed", "changed", "warnings"]) assert.ok(Array.isArray(out.diff[key]), key);
-        assert.equal(typeof out.diff.cost.delta, "number");
-        assert.match(out.diff.authority, /pulumi preview/);
-        assert.deepEqual(leftovers(tmp), []);
-        assert.ok(!worktrees(ROOT).includes(tmp), "its worktree is no longer registered");
-        fs.rmSync(tmp, { recursive: true, force: true });
+        // Its own TMPDIR: other runs of the suite on this machine create plan-against-* in the shared one.
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "review-tmp-"));
+        try {
+            const r = await runPlan(["dev", "--against", "HEAD", "--json"], 110_000, { TMPDIR: tmp });
+            assert.equal(r.code, 0, r.stderr);
+            const out = JSON.parse(r.stdout);
+            assert.equal(out.diff.before, "dev at HEAD");
+            for (const key of ["added", "removed", "changed", "warnings"]) assert.ok(Array.isArray(out.diff[key]), key);
+            assert.equal(typeof out.diff.cost.delta, "number");
+            assert.match(out.diff.authority, /pulumi preview/);
+            assert.deepEqual(leftovers(tmp), []);
+            assert.ok(!worktrees(ROOT).includes(tmp), "its worktree is no longer registered");
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
     });
 });

@@ -65,7 +65,7 @@ describe("shared helpers", () => {
         it("a certificate for CloudFront lives in us-east-1 (certificate and validation), whatever the stack's region", async () => {
             const recorded = installMocks("platform", "unit", "eu-west-1");
             const parent = new pulumi.ComponentResource("platform:test:Parent", "unit-edge");
-            const arn = createDnsCertificate("unit-edge", { domainName: "www.example.com", zoneId: "Z1", region: "us-east-1" }, parent);
+            const cert0 = createDnsCertificate("unit-edge", { domainName: "www.example.com", zoneId: "Z1", region: "us-east-1" }, parent);
             await settle(recorded);
             const cert = ofType(recorded, "aws:acm/certificate:Certificate");
             assert.deepEqual(cert.map((c) => [c.name, c.inputs.region, c.inputs.domainName, c.inputs.validationMethod]), [["unit-edge-cert", "us-east-1", "www.example.com", "DNS"]]);
@@ -73,7 +73,17 @@ describe("shared helpers", () => {
             assert.deepEqual(validation.map((v) => [v.name, v.inputs.region]), [["unit-edge-cert", "us-east-1"]]);
             const record = ofType(recorded, "aws:route53/record:Record");
             assert.deepEqual(record.map((r) => [r.name, r.inputs.zoneId]), [["unit-edge-cert-validation", "Z1"]]);
-            assert.ok(pulumi.Output.isInstance(arn));
+            assert.ok(pulumi.Output.isInstance(cert0.arn));
+        });
+
+        it("given another certificate's validation record (same name, same account), it creates no record of its own and validates through that one", async () => {
+            const recorded = installMocks("platform", "unit", "eu-west-1");
+            const parent = new pulumi.ComponentResource("platform:test:Parent", "unit-edge");
+            createDnsCertificate("unit-edge", { domainName: "www.example.com", zoneId: "Z1", region: "us-east-1", validationRecordFqdn: "_abc.www.example.com" }, parent);
+            await settle(recorded);
+            assert.deepEqual(ofType(recorded, "aws:route53/record:Record"), []);
+            const validation = ofType(recorded, "aws:acm/certificateValidation:CertificateValidation");
+            assert.deepEqual(validation.map((v) => v.inputs.validationRecordFqdns), [["_abc.www.example.com"]]);
         });
 
         it("without a region the certificate follows the provider's (the load balancer's region)", async () => {

@@ -5,9 +5,10 @@ import { ROOT } from "../offline/run";
 
 /**
  * `npm test` type-checks everything (program, tests, offline harness, scripts) with
- * tsconfig.test.json. The check starts when mocha loads this file, before any test runs, so the
- * compiler works on the second CPU while the rest of the suite runs on the first (mocha runs
- * transpile-only); the one test here waits for it. `npm run typecheck` runs the same check alone.
+ * tsconfig.test.json. The check starts when mocha loads this file, and `npm test` names this file first
+ * (its parallel workers take files in the order given), so the compiler runs from the start beside the
+ * other worker (mocha runs transpile-only); the one test here waits for it. `npm run typecheck` runs the
+ * same check alone.
  */
 const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
 const typecheck = new Promise<{ code: number | null; output: string }>((resolve) => {
