@@ -10,7 +10,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { EXAMPLES_DIR, knownExamples, ProgramRun, runProgram } from "../offline/run";
 import { findPlaceholders } from "../scripts/placeholders";
-import { ofType, Res } from "./helpers";
+import { ofType, Res, runPlan } from "./helpers";
 
 const STACKS = ["dev", "staging", "prod"] as const;
 type Stack = (typeof STACKS)[number];
@@ -237,6 +237,14 @@ describe("examples (README \"Examples\")", () => {
                 }
             }
         }
+    });
+
+    it("npm run plan -- <stack> --example <name> refuses an unknown example, listing the five (exit 2, nothing synthesized)", async function () {
+        this.timeout(120_000);
+        const r = await runPlan(["dev", "--example", "nope"], 110_000);
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, /unknown example "nope"/);
+        assert.deepEqual(/\(examples: ([^)]*)\)/.exec(r.stderr)?.[1].split(", "), [...EXAMPLES].sort());
     });
 
     for (const example of EXAMPLES) {
