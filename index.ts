@@ -37,9 +37,9 @@ export const dbPort = platform.data.database.port;
 export const dbName = platform.data.database.name;
 /** Secrets Manager ARN of the master credentials, rotated every 30 days (the ARN, never the value). */
 export const dbSecretArn = platform.data.database.secretArn;
-/** Cache primary endpoint (TLS, AUTH required). */
+/** Cache primary endpoint (TLS, AUTH required); the configuration endpoint in cluster mode. */
 export const cacheEndpoint = platform.data.cache.endpoint;
-/** Cache reader endpoint (spreads reads over replicas). */
+/** Cache reader endpoint (spreads reads over replicas); the configuration endpoint in cluster mode. */
 export const cacheReaderEndpoint = platform.data.cache.readerEndpoint;
 /** Secrets Manager ARN of the cache host/port/AUTH token. */
 export const cacheAuthSecretArn = platform.data.cache.authSecretArn;

@@ -105,6 +105,10 @@ export const cacheSchema = z.strictObject({
     /** Use a node type newer than config/catalog.ts knows (the deploy fails if ElastiCache lacks it). */
     allowUnlistedNodeType: bool("false").optional(),
     nodes: intIn(1, 6, "2").optional(),
+    /** Cluster mode (sharding): shards × (1 + replicasPerShard) nodes instead of `nodes`; rules/cache.ts checks the combination. */
+    clusterMode: bool("true").optional(),
+    shards: intIn(1, 10, "2").optional(),
+    replicasPerShard: intIn(0, 5, "1").optional(),
     snapshotRetentionDays: intIn(0, 35, "7").optional(),
     applyImmediately: bool("false").optional(),
 });

@@ -61,6 +61,13 @@ export interface CacheSettings {
     nodeType: string;
     /** Primary + replicas. Two or more turns on automatic failover and Multi-AZ. */
     nodes: number;
+    /**
+     * Cluster mode enabled (keys sharded over `shards` node groups of 1 primary + `replicasPerShard`
+     * replicas); `nodes` does not apply then. Clients connect to the configuration endpoint in cluster mode.
+     */
+    clusterMode: boolean;
+    shards: number;
+    replicasPerShard: number;
     snapshotRetentionDays: number;
     /** Apply modifications now (true) or in the weekly maintenance window (false); ElastiCache otherwise waits for the window. */
     applyImmediately: boolean;

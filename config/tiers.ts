@@ -29,7 +29,7 @@ export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
             dbName: "app",
             applyImmediately: true,
         },
-        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.micro", nodes: 1, snapshotRetentionDays: 1, applyImmediately: true },
+        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.micro", nodes: 1, clusterMode: false, shards: 1, replicasPerShard: 0, snapshotRetentionDays: 1, applyImmediately: true },
         storage: {
             forceDestroy: true,
             // Glacier bills 90 days minimum: anything deleted sooner stays in S3 Standard.
@@ -58,7 +58,7 @@ export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
             dbName: "app",
             applyImmediately: true,
         },
-        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.small", nodes: 2, snapshotRetentionDays: 3, applyImmediately: true },
+        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.small", nodes: 2, clusterMode: false, shards: 1, replicasPerShard: 1, snapshotRetentionDays: 3, applyImmediately: true },
         storage: {
             forceDestroy: false,
             uploads: { noncurrentToGlacierDays: 30, noncurrentExpireDays: 180 },
@@ -86,7 +86,7 @@ export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
             dbName: "app",
             applyImmediately: false,
         },
-        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.m7g.large", nodes: 2, snapshotRetentionDays: 7, applyImmediately: false },
+        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.m7g.large", nodes: 2, clusterMode: false, shards: 1, replicasPerShard: 1, snapshotRetentionDays: 7, applyImmediately: false },
         storage: {
             forceDestroy: false,
             uploads: { noncurrentToGlacierDays: 30, noncurrentExpireDays: 365 },

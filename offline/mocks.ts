@@ -106,6 +106,8 @@ export function mockState(args: pulumi.runtime.MockResourceArgs, region: string)
                 ...base,
                 primaryEndpointAddress: `master.${name}.mock.cache.amazonaws.com`,
                 readerEndpointAddress: `replica.${name}.mock.cache.amazonaws.com`,
+                // Cluster mode: only the configuration endpoint exists (the primary/reader ones are empty).
+                ...(inputs.numNodeGroups !== undefined ? { primaryEndpointAddress: "", readerEndpointAddress: "", configurationEndpointAddress: `clustercfg.${name}.mock.cache.amazonaws.com` } : {}),
             };
         case "aws:lb/loadBalancer:LoadBalancer":
             return { ...base, arnSuffix: `app/${inputs.name ?? name}/0123456789`, dnsName: `${inputs.name ?? name}.${region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" };

@@ -11,6 +11,33 @@ import { Registered, registeredResources } from "./tree";
 
 export const ROOT = path.resolve(__dirname, "..");
 
+/** Where the examples' stack files are: `examples/<name>/Pulumi.<stack>.yaml` (README "Examples"). */
+export const EXAMPLES_DIR = path.join(ROOT, "examples");
+
+/** The examples: directories under examples/ holding at least one stack file. */
+export function knownExamples(): string[] {
+    if (!fs.existsSync(EXAMPLES_DIR)) return [];
+    return fs
+        .readdirSync(EXAMPLES_DIR, { withFileTypes: true })
+        .filter((d) => d.isDirectory() && knownStacks(path.join(EXAMPLES_DIR, d.name)).length > 0)
+        .map((d) => d.name)
+        .sort();
+}
+
+/**
+ * The directory stack files are read from: the repository root (the reference app), unless a command
+ * switched to an example (`npm run plan -- <stack> --example <name>`) before running anything.
+ */
+let stackDirectory = ROOT;
+
+export function useStackDirectory(dir: string): void {
+    stackDirectory = dir;
+}
+
+export function currentStackDirectory(): string {
+    return stackDirectory;
+}
+
 interface ProjectFile {
     name: string;
     config?: Record<string, unknown>;
@@ -36,12 +63,12 @@ const STACK_FILE_KEYS = new Set(["config", "secretsprovider", "encryptedkey", "e
  * keeps other per-stack files beside them (Deployments settings as code: `Pulumi.<stack>.deploy.yaml`).
  * Those are skipped by name, and any file that does not parse as stack settings is skipped too.
  */
-export function knownStacks(): string[] {
+export function knownStacks(dir: string = stackDirectory): string[] {
     return fs
-        .readdirSync(ROOT)
+        .readdirSync(dir)
         .filter((f) => !f.endsWith(".deploy.yaml"))
         .map((f) => [f, /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]] as const)
-        .filter(([file, stack]) => stack !== undefined && isStackFile(path.join(ROOT, file)))
+        .filter(([file, stack]) => stack !== undefined && isStackFile(path.join(dir, file)))
         .map(([, stack]) => stack as string)
         .sort();
 }
@@ -70,12 +97,14 @@ export function stackConfig(
     overrides: Record<string, unknown> = {},
     /** Read the config of this stack's file instead (a test running a stack name no file has). */
     fileStack: string = stack,
+    /** The directory holding the stack file (default: the current one, the repository root unless switched). */
+    dir: string = stackDirectory,
 ): { config: Record<string, string>; secretKeys: string[] } {
     const project = projectFile();
     stack = fileStack;
-    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
-        throw new Error(`unknown stack "${stack}": there is no Pulumi.${stack}.yaml (stacks here: ${knownStacks().join(", ")})`);
+        throw new Error(`unknown stack "${stack}": there is no Pulumi.${stack}.yaml in ${path.relative(ROOT, dir) || "."} (stacks here: ${knownStacks(dir).join(", ")})`);
     }
     const stackFile = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
     const qualify = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
@@ -195,9 +224,9 @@ export async function settle(recorded: Recorded): Promise<void> {
 }
 
 /** Runs the program as stack `stack`; `fileStack` names the stack file its config comes from (default: its own). */
-export async function runProgram(stack: string, overrides: Record<string, unknown> = {}, fileStack: string = stack): Promise<ProgramRun> {
+export async function runProgram(stack: string, overrides: Record<string, unknown> = {}, fileStack: string = stack, dir: string = stackDirectory): Promise<ProgramRun> {
     const project = projectName();
-    const { config, secretKeys } = stackConfig(stack, overrides, fileStack);
+    const { config, secretKeys } = stackConfig(stack, overrides, fileStack, dir);
     const region = config[`${project}:region`] ?? "us-east-1";
     const recorded = installMocks(project, stack, region);
     pulumi.runtime.setAllConfig(config, secretKeys);

@@ -8,15 +8,30 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { ConfigError } from "../config/errors";
-import { knownStacks, ROOT, runProgram } from "../offline/run";
+import { currentStackDirectory, EXAMPLES_DIR, knownExamples, knownStacks, runProgram, useStackDirectory } from "../offline/run";
 import { buildTree, registeredResources, renderTree } from "../offline/tree";
 import { annotateTree, evaluatePack, policySummary, synthesizedResources } from "../offline/policy";
 import { findPlaceholders, placeholderWarning } from "./placeholders";
 import { isReview, parseReviewArgs, REVIEW_USAGE } from "./review/args";
 
 function usage(message: string): never {
-    process.stderr.write(`${message}\nusage: npm run plan -- <stack> ${REVIEW_USAGE}   (stacks: ${knownStacks().join(", ")})\n`);
+    process.stderr.write(`${message}\nusage: npm run plan -- <stack> [--example <name>] ${REVIEW_USAGE}   (stacks: ${knownStacks().join(", ")}) (examples: ${knownExamples().join(", ")})\n`);
     process.exit(2);
+}
+
+/**
+ * `--example <name>`: read the stack files of examples/<name>/ instead of the root ones (README
+ * "Examples"); taken out of the arguments before anything reads a stack file. Returns the rest.
+ */
+function takeExample(args: string[]): { example?: string; rest: string[] } {
+    const i = args.indexOf("--example");
+    if (i < 0) return { rest: args };
+    const name = args[i + 1];
+    if (!name || name.startsWith("-")) usage("plan: --example needs the name of an example");
+    if (!knownExamples().includes(name)) usage(`plan: unknown example "${name}" (no stack files in examples/${name}/)`);
+    if (args.includes("--against")) usage("plan: --against compares git revisions of the root stack files; use --against-stack with --example");
+    useStackDirectory(path.join(EXAMPLES_DIR, name));
+    return { example: name, rest: [...args.slice(0, i), ...args.slice(i + 2)] };
 }
 
 function formatOutput(value: unknown, secret: boolean): string {
@@ -33,9 +48,10 @@ function alarmSummary(resources: { type: string; inputs: Record<string, any> }[]
 }
 
 async function main(): Promise<void> {
+    const { example, rest: args } = takeExample(process.argv.slice(2));
     let parsed: ReturnType<typeof parseReviewArgs>;
     try {
-        parsed = parseReviewArgs(process.argv.slice(2));
+        parsed = parseReviewArgs(args);
     } catch (e) {
         usage((e as Error).message);
     }
@@ -63,12 +79,12 @@ async function main(): Promise<void> {
     const policyResults = evaluatePack(synthesizedResources(run)); // the same run: runProgram records options too
 
     const out: string[] = [];
-    out.push(`OFFLINE PLAN  stack=${stack}  tier=${run.outputs.tier}  region=${run.outputs.region}`);
+    out.push(`OFFLINE PLAN  stack=${stack}${example ? `  example=${example}` : ""}  tier=${run.outputs.tier}  region=${run.outputs.region}`);
     out.push("Providers are mocked: no AWS account or Pulumi backend was contacted. This is what the program");
     out.push("registers for this stack's config, not a diff against deployed state; ids, ARNs and endpoints are");
     out.push("placeholders, and awsx components show as one node (their subnets, routes and NAT gateways are");
     out.push("created inside the awsx plugin at deploy time). Run `pulumi preview` with credentials for the real diff.");
-    const stackFile = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> } | undefined;
+    const stackFile = yaml.load(fs.readFileSync(path.join(currentStackDirectory(), `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> } | undefined;
     const placeholders = placeholderWarning(stack, findPlaceholders(stackFile?.config));
     if (placeholders.length > 0) out.push("", ...placeholders);
     if (typeof run.outputs.siteUrl === "string" && run.outputs.siteUrl.endsWith(".cloudfront.net")) {

@@ -39,7 +39,7 @@ export function fakeData(): DataHandle {
             identifier: out("platform-unit-postgres"),
             replicaIdentifiers: out([]),
         },
-        cache: { endpoint: out("cache.example.internal"), readerEndpoint: out("cache-ro.example.internal"), authSecretArn: secret("cache"), replicationGroupId: out("cache-1") },
+        cache: { endpoint: out("cache.example.internal"), readerEndpoint: out("cache-ro.example.internal"), authSecretArn: secret("cache"), replicationGroupId: out("cache-1"), clusterMode: false },
         buckets: { uploadsName: out("uploads"), uploadsArn: out("arn:aws:s3:::uploads"), logsName: out("logs"), logsReadyName: out("logs") },
         keys: { dataArn: key("data"), logsArn: key("logs") },
         backupVaultName: out("vault"),

@@ -19,7 +19,7 @@ const TIERS = {
             multiAz: false, readReplicas: 0, backupRetentionDays: 7, deletionProtection: false, finalSnapshot: false,
             monitoringIntervalSeconds: 0, dbName: "app", applyImmediately: true,
         },
-        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.micro", nodes: 1, snapshotRetentionDays: 1, applyImmediately: true },
+        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.micro", nodes: 1, clusterMode: false, shards: 1, replicasPerShard: 0, snapshotRetentionDays: 1, applyImmediately: true },
         storage: {
             forceDestroy: true,
             uploads: { noncurrentToGlacierDays: 0, noncurrentExpireDays: 60 },
@@ -40,7 +40,7 @@ const TIERS = {
             multiAz: false, readReplicas: 0, backupRetentionDays: 14, deletionProtection: true, finalSnapshot: true,
             monitoringIntervalSeconds: 0, dbName: "app", applyImmediately: true,
         },
-        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.small", nodes: 2, snapshotRetentionDays: 3, applyImmediately: true },
+        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.t4g.small", nodes: 2, clusterMode: false, shards: 1, replicasPerShard: 1, snapshotRetentionDays: 3, applyImmediately: true },
         storage: {
             forceDestroy: false,
             uploads: { noncurrentToGlacierDays: 30, noncurrentExpireDays: 180 },
@@ -61,7 +61,7 @@ const TIERS = {
             multiAz: true, readReplicas: 1, backupRetentionDays: 30, deletionProtection: true, finalSnapshot: true,
             monitoringIntervalSeconds: 60, dbName: "app", applyImmediately: false,
         },
-        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.m7g.large", nodes: 2, snapshotRetentionDays: 7, applyImmediately: false },
+        cache: { engine: "valkey", engineVersion: "8.0", nodeType: "cache.m7g.large", nodes: 2, clusterMode: false, shards: 1, replicasPerShard: 1, snapshotRetentionDays: 7, applyImmediately: false },
         storage: {
             forceDestroy: false,
             uploads: { noncurrentToGlacierDays: 30, noncurrentExpireDays: 365 },
@@ -137,7 +137,11 @@ describe("tier defaults as each committed stack file deploys them", () => {
                     snapshotRetentionDays: rg.inputs.snapshotRetentionLimit,
                     applyImmediately: rg.inputs.applyImmediately ?? false, // unset: ElastiCache waits for the window
                 };
-                assert.deepEqual(got, t.cache, `${stack}: cache replication group ${rg.name}`);
+                // Cluster mode is off by default in every tier: shards / replicasPerShard are not used then.
+                const { clusterMode, shards: _shards, replicasPerShard: _replicas, ...clusterModeOff } = t.cache;
+                assert.equal(clusterMode, false);
+                assert.equal(rg.inputs.numNodeGroups, undefined, `${stack}: no node groups with cluster mode off`);
+                assert.deepEqual(got, clusterModeOff, `${stack}: cache replication group ${rg.name}`);
             });
 
             it("storage: S3 lifecycle of the logs and uploads buckets (Glacier only where objects stay 90+ days)", async () => {

@@ -25,6 +25,25 @@ export const CACHE_PORT = PORTS.redis;
 /** AUTH tokens allow only these special characters (ElastiCache AUTH rules). */
 export const AUTH_TOKEN_SPECIALS = "!&#$^<>-";
 
+/**
+ * Cluster mode (Settings.cache.clusterMode): `shards` node groups of 1 primary + `replicasPerShard`
+ * replicas, with AWS's default cluster-enabled parameter group for the engine family
+ * (`default.valkey8.cluster.on`, `default.redis7.cluster.on`). Automatic failover must be on in cluster
+ * mode (Terraform AWS provider: "Must be enabled for Redis (cluster mode enabled) replication groups");
+ * Multi-AZ needs a replica in each shard. numCacheClusters conflicts with numNodeGroups, so it is unset.
+ */
+export function clusterTopology(s: Pick<CacheSettings, "engine" | "engineVersion" | "shards" | "replicasPerShard">) {
+    const major = s.engineVersion.split(".")[0];
+    return {
+        clusterMode: "enabled",
+        numNodeGroups: s.shards,
+        replicasPerNodeGroup: s.replicasPerShard,
+        parameterGroupName: `default.${s.engine}${major}.cluster.on`,
+        automaticFailoverEnabled: true,
+        multiAzEnabled: s.replicasPerShard >= 1,
+    };
+}
+
 /** Failover and Multi-AZ need a replica: both follow from the node count. */
 export function cacheTopology(nodes: number): { numCacheClusters: number; automaticFailoverEnabled: boolean; multiAzEnabled: boolean } {
     const replicated = nodes >= 2;
@@ -32,7 +51,15 @@ export function cacheTopology(nodes: number): { numCacheClusters: number; automa
 }
 
 /**
- * ElastiCache (Valkey or Redis OSS, cluster mode off) in private subnets, reachable from the app tier
+ * The address clients connect to: the configuration endpoint in cluster mode (a cluster-aware client
+ * discovers the shards there; the primary endpoint does not exist then), else the primary endpoint.
+ */
+export function cacheEndpoint(group: aws.elasticache.ReplicationGroup, clusterMode: boolean): pulumi.Output<string> {
+    return clusterMode ? group.configurationEndpointAddress : group.primaryEndpointAddress;
+}
+
+/**
+ * ElastiCache (Valkey or Redis OSS, cluster mode off or on) in private subnets, reachable from the app tier
  * only, encrypted at rest with the data key and in transit (TLS required), with a generated AUTH
  * token kept in Secrets Manager.
  */
@@ -62,7 +89,7 @@ export function createCache(name: string, args: CacheArgs, parent: pulumi.Resour
             engineVersion: s.engineVersion,
             nodeType: s.nodeType,
             port: CACHE_PORT,
-            ...cacheTopology(s.nodes),
+            ...(s.clusterMode ? clusterTopology(s) : cacheTopology(s.nodes)),
             subnetGroupName: subnetGroup.name,
             securityGroupIds: [args.dataSecurityGroupId],
             atRestEncryptionEnabled: true,
@@ -94,7 +121,7 @@ export function createCache(name: string, args: CacheArgs, parent: pulumi.Resour
         `${name}-cache-auth`,
         {
             secretId: authSecret.id,
-            secretString: pulumi.jsonStringify({ host: group.primaryEndpointAddress, port: CACHE_PORT, authToken: token.result, tls: true }),
+            secretString: pulumi.jsonStringify({ host: cacheEndpoint(group, s.clusterMode), port: CACHE_PORT, authToken: token.result, tls: true, cluster: s.clusterMode }),
         },
         { parent },
     );

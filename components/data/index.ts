@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BackupSettings, CacheSettings, DatabaseSettings, StorageSettings } from "../../config";
 import { createBackup } from "./backup";
 import { createBuckets } from "./buckets";
-import { createCache } from "./cache";
+import { cacheEndpoint, createCache } from "./cache";
 import { createDatabase } from "./database";
 import { createKeys } from "./keys";
 import { NameScope, namePrefix } from "../naming";
@@ -59,6 +59,8 @@ export interface DataHandle {
         authSecretArn: pulumi.Output<string>;
         /** The `ReplicationGroupId` metric dimension. */
         replicationGroupId: pulumi.Output<string>;
+        /** Cluster mode: `endpoint` is the configuration endpoint and clients must be cluster-aware. */
+        clusterMode: boolean;
     };
     buckets: {
         uploadsName: pulumi.Output<string>;
@@ -150,10 +152,12 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
             replicaIdentifiers: pulumi.all(database.replicas.map((r) => r.identifier)),
         };
         this.cache = {
-            endpoint: cache.group.primaryEndpointAddress,
-            readerEndpoint: cache.group.readerEndpointAddress,
+            endpoint: cacheEndpoint(cache.group, args.cache.clusterMode),
+            // Cluster mode has no reader endpoint: clients read replicas through the configuration endpoint (READONLY).
+            readerEndpoint: args.cache.clusterMode ? cacheEndpoint(cache.group, true) : cache.group.readerEndpointAddress,
             authSecretArn: cache.authSecretArn,
             replicationGroupId: cache.group.id,
+            clusterMode: args.cache.clusterMode,
         };
         this.buckets = {
             uploadsName: buckets.uploads.bucket.bucket,

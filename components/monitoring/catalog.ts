@@ -211,6 +211,13 @@ export const ALARM_KINDS = {
         meaning: "Invocations are refused for lack of concurrency.",
         firstResponse: "Raise reservedConcurrency (or the account limit); for queues, messages wait and retry.",
     },
+    "worker-api-p95": {
+        resource: "Worker's HTTP API",
+        signal: "p95 response time (API Gateway Latency)",
+        when: levels((t) => t.latencyP95Seconds, " s"),
+        meaning: "One API request in twenty is slower than the limit (cold starts, a slow dependency, or the function near its timeout).",
+        firstResponse: "Compare with the worker's duration alarm and traces; cold starts: raise provisionedConcurrency; else find the slow dependency.",
+    },
     "worker-duration": {
         resource: "Worker (alias live)",
         signal: "longest duration (share of the timeout)",

@@ -37,7 +37,7 @@ export function dashboardWidgets(t: Targets, region: string): Widget[] {
     if (t.database.replicaIdentifiers.length > 0) {
         add("Database replicas: lag", t.database.replicaIdentifiers.map((id) => m("AWS/RDS", "ReplicaLag", { DBInstanceIdentifier: id }, "Maximum")));
     }
-    const nodes = cacheNodeIds(t.cache.replicationGroupId, t.cache.nodes).map((id) => ({ CacheClusterId: id }));
+    const nodes = cacheNodeIds(t.cache.replicationGroupId, t.cache.nodes, t.cache.shards).map((id) => ({ CacheClusterId: id }));
     add("Cache: engine CPU, memory, evictions", nodes.flatMap((d) => [m("AWS/ElastiCache", "EngineCPUUtilization", d, "Average"), m("AWS/ElastiCache", "DatabaseMemoryUsagePercentage", d, "Average"), m("AWS/ElastiCache", "Evictions", d, "Sum")]));
     for (const wk of t.workers) {
         const alias = { FunctionName: wk.functionName, Resource: pulumi.interpolate`${wk.functionName}:live` };

@@ -26,7 +26,7 @@ export interface MonitoringArgs {
     /** Services that deploy as ECS canaries (two target groups each). @default - none */
     canaryServices?: string[];
     database: Pick<DatabaseSettings, "allocatedStorageGb" | "instanceClass" | "readReplicas">;
-    cache: Pick<CacheSettings, "nodes">;
+    cache: Pick<CacheSettings, "nodes" | "clusterMode" | "shards" | "replicasPerShard">;
     workers: WorkerSettings[];
     data: Pick<DataHandle, "database" | "cache">;
     compute: Pick<ComputeHandle, "clusterName" | "serviceDimensions">;
@@ -138,7 +138,9 @@ export function monitoredTargets(args: MonitoringArgs): Targets {
             allocatedStorageGb: args.database.allocatedStorageGb,
             instanceClass: args.database.instanceClass,
         },
-        cache: { replicationGroupId: args.data.cache.replicationGroupId, nodes: args.cache.nodes },
+        cache: args.cache.clusterMode
+            ? { replicationGroupId: args.data.cache.replicationGroupId, nodes: 1 + args.cache.replicasPerShard, shards: args.cache.shards }
+            : { replicationGroupId: args.data.cache.replicationGroupId, nodes: args.cache.nodes },
         workers: workers.map((w) => {
             const out = args.workersHandle.workers.apply((all) => all[w.name]);
             return {
@@ -147,6 +149,8 @@ export function monitoredTargets(args: MonitoringArgs): Targets {
                 // Each change publishes exactly one version: the newest is previousVersion + 1 (1 when there is none).
                 newestVersion: out.previousVersion.apply((p) => String(p === null ? 1 : Number(p) + 1)),
                 timeoutSeconds: w.timeoutSeconds,
+                // An HTTP API's default endpoint is https://<api id>.execute-api.<region>.amazonaws.com.
+                ...(w.trigger.type === "http" ? { apiId: out.apply((o) => (o.endpoint ? new URL(o.endpoint).hostname.split(".")[0] : "")) } : {}),
             };
         }),
         queues: [

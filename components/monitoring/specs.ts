@@ -47,6 +47,8 @@ export interface WorkerTarget {
     /** The newest published version (the canary's, while one runs). */
     newestVersion: pulumi.Input<string>;
     timeoutSeconds: number;
+    /** HTTP workers: the API Gateway HTTP API's id (the `ApiId` dimension of AWS/ApiGateway). */
+    apiId?: pulumi.Input<string>;
 }
 
 export interface QueueTarget {
@@ -62,7 +64,8 @@ export interface Targets {
     /** The load balancer, when a public service is deployed (no traffic to watch otherwise). */
     loadBalancerArnSuffix?: pulumi.Input<string>;
     database: DatabaseTarget;
-    cache: { replicationGroupId: pulumi.Input<string>; nodes: number };
+    /** `nodes` per shard; `shards` set in cluster mode (member ids then carry the shard number). */
+    cache: { replicationGroupId: pulumi.Input<string>; nodes: number; shards?: number };
     workers: WorkerTarget[];
     queues: QueueTarget[];
     edge?: EdgeTargets;
@@ -77,7 +80,7 @@ export function alarmSpecs(scope: NameScope, t: Targets, m: MonitoringSettings):
     if (t.loadBalancerArnSuffix !== undefined) loadBalancerAlarms(b, t.loadBalancerArnSuffix);
     for (const svc of t.services) serviceAlarms(b, svc);
     databaseAlarms(b, t.database);
-    cacheAlarms(b, t.cache.replicationGroupId, t.cache.nodes);
+    cacheAlarms(b, t.cache.replicationGroupId, t.cache.nodes, t.cache.shards);
     for (const w of t.workers) workerAlarms(b, w);
     for (const q of t.queues) queueAlarms(b, q);
     if (t.edge) edgeAlarms(b, t.edge);
@@ -222,15 +225,21 @@ function databaseAlarms(b: SpecBuilder, db: DatabaseTarget): void {
     });
 }
 
-/** Member clusters of a cluster-mode-disabled replication group: `<group id>-001`, `-002`, … (ElastiCache names them). */
-export function cacheNodeIds(groupId: pulumi.Input<string>, nodes: number): pulumi.Output<string>[] {
-    return Array.from({ length: nodes }, (_, i) => pulumi.interpolate`${groupId}-${String(i + 1).padStart(3, "0")}`);
+/**
+ * Member clusters (the `CacheClusterId` dimension) as ElastiCache names them: cluster mode off
+ * `<group id>-001`, `-002`, …; cluster mode on (`shards` given, `nodes` per shard) `<group id>-0001-001`,
+ * `<group id>-0001-002`, `<group id>-0002-001`, … (shard, then node within the shard).
+ */
+export function cacheNodeIds(groupId: pulumi.Input<string>, nodes: number, shards?: number): pulumi.Output<string>[] {
+    const node = (i: number) => String(i + 1).padStart(3, "0");
+    if (shards === undefined) return Array.from({ length: nodes }, (_, i) => pulumi.interpolate`${groupId}-${node(i)}`);
+    return Array.from({ length: shards }, (_, s) => Array.from({ length: nodes }, (_, i) => pulumi.interpolate`${groupId}-${String(s + 1).padStart(4, "0")}-${node(i)}`)).flat();
 }
 
-function cacheAlarms(b: SpecBuilder, groupId: pulumi.Input<string>, nodes: number): void {
+function cacheAlarms(b: SpecBuilder, groupId: pulumi.Input<string>, nodes: number, shards?: number): void {
     const owner: AlarmOwner = { type: "cache" };
     const perNode = (metricName: string, stat: string) =>
-        Object.fromEntries(cacheNodeIds(groupId, nodes).map((id, i) => [`n${i + 1}`, metric("AWS/ElastiCache", metricName, { CacheClusterId: id }, stat, FIVE_MINUTES)]));
+        Object.fromEntries(cacheNodeIds(groupId, nodes, shards).map((id, i) => [`n${i + 1}`, metric("AWS/ElastiCache", metricName, { CacheClusterId: id }, stat, FIVE_MINUTES)]));
     const busiest = (metricName: string, stat: string, label: string) => {
         const ms = perNode(metricName, stat);
         return { expression: `MAX([${Object.keys(ms).join(", ")}])`, label, metrics: ms };
@@ -256,6 +265,11 @@ function workerAlarms(b: SpecBuilder, w: WorkerTarget): void {
     b.levels(`${w.name}-error-rate`, b.m.thresholds.errorRatePercent, above("worker-error-rate", owner, rate(alias), 3, 2));
     b.add(`${w.name}-canary-errors`, "critical", b.m.deployment.errorRatePercent, above("worker-canary-errors", owner, rate({ ...alias, ExecutedVersion: w.newestVersion }), 3, 2));
     b.add(`${w.name}-throttles`, "warning", 0, above("worker-throttles", owner, { metric: lambda("Throttles", "Sum") }, 3, 3));
+    if (w.apiId !== undefined) {
+        // What the API's callers wait for (seed 002: response time > 1 s / > 3 s). HTTP API Latency is in milliseconds.
+        const latency = metric("AWS/ApiGateway", "Latency", { ApiId: w.apiId }, "p95", MINUTE);
+        b.levels(`${w.name}-api-p95`, b.m.thresholds.latencyP95Seconds, above("worker-api-p95", owner, { metric: latency }), (seconds) => seconds * 1000);
+    }
     b.levels(`${w.name}-duration`, b.m.thresholds.workerDurationPercent, above("worker-duration", owner, { metric: lambda("Duration", "Maximum") }, 3, 2), (pct) =>
         Math.round(w.timeoutSeconds * 10 * pct),
     );

@@ -16,6 +16,8 @@ export interface DataRefs {
     dbSecretArn: pulumi.Input<string>;
     cacheHost: pulumi.Input<string>;
     cacheSecretArn: pulumi.Input<string>;
+    /** Cache in cluster mode: cacheHost is the configuration endpoint (REDIS_CLUSTER=true tells the client). */
+    cacheCluster?: boolean;
     uploadsBucket: pulumi.Input<string>;
 }
 
@@ -27,6 +29,7 @@ export function dataRefs(data: DataHandle): DataRefs {
         dbSecretArn: data.database.secretArn,
         cacheHost: data.cache.endpoint,
         cacheSecretArn: data.cache.authSecretArn,
+        cacheCluster: data.cache.clusterMode,
         uploadsBucket: data.buckets.uploadsName,
     };
 }
@@ -52,6 +55,7 @@ export function dataEnvironment(uses: { secrets: readonly ServiceSecret[]; bucke
     }
     if (uses.secrets.includes("cache")) {
         env.push({ name: "REDIS_HOST", value: refs.cacheHost }, { name: "REDIS_PORT", value: String(PORTS.redis) }, { name: "REDIS_TLS", value: "true" });
+        if (refs.cacheCluster) env.push({ name: "REDIS_CLUSTER", value: "true" });
     }
     if (uses.buckets.includes("uploads")) env.push({ name: "UPLOADS_BUCKET", value: refs.uploadsBucket });
     return env;

@@ -30,7 +30,7 @@ export const PROD_RULES: readonly ProdRule[] = [
     { key: "database.backupRetentionDays", holds: (s) => s.database.backupRetentionDays >= 30, allowed: "30 to 35 in prod", example: "30" },
     { key: "database.deletionProtection", holds: (s) => s.database.deletionProtection, allowed: "true in prod", example: "true" },
     { key: "database.finalSnapshot", holds: (s) => s.database.finalSnapshot, allowed: "true in prod", example: "true" },
-    { key: "cache.nodes", holds: (s) => s.cache.nodes >= 2, allowed: "2 to 6 in prod (automatic failover needs a replica)", example: "2" },
+    { key: "cache.nodes", holds: (s) => s.cache.clusterMode || s.cache.nodes >= 2, allowed: "2 to 6 in prod (automatic failover needs a replica)", example: "2" },
     { key: "cache.snapshotRetentionDays", holds: (s) => s.cache.snapshotRetentionDays >= 7, allowed: "7 to 35 in prod", example: "7" },
     { key: "backup.retentionDays", holds: (s) => s.backup.retentionDays >= 30, allowed: "30 or more in prod", example: "30" },
     { key: "storage.forceDestroy", holds: (s) => !s.storage.forceDestroy, allowed: "false in prod (buckets holding objects are never deleted)", example: "false" },

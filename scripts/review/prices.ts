@@ -164,7 +164,9 @@ function rds(db: SnapResource, snap: Snapshot) {
 }
 
 function cache(group: SnapResource) {
-    const nodes = Number(group.inputs.numCacheClusters ?? 1);
+    // Cluster mode: shards × (primary + replicas); else numCacheClusters.
+    const shards = group.inputs.numNodeGroups;
+    const nodes = shards !== undefined ? Number(shards) * (1 + Number(group.inputs.replicasPerNodeGroup ?? 0)) : Number(group.inputs.numCacheClusters ?? 1);
     const rates = ELASTICACHE_HOURLY[group.inputs.nodeType];
     const engine = group.inputs.engine === "valkey" ? "valkey" : "redis";
     if (!rates) return { lines: [], unpriced: `node type ${group.inputs.nodeType} is not in ELASTICACHE_HOURLY` };
