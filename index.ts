@@ -49,6 +49,10 @@ export const buckets = { uploads: platform.data.buckets.uploadsName, logs: platf
 export const kmsKeyArns = { data: platform.data.keys.dataArn, logs: platform.data.keys.logsArn };
 /** AWS Backup vault holding the database's daily recovery points. */
 export const backupVaultName = platform.data.backupVaultName;
+/** The role AWS Backup restores with: `npm run drill` passes it to start-restore-job. */
+export const backupRoleArn = platform.data.backupRoleArn;
+/** The database's subnet group: the restore drill's scratch instance goes into it (with securityGroupIds.data). */
+export const dbSubnetGroupName = platform.data.database.subnetGroupName;
 /** Base URL of the public services: through CloudFront (https://<domain>, or the distribution's name without one). */
 export const url = platform.edge.apiUrl;
 /** Load balancer DNS name (internal: reachable only inside the VPC and through CloudFront's VPC origin). */
@@ -89,3 +93,5 @@ export const frontendBucket = platform.edge.frontendBucketName;
 export const webAclArn = platform.edge.webAclArn;
 /** The commands that publish ./dist, in order (README "Runbook: publish the frontend"). */
 export const publishCommands = platform.edge.publishCommands;
+/** Route 53 failover role of the site's name; a recovery stack's carries the switch and failback commands (README "Failover routing"). */
+export const failover = platform.edge.failover;

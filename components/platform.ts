@@ -9,12 +9,12 @@ import { canaryServices, recoveryState, testRulePriority } from "../config";
 import type { Settings } from "../config";
 import { Compute } from "./compute";
 import { Data } from "./data";
-import { Edge } from "./edge";
+import { Edge, EdgeFailoverArgs } from "./edge";
 import { Monitoring } from "./monitoring";
 import { componentName, deploymentAlarmNames, NameScope } from "./naming";
 import { Network } from "./network";
 import { createProvider } from "./provider";
-import { readPrimary } from "./recovery";
+import { PrimaryHandle, readPrimary } from "./recovery";
 import { Releases } from "./releases";
 import { Queues, Workers } from "./workers";
 
@@ -36,7 +36,7 @@ export interface Platform {
 export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentResourceOptions = {}): Platform {
     // A recovery stack deploys its current state: passive relaxes what RECOVERY_RELAXATIONS lists (README "Disaster recovery").
     const settings = recoveryState(stackSettings);
-    const primary = settings.recovery ? readPrimary(settings.stack, settings.recovery) : undefined;
+    const primary = settings.recovery ? readPrimary(settings.stack, settings.recovery, {}, { edge: settings.edge.failover === "secondary" }) : undefined;
     const provider = createProvider(settings);
     const componentOpts: pulumi.ComponentResourceOptions = { ...opts, providers: { aws: provider } };
     const scope: NameScope = { project: settings.project, stack: settings.stack };
@@ -152,6 +152,7 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             network,
             data,
             compute,
+            failover: edgeFailover(settings, primary?.edge),
         },
         componentOpts,
     );
@@ -179,6 +180,13 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
     );
 
     return { network, data, releases, queues, compute, workers, edge, monitoring };
+}
+
+/** The edge's failover role (README "Failover routing"); a secondary answers for the primary's edge it read. */
+function edgeFailover(settings: Settings, primaryEdge: PrimaryHandle["edge"]): EdgeFailoverArgs {
+    const role = settings.edge.failover;
+    if (role !== "secondary") return { role };
+    return { role, primary: primaryEdge!, active: settings.recovery!.active };
 }
 
 /** Deployed (released) public services: the ones with deployment alarms. */

@@ -17,6 +17,7 @@ import {
     LOG_RETENTION_DAYS,
     NAT_STRATEGIES,
     PRICE_CLASSES,
+    FAILOVER_ROLES,
     RECOVERY_ROLES,
     SERVICE_BUCKETS,
     SERVICE_QUEUES,
@@ -277,6 +278,8 @@ export const edgeSchema = z.strictObject({
     healthCheck: bool("true").optional(),
     /** Region checked in rules/edge.ts (CloudFront takes us-east-1 certificates only). */
     certificateArn: pattern(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, "an ACM certificate ARN in us-east-1", "arn:aws:acm:us-east-1:123456789012:certificate/<id>").optional(),
+    /** Checked in rules/failover.ts. */
+    failover: oneOf(FAILOVER_ROLES, "primary").optional(),
 });
 
 /** A number (not only whole) from min to max, e.g. a threshold of 0.5 %. */

@@ -285,7 +285,18 @@ export interface EdgeSettings {
     healthCheck: boolean;
     /** An existing ACM certificate in us-east-1 for CloudFront, when the domain brings its own certificate. @default - issued in domain.hostedZoneId, or domain.certificateArn when the stack is in us-east-1 */
     certificateArn?: string;
+    /**
+     * Route 53 failover routing of the site's name (README "Failover routing"): `primary` (prod: the
+     * PRIMARY records, answered while its health check passes), `secondary` (a recovery stack: the
+     * SECONDARY records on its primary's site name, and what CloudFront's alias move needs).
+     * @default "none"; "secondary" on a recovery stack with a hosted zone
+     */
+    failover: FailoverRole;
 }
+
+/** Route 53 failover roles of a stack's edge (README "Failover routing"). */
+export const FAILOVER_ROLES = ["none", "primary", "secondary"] as const;
+export type FailoverRole = (typeof FAILOVER_ROLES)[number];
 
 export interface Settings {
     project: string;

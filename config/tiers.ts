@@ -38,7 +38,7 @@ export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
         },
         backup: { retentionDays: 7, schedule: DAILY_05_UTC, copyToRegion: "" },
         compute: { spot: true, keepReleases: 10, loadBalancerDeletionProtection: false, allowHttpWithoutDomain: true, defaultMinTasks: 1, defaultMaxTasks: 2, waitForSteadyState: false },
-        edge: { priceClass: "PriceClass_100", rateLimitPerIp: 2000, healthCheck: false },
+        edge: { priceClass: "PriceClass_100", rateLimitPerIp: 2000, healthCheck: false, failover: "none" },
     },
     staging: {
         protectData: false,
@@ -66,7 +66,7 @@ export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
         },
         backup: { retentionDays: 14, schedule: DAILY_05_UTC, copyToRegion: "" },
         compute: { spot: false, keepReleases: 20, loadBalancerDeletionProtection: false, allowHttpWithoutDomain: false, defaultMinTasks: 2, defaultMaxTasks: 4, waitForSteadyState: true },
-        edge: { priceClass: "PriceClass_100", rateLimitPerIp: 2000, healthCheck: false },
+        edge: { priceClass: "PriceClass_100", rateLimitPerIp: 2000, healthCheck: false, failover: "none" },
     },
     prod: {
         protectData: true,
@@ -95,7 +95,7 @@ export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
         backup: { retentionDays: 30, schedule: DAILY_05_UTC, copyToRegion: "" },
         compute: { spot: false, keepReleases: 50, loadBalancerDeletionProtection: true, allowHttpWithoutDomain: false, defaultMinTasks: 2, defaultMaxTasks: 10, waitForSteadyState: true },
         // Every edge location (viewers worldwide), and a Route 53 health check on /health for alarms.
-        edge: { priceClass: "PriceClass_All", rateLimitPerIp: 2000, healthCheck: true },
+        edge: { priceClass: "PriceClass_All", rateLimitPerIp: 2000, healthCheck: true, failover: "none" },
     },
 };
 

@@ -66,6 +66,12 @@ export function mockState(args: pulumi.runtime.MockResourceArgs, region: string)
             // CloudFront's alias-target zone is the same for every distribution (Route 53 docs: Z2FDTNDATAQYW2).
             return { ...base, arn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${mockId(name)}`, domainName: `d-${physicalName(name).toLowerCase()}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
         }
+        case "aws:acm/certificate:Certificate": {
+            // One DNS validation option per name (the domain, then each alternative name), as ACM returns them.
+            const names = [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])] as string[];
+            const domainValidationOptions = names.map((d) => ({ domainName: d, resourceRecordName: `_acm-mock.${d}.`, resourceRecordType: "CNAME", resourceRecordValue: `_acm-mock.${d}.acm-validations.aws.` }));
+            return { ...base, arn: `arn:aws:acm:${inputs.region ?? region}:${ACCOUNT_ID}:certificate/${mockId(name)}`, domainValidationOptions };
+        }
         case "aws:cloudfront/vpcOrigin:VpcOrigin":
             return { ...base, arn: `arn:aws:cloudfront::${ACCOUNT_ID}:vpcorigin/vo_${name}` };
         case "aws:wafv2/webAcl:WebAcl": {

@@ -7,8 +7,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { databaseIdentifier } from "../components/naming";
-import { ACCOUNT_ID } from "./mocks";
+import { childName, componentName, databaseIdentifier } from "../components/naming";
+import { ACCOUNT_ID, mockId, mockPhysicalName } from "./mocks";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -22,5 +22,23 @@ export function mockPrimaryOutputs(fullName: string): Record<string, unknown> {
     return {
         region,
         dbArn: `arn:aws:rds:${region}:${ACCOUNT_ID}:db:${databaseIdentifier(`${project}-${stack}`)}`,
+        failover: edgeFailover(config, project, stack),
+    };
+}
+
+/** The primary's `failover` output (components/edge/failover.ts) as the mocks synthesize it: its distribution and health check by their logical names. */
+function edgeFailover(config: Record<string, unknown>, project: string, stack: string): Record<string, unknown> {
+    const role = (config[`${project}:edge`] as { failover?: string } | undefined)?.failover ?? "none";
+    if (role !== "primary") return { role };
+    const domain = (config[`${project}:domain`] ?? {}) as { name?: string; hostedZoneId?: string };
+    const edge = componentName(stack, "edge");
+    const distribution = childName(edge, "cdn");
+    return {
+        role,
+        siteName: domain.name,
+        hostedZoneId: domain.hostedZoneId,
+        distributionId: mockId(distribution),
+        distributionDomainName: `d-${mockPhysicalName(distribution).toLowerCase()}.cloudfront.net`,
+        healthCheckId: mockId(childName(edge, "health")),
     };
 }

@@ -10,10 +10,10 @@ const issue = (raw: Record<string, unknown>, key: string) => configIssues(raw).f
 const CERT = (region: string) => `arn:aws:acm:${region}:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000`;
 
 describe("edge config (platform:edge) refuses bad values before any resource exists", () => {
-    it("tier defaults: PriceClass_100 in dev and staging, every location in prod; 2000 requests per IP per 5 minutes; the health check in prod only", () => {
-        assert.deepEqual(TIER_DEFAULTS.dev.edge, { priceClass: "PriceClass_100", rateLimitPerIp: 2000, healthCheck: false });
-        assert.deepEqual(TIER_DEFAULTS.staging.edge, { priceClass: "PriceClass_100", rateLimitPerIp: 2000, healthCheck: false });
-        assert.deepEqual(TIER_DEFAULTS.prod.edge, { priceClass: "PriceClass_All", rateLimitPerIp: 2000, healthCheck: true });
+    it("tier defaults: PriceClass_100 in dev and staging, every location in prod; 2000 requests per IP per 5 minutes; the health check in prod only; no failover routing", () => {
+        assert.deepEqual(TIER_DEFAULTS.dev.edge, { priceClass: "PriceClass_100", rateLimitPerIp: 2000, healthCheck: false, failover: "none" });
+        assert.deepEqual(TIER_DEFAULTS.staging.edge, { priceClass: "PriceClass_100", rateLimitPerIp: 2000, healthCheck: false, failover: "none" });
+        assert.deepEqual(TIER_DEFAULTS.prod.edge, { priceClass: "PriceClass_All", rateLimitPerIp: 2000, healthCheck: true, failover: "none" });
     });
 
     it("the rate limit is held to WAF's range, 10 to 2,000,000,000, at both edges", () => {

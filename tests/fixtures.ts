@@ -38,11 +38,13 @@ export function fakeData(): DataHandle {
             arn: out(`arn:aws:rds:us-east-1:${ACCOUNT_ID}:db:platform-unit-postgres`),
             identifier: out("platform-unit-postgres"),
             replicaIdentifiers: out([]),
+            subnetGroupName: out("platform-unit-db"),
         },
         cache: { endpoint: out("cache.example.internal"), readerEndpoint: out("cache-ro.example.internal"), authSecretArn: secret("cache"), replicationGroupId: out("cache-1"), clusterMode: false },
         buckets: { uploadsName: out("uploads"), uploadsArn: out("arn:aws:s3:::uploads"), logsName: out("logs"), logsReadyName: out("logs") },
         keys: { dataArn: key("data"), logsArn: key("logs") },
         backupVaultName: out("vault"),
+        backupRoleArn: out(`arn:aws:iam::${ACCOUNT_ID}:role/backup`),
     };
 }
 

@@ -22,6 +22,8 @@ export interface Backup {
     plan: aws.backup.Plan;
     /** The vault copies go to, in `copyToRegion`, when configured. */
     copyVault?: aws.backup.Vault;
+    /** The role AWS Backup takes and restores recovery points with (the restore drill passes it to start-restore-job). */
+    role: aws.iam.Role;
 }
 
 /**
@@ -70,7 +72,7 @@ export function createBackup(name: string, args: BackupArgs, parent: pulumi.Reso
     );
     // Nothing to select while the database is a passive cross-region replica (README "Disaster recovery").
     if (args.resources.length > 0) new aws.backup.Selection(childName(name, "backup"), { planId: plan.id, iamRoleArn: role.arn, resources: args.resources }, { parent });
-    return { vault, plan, copyVault };
+    return { vault, plan, copyVault, role };
 }
 
 function createCopyVault(name: string, region: string, accountId: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.backup.Vault {

@@ -51,6 +51,8 @@ export interface DataHandle {
         /** RDS identifiers (the `DBInstanceIdentifier` metric dimension) of the primary and the replicas. */
         identifier: pulumi.Output<string>;
         replicaIdentifiers: pulumi.Output<string[]>;
+        /** The DB subnet group (the restore drill restores into it). */
+        subnetGroupName: pulumi.Output<string>;
     };
     cache: {
         endpoint: pulumi.Output<string>;
@@ -72,9 +74,11 @@ export interface DataHandle {
     /** Customer-managed keys: data (database, cache, uploads, secrets, images, backups) and logs (CloudWatch Logs). */
     keys: { dataArn: pulumi.Output<string>; logsArn: pulumi.Output<string> };
     backupVaultName: pulumi.Output<string>;
+    /** The role AWS Backup restores with (README "Runbook: monthly restore drill"). */
+    backupRoleArn: pulumi.Output<string>;
 }
 
-const HANDLE: Record<keyof DataHandle, true> = { database: true, cache: true, buckets: true, keys: true, backupVaultName: true };
+const HANDLE: Record<keyof DataHandle, true> = { database: true, cache: true, buckets: true, keys: true, backupVaultName: true, backupRoleArn: true };
 
 /**
  * The stack's state: encryption keys, PostgreSQL (primary + replicas, master credentials in Secrets
@@ -90,6 +94,7 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
     readonly buckets: DataHandle["buckets"];
     readonly keys: DataHandle["keys"];
     readonly backupVaultName: pulumi.Output<string>;
+    readonly backupRoleArn: pulumi.Output<string>;
 
     constructor(name: string, args: DataArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:data:Data", name, {}, opts);
@@ -150,6 +155,7 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
             arn: database.primary.arn,
             identifier: database.primary.identifier,
             replicaIdentifiers: pulumi.all(database.replicas.map((r) => r.identifier)),
+            subnetGroupName: database.primary.dbSubnetGroupName.apply((n) => n ?? ""),
         };
         this.cache = {
             endpoint: cacheEndpoint(cache.group, args.cache.clusterMode),
@@ -167,6 +173,7 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
         };
         this.keys = { dataArn: keys.data.arn, logsArn: keys.logs.arn };
         this.backupVaultName = backup.vault.name;
+        this.backupRoleArn = backup.role.arn;
 
         this.registerOutputs(pickHandle<DataHandle>(this, HANDLE));
     }

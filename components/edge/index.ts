@@ -10,9 +10,11 @@ import { createDnsCertificate } from "../shared/certificate";
 import { pickHandle } from "../shared/handle";
 import { LOG_PREFIXES } from "../shared/logs";
 import { PORTS } from "../shared/ports";
+import { createSecondaryCertificate, createSiteRecords, EdgeFailoverArgs, failoverOutput, FailoverOutput, siteAliases } from "./failover";
 import { createFrontendBucket, createFrontendPieces, frontendBucketPolicy } from "./frontend";
 import { createWaf, EDGE_REGION } from "./waf";
 
+export type { EdgeFailoverArgs, FailoverOutput, PrimaryEdge } from "./failover";
 export { FRONTEND_TTL, HSTS_MAX_AGE_SECONDS, SPA_ROUTING_CODE } from "./frontend";
 export { EDGE_REGION, MANAGED_RULE_GROUPS, REDACTED_HEADERS, SQL_RULE_GROUP, wafLogGroupName } from "./waf";
 
@@ -52,6 +54,8 @@ export interface EdgeArgs {
     network: Pick<NetworkHandle, "vpcId" | "securityGroups">;
     data: Pick<DataHandle, "buckets">;
     compute: Pick<ComputeHandle, "loadBalancerArn" | "loadBalancerDnsName" | "certificateValidationFqdn">;
+    /** Route 53 failover routing of the site's name (README "Failover routing"). @default - none: plain alias records */
+    failover?: EdgeFailoverArgs;
 }
 
 /** What the edge exposes to monitoring and the stack outputs. */
@@ -73,6 +77,8 @@ export interface EdgeHandle {
     apiUrl: pulumi.Output<string>;
     /** Commands that publish a frontend build from ./dist, in order. */
     publishCommands: pulumi.Output<string[]>;
+    /** The failover role and what its runbook needs (README "Failover routing"). */
+    failover: pulumi.Output<FailoverOutput>;
 }
 
 const HANDLE: Record<keyof EdgeHandle, true> = {
@@ -87,6 +93,7 @@ const HANDLE: Record<keyof EdgeHandle, true> = {
     siteUrl: true,
     apiUrl: true,
     publishCommands: true,
+    failover: true,
 };
 
 /** API path patterns in the order the load balancer evaluates them (rule priority), each once. */
@@ -114,7 +121,7 @@ export function publishCommands(bucket: string, distributionId: string): string[
  * access control, SPA routing by a CloudFront Function) and the services' public paths (the internal
  * load balancer through a CloudFront VPC origin, never cached), behind a CLOUDFRONT-scope WAF web ACL.
  * With a domain: a us-east-1 certificate, DNS validation, alias A/AAAA records, and (prod) a Route 53
- * health check on /health.
+ * health check on /health; with `failover`, the records are Route 53 failover records (./failover.ts).
  *
  * Rough monthly cost before traffic (us-east-1 list prices, reference/aws-prices.md): web ACL $5 +
  * $1 per rule (5 rules with a database: $10) + $0.60 per million requests; the WAF logs key $1;
@@ -134,6 +141,7 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
     readonly siteUrl: pulumi.Output<string>;
     readonly apiUrl: pulumi.Output<string>;
     readonly publishCommands: pulumi.Output<string[]>;
+    readonly failover: pulumi.Output<FailoverOutput>;
 
     constructor(name: string, args: EdgeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:edge:Edge", name, {}, opts);
@@ -150,8 +158,11 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
         const distribution = this.createDistribution(name, args, { bucket: bucket.bucket, pieces, webAclArn: waf.webAcl.arn, vpcOrigin, certificateArn });
         frontendBucketPolicy(name, bucket, distribution.arn, this);
         this.admitVpcOrigin(name, args, [vpcOrigin, distribution]);
-        this.createDnsRecords(name, args, distribution);
         const healthCheck = this.createHealthCheck(name, args, distribution);
+        const failover = args.failover ?? { role: "none" };
+        if (args.domain?.hostedZoneId !== undefined) {
+            createSiteRecords(name, { zoneId: args.domain.hostedZoneId, siteName: args.domain.name, failover, distribution, healthCheck }, this);
+        }
 
         this.distributionId = distribution.id;
         this.distributionArn = distribution.arn;
@@ -164,6 +175,7 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
         this.siteUrl = args.domain ? pulumi.output(`https://${args.domain.name}`) : pulumi.interpolate`https://${distribution.domainName}`;
         this.apiUrl = this.siteUrl;
         this.publishCommands = pulumi.all([bucket.bucket.bucket, distribution.id]).apply(([b, id]) => publishCommands(b, id));
+        this.failover = failoverOutput(failover, { name: args.domain?.name, zoneId: args.domain?.hostedZoneId }, distribution, healthCheck);
 
         this.registerOutputs(pickHandle<EdgeHandle>(this, HANDLE));
     }
@@ -194,6 +206,11 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
         const d = args.domain;
         if (!d) return undefined;
         if (d.hostedZoneId !== undefined) {
+            // A secondary's certificate covers its primary's site name too: CloudFront moves a name only to a distribution whose certificate covers it.
+            if (args.failover?.role === "secondary") {
+                const siteName = args.failover.primary.apply((p) => p.siteName);
+                return createSecondaryCertificate(childName(name, "site"), { domainName: d.name, zoneId: d.hostedZoneId, region: EDGE_REGION, siteName, validationRecordFqdn: args.compute.certificateValidationFqdn }, this);
+            }
             // Same name, same account: ACM asks for the load balancer certificate's CNAME, which compute owns.
             return createDnsCertificate(childName(name, "site"), { domainName: d.name, zoneId: d.hostedZoneId, region: EDGE_REGION, validationRecordFqdn: args.compute.certificateValidationFqdn }, this).arn;
         }
@@ -212,7 +229,7 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
             {
                 enabled: true,
                 comment: `${namePrefix(args.scope)}: frontend and API`,
-                aliases: args.domain ? [args.domain.name] : [],
+                aliases: siteAliases(args.domain?.name, args.failover ?? { role: "none" }),
                 defaultRootObject: "index.html",
                 httpVersion: "http2and3",
                 isIpv6Enabled: true,
@@ -281,19 +298,6 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
             },
             { parent: this },
         );
-    }
-
-    /** Alias A and AAAA records for the site, where the stack manages its zone. */
-    private createDnsRecords(name: string, args: EdgeArgs, distribution: aws.cloudfront.Distribution): void {
-        const d = args.domain;
-        if (!d || d.hostedZoneId === undefined) return;
-        for (const type of ["A", "AAAA"]) {
-            new aws.route53.Record(
-                childName(name, `site-${type.toLowerCase()}`),
-                { zoneId: d.hostedZoneId, name: d.name, type, aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }] },
-                { parent: this },
-            );
-        }
     }
 
     /** HTTPS GET of https://<site>/health every 30 s, unhealthy after 3 failures (monitoring alarms on it, in us-east-1). */

@@ -1,0 +1,207 @@
+/**
+ * Failover routing of the site's name between two stacks' distributions (README "Failover routing").
+ *
+ * Each stack has its own CloudFront distribution. CloudFront routes a request by its Host/SNI to the
+ * distribution that lists the name as an alternate domain name, whatever address DNS gave the viewer,
+ * and a name can be listed by one distribution only (CNAMEAlreadyExists). So DNS alone cannot move the
+ * site: the switch is CloudFront's domain move (`update-domain-association`, same account), for which
+ * the target distribution needs a certificate covering the name and a TXT record `_<name>` naming the
+ * target's domain. The Route 53 failover records make DNS follow on their own (health-check driven,
+ * Route 53's data plane), so no record has to be edited during an outage.
+ *
+ * - `primary` (prod): its A/AAAA alias records become the PRIMARY failover records, with the site's
+ *   health check (Route 53 cannot evaluate a CloudFront alias target's health).
+ * - `secondary` (a recovery stack): SECONDARY A/AAAA records on the primary's site name to its own
+ *   distribution, the TXT record that authorizes the next move (to itself while passive, back to the
+ *   primary while active), its viewer certificate covering the site name too, and — active — the
+ *   site name as an alias of its distribution (after the move: CloudFront refuses it before).
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { FailoverRole } from "../../config";
+import { childName } from "../naming";
+
+/** Set identifiers of the two failover record sets (one name and type, two records). */
+export const SET_IDENTIFIERS = { primary: "primary", secondary: "secondary" } as const;
+
+/** TTL of the alias-move TXT record: short, so a corrected value is seen within a minute. */
+export const MOVE_TXT_TTL_SECONDS = 60;
+
+/** What a recovery stack reads of its primary's edge: the primary's `failover` output. */
+export interface PrimaryEdge {
+    role: FailoverRole;
+    siteName: string;
+    hostedZoneId: string;
+    distributionId: string;
+    distributionDomainName: string;
+}
+
+/** The edge's failover role and, for a secondary, what it needs of its primary. @default - none */
+export type EdgeFailoverArgs = { role: "none" } | { role: "primary" } | { role: "secondary"; primary: pulumi.Output<PrimaryEdge>; active: boolean };
+
+/** The stack output `failover`: the role, the names the runbook needs, and (secondary) the exact switch and failback commands. */
+export interface FailoverOutput {
+    role: FailoverRole;
+    /** The site's name the failover records answer for (a secondary: its primary's). */
+    siteName?: string;
+    /** The zone holding the failover records and the alias-move TXT record. */
+    hostedZoneId?: string;
+    /** This stack's distribution. */
+    distributionId?: string;
+    distributionDomainName?: string;
+    /** The PRIMARY record's health check (primary). */
+    healthCheckId?: string;
+    /** The primary's distribution (secondary): the failback target. */
+    primaryDistributionId?: string;
+    /** Moves the site's name to this stack's distribution (secondary): README "Runbook: region failover", step 3. */
+    switchCommands?: string[];
+    /** Moves it back to the primary's distribution (secondary): the failback. */
+    failbackCommands?: string[];
+}
+
+/** The TXT record CloudFront checks before moving `siteName` to another distribution. */
+export function moveTxtName(siteName: string): string {
+    return `_${siteName}`;
+}
+
+/** The AWS CLI commands that move `siteName` to `targetDistributionId` (same account) and wait until the target serves it. */
+export function moveCommands(siteName: string, targetDistributionId: string): string[] {
+    return [
+        `aws cloudfront update-domain-association --domain ${siteName} --target-resource DistributionId=${targetDistributionId}`,
+        `aws cloudfront wait distribution-deployed --id ${targetDistributionId}`,
+    ];
+}
+
+/** The distribution's alternate domain names: its own name, plus (an active secondary) the primary's site name. */
+export function siteAliases(domainName: string | undefined, failover: EdgeFailoverArgs): pulumi.Input<string[]> {
+    const own = domainName ? [domainName] : [];
+    if (failover.role !== "secondary" || !failover.active) return own;
+    return failover.primary.apply((p) => [...own, p.siteName]);
+}
+
+/**
+ * A secondary's viewer certificate (us-east-1): its own name and the primary's site name, validated
+ * through records that already exist — its own name's (compute's certificate owns it) and the site
+ * name's (the primary's certificate owns it: ACM asks one account's certificates for the same CNAME).
+ * `name` is the one the edge gives its usual certificate (`<edge>-site`), so adding the site name replaces it.
+ */
+export function createSecondaryCertificate(
+    name: string,
+    args: { domainName: string; zoneId: string; region: string; siteName: pulumi.Output<string>; validationRecordFqdn?: pulumi.Input<string> },
+    parent: pulumi.Resource,
+): pulumi.Output<string> {
+    const certificate = new aws.acm.Certificate(
+        childName(name, "cert"),
+        { region: args.region, domainName: args.domainName, subjectAlternativeNames: [args.siteName], validationMethod: "DNS", keyAlgorithm: "RSA_2048" },
+        { parent },
+    );
+    const option = (domain: pulumi.Input<string>) =>
+        pulumi.all([certificate.domainValidationOptions, domain]).apply(([options, d]) => {
+            const found = options.find((o) => o.domainName === d);
+            if (!found) throw new Error(`ACM returned no DNS validation option for ${d} on the edge certificate`);
+            return found;
+        });
+    // The own name's record: compute's certificate owns it when it has one; otherwise this certificate does.
+    const ownOption = option(args.domainName);
+    const ownRecord =
+        args.validationRecordFqdn ??
+        new aws.route53.Record(
+            childName(name, "cert-validation"),
+            { zoneId: args.zoneId, name: ownOption.resourceRecordName, type: ownOption.resourceRecordType, records: [ownOption.resourceRecordValue], ttl: 300, allowOverwrite: true },
+            { parent },
+        ).fqdn;
+    const siteRecord = option(args.siteName).apply((o) => o.resourceRecordName.replace(/\.$/, ""));
+    const validation = new aws.acm.CertificateValidation(
+        childName(name, "cert"),
+        { region: args.region, certificateArn: certificate.arn, validationRecordFqdns: [ownRecord, siteRecord] },
+        { parent },
+    );
+    return validation.certificateArn;
+}
+
+export interface FailoverRecordsArgs {
+    /** The stack's zone and site name (primary), or its own domain (secondary: the records go to the primary's zone). */
+    zoneId: string;
+    siteName: string;
+    failover: EdgeFailoverArgs;
+    distribution: aws.cloudfront.Distribution;
+    /** The site's health check (primary). */
+    healthCheck?: aws.route53.HealthCheck;
+}
+
+/**
+ * The site's alias records. `none` and `secondary`: plain A/AAAA for the stack's own name
+ * (`<name>-site-a`, `-site-aaaa`). `primary`: the same
+ * two resources as PRIMARY failover records — same names, so switching a stack to `primary` updates
+ * them in place, which the provider does as one Route 53 change batch (delete the plain record,
+ * create the failover one): a plain and a failover record of one name and type cannot coexist, so a
+ * create-before-delete replacement would fail. `secondary` adds SECONDARY records on the primary's
+ * site name and the move's TXT record.
+ */
+export function createSiteRecords(name: string, args: FailoverRecordsArgs, parent: pulumi.Resource): void {
+    const { failover, distribution } = args;
+    const alias = [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }];
+    const routing =
+        failover.role === "primary"
+            ? { setIdentifier: SET_IDENTIFIERS.primary, failoverRoutingPolicies: [{ type: "PRIMARY" }], healthCheckId: requireHealthCheck(args.healthCheck).id }
+            : {};
+    for (const type of ["A", "AAAA"]) {
+        new aws.route53.Record(childName(name, `site-${type.toLowerCase()}`), { zoneId: args.zoneId, name: args.siteName, type, aliases: alias, ...routing }, { parent });
+    }
+    if (failover.role !== "secondary") return;
+
+    // A secondary also answers for its primary's site name.
+    const primary = failover.primary;
+    for (const type of ["A", "AAAA"]) {
+        new aws.route53.Record(
+            childName(name, `failover-${type.toLowerCase()}`),
+            {
+                zoneId: primary.hostedZoneId,
+                name: primary.siteName,
+                type,
+                aliases: alias,
+                setIdentifier: SET_IDENTIFIERS.secondary,
+                failoverRoutingPolicies: [{ type: "SECONDARY" }],
+            },
+            { parent },
+        );
+    }
+    // Authorizes the next move: to this distribution while passive, back to the primary's while active.
+    const target = failover.active ? primary.distributionDomainName : distribution.domainName;
+    new aws.route53.Record(
+        childName(name, "failover-move-txt"),
+        { zoneId: primary.hostedZoneId, name: primary.siteName.apply(moveTxtName), type: "TXT", ttl: MOVE_TXT_TTL_SECONDS, records: [target] },
+        { parent },
+    );
+}
+
+function requireHealthCheck(healthCheck: aws.route53.HealthCheck | undefined): aws.route53.HealthCheck {
+    // config/rules/failover.ts refuses a primary without a health check; this guards the wiring.
+    if (!healthCheck) throw new Error("edge.failover primary needs the site's health check (edge.healthCheck and a public service routing /health)");
+    return healthCheck;
+}
+
+/** The stack output `failover` (see FailoverOutput). */
+export function failoverOutput(
+    failover: EdgeFailoverArgs,
+    site: { name?: string; zoneId?: string },
+    distribution: aws.cloudfront.Distribution,
+    healthCheck: aws.route53.HealthCheck | undefined,
+): pulumi.Output<FailoverOutput> {
+    if (failover.role === "none") return pulumi.output({ role: "none" as const });
+    if (failover.role === "primary") {
+        return pulumi
+            .all([distribution.id, distribution.domainName, requireHealthCheck(healthCheck).id])
+            .apply(([distributionId, distributionDomainName, healthCheckId]) => ({ role: "primary" as const, siteName: site.name, hostedZoneId: site.zoneId, distributionId, distributionDomainName, healthCheckId }));
+    }
+    return pulumi.all([failover.primary, distribution.id, distribution.domainName]).apply(([p, distributionId, distributionDomainName]) => ({
+        role: "secondary" as const,
+        siteName: p.siteName,
+        hostedZoneId: p.hostedZoneId,
+        distributionId,
+        distributionDomainName,
+        primaryDistributionId: p.distributionId,
+        switchCommands: moveCommands(p.siteName, distributionId),
+        failbackCommands: moveCommands(p.siteName, p.distributionId),
+    }));
+}

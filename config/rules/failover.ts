@@ -1,0 +1,33 @@
+/**
+ * Failover routing of the site's name (README "Failover routing"): Route 53 failover records live in
+ * the stack's hosted zone, the PRIMARY record fails over only through its health check (an alias to a
+ * CloudFront distribution cannot evaluate the target's health), and the SECONDARY side is a recovery
+ * stack's (it reads its primary's site name from the primary's outputs).
+ */
+import type { ConfigIssue } from "../errors";
+import type { Settings } from "../settings";
+import { refuse, RuleContext } from "./context";
+
+export function failoverRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
+    const role = s.edge.failover;
+    if (role === "none") return [];
+    const issues: ConfigIssue[] = [];
+    const add = (allowed: string, example: string, deps: string[]) => issues.push(...refuse(ctx, "edge.failover", role, allowed, example, deps));
+
+    const domain = ctx.raw.domain;
+    if (!domain?.name || !domain.hostedZoneId) {
+        add("none unless domain.name and domain.hostedZoneId are set: failover records and the alias move's TXT record are written in that Route 53 zone", "none", ["edge.failover", "domain"]);
+    }
+    const recovery = s.recovery !== undefined;
+    if (role === "primary") {
+        if (recovery) add(`secondary on a recovery stack (recovery.role ${s.recovery!.role}): it answers for its primary's site when the primary fails`, "secondary", ["edge.failover", "recovery"]);
+        const healthRouted = s.services.some((svc) => svc.expose === "public" && svc.paths.includes("/health"));
+        if (!s.edge.healthCheck || !healthRouted) {
+            add("none unless edge.healthCheck is true and a public service routes /health: the PRIMARY record fails over only when its health check fails (Route 53 cannot evaluate a CloudFront alias target's health)", "none", ["edge.failover", "edge.healthCheck", "services"]);
+        }
+    }
+    if (role === "secondary" && !recovery) {
+        add("primary or none: secondary is a recovery stack's role (recovery.role recovery), which reads its primary's site name and distribution from the primary's outputs", "primary", ["edge.failover", "recovery"]);
+    }
+    return issues;
+}

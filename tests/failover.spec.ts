@@ -1,0 +1,175 @@
+/**
+ * Failover routing of the site's name (issue 15, README "Failover routing"). Requirements and sources:
+ * - Route 53 failover records: a PRIMARY record is answered while its health check passes, else the
+ *   SECONDARY (Route 53 developer guide, "Configuring DNS failover"); an alias to a CloudFront
+ *   distribution cannot evaluate the target's health, so the primary needs a health check.
+ * - CloudFront serves a name from the distribution that lists it as an alternate domain name (one
+ *   distribution per name); moving it (`update-domain-association`) needs a certificate covering the
+ *   name on the target, and a TXT record `_<name>` naming the target's domain (CloudFront developer
+ *   guide, "Move an alternate domain name").
+ * - A plain and a failover record of the same name and type cannot coexist: prod's existing records
+ *   change in place (same logical names), which the provider applies as one change batch.
+ * - The health-check alarm lives in us-east-1 (Route 53 health-check metrics are published there).
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import { moveCommands, moveTxtName } from "../components/edge/failover";
+import { mockPrimaryOutputs } from "../offline/primary-outputs";
+import { ProgramRun } from "../offline/run";
+import { configIssues, ofType, Res, settingsFor, stackRun, variantRun } from "./helpers";
+
+const RECORD = "aws:route53/record:Record";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2";
+
+function stackFile(stack: string): Record<string, any> {
+    const file = yaml.load(fs.readFileSync(path.join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
+    return Object.fromEntries(Object.entries(file.config).map(([k, v]) => [k.replace(/^platform:/, ""), v]));
+}
+const PROD = stackFile("prod");
+const DR = stackFile("prod-dr");
+const SITE = PROD.domain.name as string;
+const ZONE = PROD.domain.hostedZoneId as string;
+const keys = (raw: Record<string, unknown>, stack: string) => configIssues(raw, { stack }).map((i) => i.key);
+
+describe("failover config (platform:edge.failover)", () => {
+    it("prod is the primary; a recovery stack with a hosted zone is the secondary without saying so; other stacks none", () => {
+        assert.equal(settingsFor(PROD, "prod").edge.failover, "primary");
+        assert.equal(settingsFor(DR, "prod-dr").edge.failover, "secondary");
+        assert.equal(settingsFor(stackFile("dev"), "dev").edge.failover, "none");
+        assert.deepEqual(keys(PROD, "prod"), []);
+        assert.deepEqual(keys(DR, "prod-dr"), []);
+    });
+
+    it("refuses failover records without a hosted zone to write them in", () => {
+        const noZone = { ...stackFile("dev"), edge: { failover: "primary", healthCheck: true } };
+        const issue = configIssues(noZone, { stack: "dev" }).find((i) => i.key === "edge.failover");
+        assert.ok(issue);
+        assert.match(issue.allowed, /domain\.name and domain\.hostedZoneId/);
+    });
+
+    it("refuses a primary without the health check its records fail over on, and accepts it with one", () => {
+        assert.deepEqual(keys({ ...PROD, edge: { failover: "primary", healthCheck: false } }, "prod"), ["edge.failover"]);
+        assert.deepEqual(keys({ ...PROD, edge: { failover: "primary", healthCheck: true } }, "prod"), []);
+    });
+
+    it("refuses primary on a recovery stack, and secondary on a stack that is no recovery stack", () => {
+        assert.deepEqual(keys({ ...DR, edge: { failover: "primary" } }, "prod-dr"), ["edge.failover"]);
+        assert.deepEqual(keys({ ...PROD, edge: { failover: "secondary" } }, "prod"), ["edge.failover"]);
+        assert.deepEqual(keys({ ...DR, edge: { failover: "none" } }, "prod-dr"), [], "a recovery stack may opt out");
+    });
+});
+
+describe("failover routing (synthesized: prod, prod-dr passive and active)", function () {
+    this.timeout(120_000);
+    let prod: ProgramRun;
+    let dev: ProgramRun;
+    let passive: ProgramRun;
+    let active: ProgramRun;
+    let prodDistribution: Res;
+    before(async () => {
+        prod = await stackRun("prod");
+        dev = await stackRun("dev");
+        passive = await stackRun("prod-dr");
+        active = await variantRun("prod-dr", { "platform:recovery": { ...DR.recovery, active: true } });
+        if (active.error) throw active.error;
+        prodDistribution = ofType(prod, "aws:cloudfront/distribution:Distribution")[0];
+    });
+    const aliasRecords = (run: ProgramRun) => ofType(run, RECORD).filter((r) => r.inputs.aliases);
+    const distributionDomain = (stack: string) => `d-${stack}-edge-cdn-abc1234.cloudfront.net`;
+
+    it("prod: the site's A and AAAA records are PRIMARY failover records on its health check, under their existing names (updated in place)", () => {
+        const records = aliasRecords(prod);
+        assert.deepEqual(records.map((r) => r.name).sort(), ["prod-edge-site-a", "prod-edge-site-aaaa"]);
+        const healthCheck = ofType(prod, "aws:route53/healthCheck:HealthCheck");
+        assert.equal(healthCheck.length, 1);
+        for (const r of records) {
+            assert.deepEqual([r.inputs.name, r.inputs.zoneId, r.inputs.setIdentifier], [SITE, ZONE, "primary"]);
+            assert.deepEqual(r.inputs.failoverRoutingPolicies, [{ type: "PRIMARY" }]);
+            assert.equal(r.inputs.healthCheckId, `${healthCheck[0].name}-id`);
+            assert.deepEqual(r.inputs.aliases, [{ name: distributionDomain("prod"), zoneId: CLOUDFRONT_ZONE, evaluateTargetHealth: false }], "CloudFront alias targets cannot evaluate health");
+        }
+        assert.deepEqual(prodDistribution.inputs.aliases, [SITE]);
+    });
+
+    it("the health-check alarm exists in us-east-1 wherever failover records are (prod, prod-dr), on the PRIMARY records' health check", () => {
+        const alarm = (run: ProgramRun) => ofType(run, ALARM).filter((a) => String(a.inputs.name).endsWith("edge-health-check"));
+        const prodAlarm = alarm(prod);
+        assert.equal(prodAlarm.length, 1);
+        assert.equal(prodAlarm[0].inputs.region, "us-east-1");
+        assert.equal(prodAlarm[0].inputs.dimensions.HealthCheckId, aliasRecords(prod)[0].inputs.healthCheckId);
+        assert.equal(alarm(passive).length, 1);
+        assert.equal(alarm(passive)[0].inputs.region, "us-east-1");
+    });
+
+    it("failover records are present only with a domain: dev (no domain) has no records, no health check and no health-check alarm", () => {
+        assert.deepEqual(ofType(dev, RECORD), []);
+        assert.deepEqual(ofType(dev, "aws:route53/healthCheck:HealthCheck"), []);
+        assert.deepEqual(ofType(dev, ALARM).filter((a) => String(a.inputs.name).endsWith("edge-health-check")), []);
+        assert.equal((dev.outputs.failover as { role: string }).role, "none");
+    });
+
+    it("prod-dr passive: SECONDARY records on prod's site name in prod's zone, to its own distribution, no health check needed", () => {
+        const records = ofType(passive, RECORD).filter((r) => r.name.startsWith("prod-dr-edge-failover-") && r.inputs.type !== "TXT");
+        assert.deepEqual(records.map((r) => r.inputs.type).sort(), ["A", "AAAA"]);
+        for (const r of records) {
+            assert.deepEqual([r.inputs.name, r.inputs.zoneId, r.inputs.setIdentifier, r.inputs.healthCheckId], [SITE, ZONE, "secondary", undefined]);
+            assert.deepEqual(r.inputs.failoverRoutingPolicies, [{ type: "SECONDARY" }]);
+            assert.deepEqual(r.inputs.aliases, [{ name: distributionDomain("prod-dr"), zoneId: CLOUDFRONT_ZONE, evaluateTargetHealth: false }]);
+        }
+        // Its own name keeps its plain records.
+        const own = ofType(passive, RECORD).filter((r) => r.name.startsWith("prod-dr-edge-site-"));
+        assert.deepEqual(own.map((r) => [r.inputs.name, r.inputs.setIdentifier]), [[DR.domain.name, undefined], [DR.domain.name, undefined]]);
+    });
+
+    it("prod-dr passive: the alias-move TXT record _<site> names its own distribution; the distribution does not list the site yet", () => {
+        const txt = ofType(passive, RECORD).filter((r) => r.inputs.type === "TXT");
+        assert.equal(txt.length, 1);
+        assert.deepEqual([txt[0].inputs.name, txt[0].inputs.zoneId, txt[0].inputs.records, txt[0].inputs.ttl], [`_${SITE}`, ZONE, [distributionDomain("prod-dr")], 60]);
+        const d = ofType(passive, "aws:cloudfront/distribution:Distribution")[0];
+        assert.deepEqual(d.inputs.aliases, [DR.domain.name], "CloudFront refuses a name another distribution holds (CNAMEAlreadyExists)");
+    });
+
+    it("prod-dr: its viewer certificate (us-east-1) covers the site name too, validated through the records prod and compute already own", () => {
+        const certs = ofType(passive, "aws:acm/certificate:Certificate").filter((c) => c.inputs.region === "us-east-1");
+        assert.equal(certs.length, 1);
+        assert.deepEqual([certs[0].inputs.domainName, certs[0].inputs.subjectAlternativeNames], [DR.domain.name, [SITE]]);
+        const validation = ofType(passive, "aws:acm/certificateValidation:CertificateValidation").find((v) => v.inputs.region === "us-east-1")!;
+        assert.equal(validation.inputs.validationRecordFqdns.length, 2);
+        assert.equal(validation.inputs.validationRecordFqdns[1], `_acm-mock.${SITE}`, "the site name's validation record (prod's) by name");
+        const computeValidation = ofType(passive, "aws:acm/certificateValidation:CertificateValidation").find((v) => v.inputs.region !== "us-east-1")!;
+        assert.equal(validation.inputs.validationRecordFqdns[0], computeValidation.inputs.validationRecordFqdns[0], "its own name through compute's record");
+        const d = ofType(passive, "aws:cloudfront/distribution:Distribution")[0];
+        assert.equal(d.inputs.viewerCertificate.acmCertificateArn, validation.inputs.certificateArn);
+        // No record for the site name's validation: prod's certificate owns it (two owners would delete each other's).
+        assert.deepEqual(ofType(passive, RECORD).filter((r) => String(r.inputs.name).includes(SITE) && r.inputs.type === "CNAME"), []);
+    });
+
+    it("prod-dr active: the distribution lists the site name, and the TXT record authorizes the move back to prod's distribution", () => {
+        const d = ofType(active, "aws:cloudfront/distribution:Distribution")[0];
+        assert.deepEqual(d.inputs.aliases, [DR.domain.name, SITE]);
+        const txt = ofType(active, RECORD).find((r) => r.inputs.type === "TXT")!;
+        assert.deepEqual(txt.inputs.records, [distributionDomain("prod")]);
+        const records = (run: ProgramRun) => ofType(run, RECORD).filter((r) => r.inputs.type !== "TXT").map((r) => JSON.stringify([r.name, r.inputs]));
+        assert.deepEqual(records(active), records(passive), "the failover records do not change: Route 53 answers by health, not by config");
+    });
+
+    it("outputs: the switch and failback commands move the site name between the two distributions, by the ids the stacks export", () => {
+        const f = passive.outputs.failover as Record<string, any>;
+        assert.equal(f.role, "secondary");
+        assert.equal(f.primaryDistributionId, prod.outputs.distributionId);
+        assert.equal(f.distributionId, passive.outputs.distributionId);
+        assert.deepEqual(f.switchCommands, moveCommands(SITE, String(passive.outputs.distributionId)));
+        assert.deepEqual(f.failbackCommands, moveCommands(SITE, String(prod.outputs.distributionId)));
+        assert.match(f.switchCommands[0], new RegExp(`^aws cloudfront update-domain-association --domain ${SITE} --target-resource DistributionId=${passive.outputs.distributionId}$`));
+        const primary = prod.outputs.failover as Record<string, any>;
+        assert.equal(primary.role, "primary");
+        assert.equal(primary.healthCheckId, aliasRecords(prod)[0].inputs.healthCheckId);
+        // What prod-dr reads of prod offline is what prod exports (a stack without failover exports role none, which prod-dr refuses at preview).
+        assert.deepEqual(mockPrimaryOutputs("acme/platform/prod").failover, primary);
+        assert.deepEqual(mockPrimaryOutputs("acme/platform/staging").failover, { role: "none" });
+        assert.equal(moveTxtName(SITE), `_${SITE}`);
+    });
+});
