@@ -39,7 +39,7 @@ export function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext, services: 
             .sort((a, b) => a.name.localeCompare(b.name)),
         release: (raw.release ?? {}) as Record<string, ImageRelease>,
         domain: domainOf(raw.domain),
-        // A recovery stack with a zone answers for its primary's site name (README "Failover routing").
+        // A recovery stack with a zone can take over its primary's site name (README "Failover routing").
         edge: { ...d.edge, failover: raw.recovery?.role === "recovery" && raw.domain?.hostedZoneId ? "secondary" : d.edge.failover, ...raw.edge },
         monitoring: mergeMonitoring(raw.monitoring, tier),
         recovery: recoveryOf(raw.recovery),

@@ -286,15 +286,16 @@ export interface EdgeSettings {
     /** An existing ACM certificate in us-east-1 for CloudFront, when the domain brings its own certificate. @default - issued in domain.hostedZoneId, or domain.certificateArn when the stack is in us-east-1 */
     certificateArn?: string;
     /**
-     * Route 53 failover routing of the site's name (README "Failover routing"): `primary` (prod: the
-     * PRIMARY records, answered while its health check passes), `secondary` (a recovery stack: the
-     * SECONDARY records on its primary's site name, and what CloudFront's alias move needs).
+     * The stack's part in moving the site's name to a recovery stack (README "Failover routing"):
+     * `primary` (prod: keeps the health check that detects the outage, exports its site name and
+     * distribution), `secondary` (a recovery stack: what CloudFront's move of the primary's name to its
+     * distribution needs, and the name as its alias when active).
      * @default "none"; "secondary" on a recovery stack with a hosted zone
      */
     failover: FailoverRole;
 }
 
-/** Route 53 failover roles of a stack's edge (README "Failover routing"). */
+/** Failover roles of a stack's edge (README "Failover routing"). */
 export const FAILOVER_ROLES = ["none", "primary", "secondary"] as const;
 export type FailoverRole = (typeof FAILOVER_ROLES)[number];
 

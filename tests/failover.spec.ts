@@ -1,28 +1,26 @@
 /**
- * Failover routing of the site's name (issue 15, README "Failover routing"). Requirements and sources:
- * - Route 53 failover records: a PRIMARY record is answered while its health check passes, else the
- *   SECONDARY (Route 53 developer guide, "Configuring DNS failover"); an alias to a CloudFront
- *   distribution cannot evaluate the target's health, so the primary needs a health check.
+ * Moving the site's name to the recovery stack (issue 15, README "Failover routing"). Requirements and sources:
  * - CloudFront serves a name from the distribution that lists it as an alternate domain name (one
- *   distribution per name); moving it (`update-domain-association`) needs a certificate covering the
- *   name on the target, and a TXT record `_<name>` naming the target's domain (CloudFront developer
- *   guide, "Move an alternate domain name").
- * - A plain and a failover record of the same name and type cannot coexist: prod's existing records
- *   change in place (same logical names), which the provider applies as one change batch.
- * - The health-check alarm lives in us-east-1 (Route 53 health-check metrics are published there).
+ *   distribution per name: CNAMEAlreadyExists); moving it (`update-domain-association`, same account)
+ *   needs a certificate covering the name on the target and a TXT record `_<name>` naming the target's
+ *   domain (CloudFront developer guide, "Move an alternate domain name").
+ * - Route 53 refuses failover alias records with a CloudFront distribution on both sides ("For failover
+ *   alias records, you can't specify a CloudFront distribution for both the primary and secondary
+ *   records": Route 53 API reference, AliasTarget.DNSName): the site keeps plain alias records.
+ * - The health-check alarm (the outage's detection) lives in us-east-1, where Route 53 publishes
+ *   health-check metrics; a failover primary must have it.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
-import { moveCommands, moveTxtName } from "../components/edge/failover";
+import { CLOUDFRONT_HOSTED_ZONE_ID, moveCommands, moveTxtName } from "../components/edge/failover";
 import { mockPrimaryOutputs } from "../offline/primary-outputs";
 import { ProgramRun } from "../offline/run";
 import { configIssues, ofType, Res, settingsFor, stackRun, variantRun } from "./helpers";
 
 const RECORD = "aws:route53/record:Record";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
-const CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2";
 
 function stackFile(stack: string): Record<string, any> {
     const file = yaml.load(fs.readFileSync(path.join(__dirname, "..", `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> };
@@ -43,14 +41,14 @@ describe("failover config (platform:edge.failover)", () => {
         assert.deepEqual(keys(DR, "prod-dr"), []);
     });
 
-    it("refuses failover records without a hosted zone to write them in", () => {
+    it("refuses a failover role without a hosted zone for the site's records and the move's TXT record", () => {
         const noZone = { ...stackFile("dev"), edge: { failover: "primary", healthCheck: true } };
         const issue = configIssues(noZone, { stack: "dev" }).find((i) => i.key === "edge.failover");
         assert.ok(issue);
         assert.match(issue.allowed, /domain\.name and domain\.hostedZoneId/);
     });
 
-    it("refuses a primary without the health check its records fail over on, and accepts it with one", () => {
+    it("refuses a primary without the health check that detects its outage, and accepts it with one", () => {
         assert.deepEqual(keys({ ...PROD, edge: { failover: "primary", healthCheck: false } }, "prod"), ["edge.failover"]);
         assert.deepEqual(keys({ ...PROD, edge: { failover: "primary", healthCheck: true } }, "prod"), []);
     });
@@ -62,7 +60,7 @@ describe("failover config (platform:edge.failover)", () => {
     });
 });
 
-describe("failover routing (synthesized: prod, prod-dr passive and active)", function () {
+describe("failover of the site's name (synthesized: prod, prod-dr passive and active)", function () {
     this.timeout(120_000);
     let prod: ProgramRun;
     let dev: ProgramRun;
@@ -80,48 +78,40 @@ describe("failover routing (synthesized: prod, prod-dr passive and active)", fun
     const aliasRecords = (run: ProgramRun) => ofType(run, RECORD).filter((r) => r.inputs.aliases);
     const distributionDomain = (stack: string) => `d-${stack}-edge-cdn-abc1234.cloudfront.net`;
 
-    it("prod: the site's A and AAAA records are PRIMARY failover records on its health check, under their existing names (updated in place)", () => {
+    it("prod keeps plain A and AAAA alias records (Route 53 refuses CloudFront targets on both sides of a failover pair)", () => {
         const records = aliasRecords(prod);
         assert.deepEqual(records.map((r) => r.name).sort(), ["prod-edge-site-a", "prod-edge-site-aaaa"]);
-        const healthCheck = ofType(prod, "aws:route53/healthCheck:HealthCheck");
-        assert.equal(healthCheck.length, 1);
         for (const r of records) {
-            assert.deepEqual([r.inputs.name, r.inputs.zoneId, r.inputs.setIdentifier], [SITE, ZONE, "primary"]);
-            assert.deepEqual(r.inputs.failoverRoutingPolicies, [{ type: "PRIMARY" }]);
-            assert.equal(r.inputs.healthCheckId, `${healthCheck[0].name}-id`);
-            assert.deepEqual(r.inputs.aliases, [{ name: distributionDomain("prod"), zoneId: CLOUDFRONT_ZONE, evaluateTargetHealth: false }], "CloudFront alias targets cannot evaluate health");
+            assert.deepEqual([r.inputs.name, r.inputs.zoneId, r.inputs.setIdentifier, r.inputs.failoverRoutingPolicies], [SITE, ZONE, undefined, undefined]);
+            assert.deepEqual(r.inputs.aliases, [{ name: distributionDomain("prod"), zoneId: CLOUDFRONT_HOSTED_ZONE_ID, evaluateTargetHealth: false }]);
         }
         assert.deepEqual(prodDistribution.inputs.aliases, [SITE]);
+        assert.deepEqual(ofType(passive, RECORD).filter((r) => r.inputs.name === SITE), [], "prod-dr writes no record of prod's site name (one owner per record)");
     });
 
-    it("the health-check alarm exists in us-east-1 wherever failover records are (prod, prod-dr), on the PRIMARY records' health check", () => {
+    it("the health-check alarm exists in us-east-1 on both sides of the failover (prod, prod-dr), on the health check prod exports", () => {
         const alarm = (run: ProgramRun) => ofType(run, ALARM).filter((a) => String(a.inputs.name).endsWith("edge-health-check"));
         const prodAlarm = alarm(prod);
         assert.equal(prodAlarm.length, 1);
         assert.equal(prodAlarm[0].inputs.region, "us-east-1");
-        assert.equal(prodAlarm[0].inputs.dimensions.HealthCheckId, aliasRecords(prod)[0].inputs.healthCheckId);
+        const healthCheck = ofType(prod, "aws:route53/healthCheck:HealthCheck");
+        assert.equal(healthCheck.length, 1);
+        assert.equal(prodAlarm[0].inputs.dimensions.HealthCheckId, `${healthCheck[0].name}-id`);
+        assert.equal((prod.outputs.failover as Record<string, unknown>).healthCheckId, `${healthCheck[0].name}-id`);
         assert.equal(alarm(passive).length, 1);
         assert.equal(alarm(passive)[0].inputs.region, "us-east-1");
     });
 
-    it("failover records are present only with a domain: dev (no domain) has no records, no health check and no health-check alarm", () => {
+    it("failover pieces are present only with a domain: dev (no domain) has no records, no health check and no health-check alarm", () => {
         assert.deepEqual(ofType(dev, RECORD), []);
         assert.deepEqual(ofType(dev, "aws:route53/healthCheck:HealthCheck"), []);
         assert.deepEqual(ofType(dev, ALARM).filter((a) => String(a.inputs.name).endsWith("edge-health-check")), []);
         assert.equal((dev.outputs.failover as { role: string }).role, "none");
     });
 
-    it("prod-dr passive: SECONDARY records on prod's site name in prod's zone, to its own distribution, no health check needed", () => {
-        const records = ofType(passive, RECORD).filter((r) => r.name.startsWith("prod-dr-edge-failover-") && r.inputs.type !== "TXT");
-        assert.deepEqual(records.map((r) => r.inputs.type).sort(), ["A", "AAAA"]);
-        for (const r of records) {
-            assert.deepEqual([r.inputs.name, r.inputs.zoneId, r.inputs.setIdentifier, r.inputs.healthCheckId], [SITE, ZONE, "secondary", undefined]);
-            assert.deepEqual(r.inputs.failoverRoutingPolicies, [{ type: "SECONDARY" }]);
-            assert.deepEqual(r.inputs.aliases, [{ name: distributionDomain("prod-dr"), zoneId: CLOUDFRONT_ZONE, evaluateTargetHealth: false }]);
-        }
-        // Its own name keeps its plain records.
+    it("prod-dr keeps its own name's plain records", () => {
         const own = ofType(passive, RECORD).filter((r) => r.name.startsWith("prod-dr-edge-site-"));
-        assert.deepEqual(own.map((r) => [r.inputs.name, r.inputs.setIdentifier]), [[DR.domain.name, undefined], [DR.domain.name, undefined]]);
+        assert.deepEqual(own.map((r) => [r.inputs.name, r.inputs.type]).sort(), [[DR.domain.name, "A"], [DR.domain.name, "AAAA"]]);
     });
 
     it("prod-dr passive: the alias-move TXT record _<site> names its own distribution; the distribution does not list the site yet", () => {
@@ -153,20 +143,30 @@ describe("failover routing (synthesized: prod, prod-dr passive and active)", fun
         const txt = ofType(active, RECORD).find((r) => r.inputs.type === "TXT")!;
         assert.deepEqual(txt.inputs.records, [distributionDomain("prod")]);
         const records = (run: ProgramRun) => ofType(run, RECORD).filter((r) => r.inputs.type !== "TXT").map((r) => JSON.stringify([r.name, r.inputs]));
-        assert.deepEqual(records(active), records(passive), "the failover records do not change: Route 53 answers by health, not by config");
+        assert.deepEqual(records(active), records(passive), "no other record changes");
     });
 
-    it("outputs: the switch and failback commands move the site name between the two distributions, by the ids the stacks export", () => {
+    it("outputs: the switch and failback commands move the site name between the two distributions and repoint its records, by what the stacks export", () => {
         const f = passive.outputs.failover as Record<string, any>;
         assert.equal(f.role, "secondary");
         assert.equal(f.primaryDistributionId, prod.outputs.distributionId);
         assert.equal(f.distributionId, passive.outputs.distributionId);
-        assert.deepEqual(f.switchCommands, moveCommands(SITE, String(passive.outputs.distributionId)));
-        assert.deepEqual(f.failbackCommands, moveCommands(SITE, String(prod.outputs.distributionId)));
-        assert.match(f.switchCommands[0], new RegExp(`^aws cloudfront update-domain-association --domain ${SITE} --target-resource DistributionId=${passive.outputs.distributionId}$`));
+        assert.deepEqual(f.switchCommands, moveCommands({ name: SITE, hostedZoneId: ZONE }, { distributionId: String(passive.outputs.distributionId), domainName: distributionDomain("prod-dr") }));
+        assert.deepEqual(f.failbackCommands, moveCommands({ name: SITE, hostedZoneId: ZONE }, { distributionId: String(prod.outputs.distributionId), domainName: distributionDomain("prod") }));
+        const [move, wait, repoint] = f.switchCommands as string[];
+        assert.equal(move, `aws cloudfront update-domain-association --domain ${SITE} --target-resource DistributionId=${passive.outputs.distributionId}`);
+        assert.equal(wait, `aws cloudfront wait distribution-deployed --id ${passive.outputs.distributionId}`);
+        const batch = JSON.parse(/--change-batch '(.*)'$/.exec(repoint)![1]);
+        assert.match(repoint, new RegExp(`^aws route53 change-resource-record-sets --hosted-zone-id ${ZONE} `));
+        assert.deepEqual(
+            batch.Changes.map((c: any) => [c.Action, c.ResourceRecordSet.Name, c.ResourceRecordSet.Type, c.ResourceRecordSet.AliasTarget.DNSName, c.ResourceRecordSet.AliasTarget.HostedZoneId]),
+            [
+                ["UPSERT", SITE, "A", distributionDomain("prod-dr"), CLOUDFRONT_HOSTED_ZONE_ID],
+                ["UPSERT", SITE, "AAAA", distributionDomain("prod-dr"), CLOUDFRONT_HOSTED_ZONE_ID],
+            ],
+        );
         const primary = prod.outputs.failover as Record<string, any>;
         assert.equal(primary.role, "primary");
-        assert.equal(primary.healthCheckId, aliasRecords(prod)[0].inputs.healthCheckId);
         // What prod-dr reads of prod offline is what prod exports (a stack without failover exports role none, which prod-dr refuses at preview).
         assert.deepEqual(mockPrimaryOutputs("acme/platform/prod").failover, primary);
         assert.deepEqual(mockPrimaryOutputs("acme/platform/staging").failover, { role: "none" });

@@ -1,28 +1,29 @@
 /**
- * Failover routing of the site's name between two stacks' distributions (README "Failover routing").
+ * Moving the site's name between two stacks' distributions (README "Failover routing").
  *
  * Each stack has its own CloudFront distribution. CloudFront routes a request by its Host/SNI to the
  * distribution that lists the name as an alternate domain name, whatever address DNS gave the viewer,
  * and a name can be listed by one distribution only (CNAMEAlreadyExists). So DNS alone cannot move the
- * site: the switch is CloudFront's domain move (`update-domain-association`, same account), for which
- * the target distribution needs a certificate covering the name and a TXT record `_<name>` naming the
- * target's domain. The Route 53 failover records make DNS follow on their own (health-check driven,
- * Route 53's data plane), so no record has to be edited during an outage.
+ * site, and Route 53 failover records cannot even be built for it: "For failover alias records, you
+ * can't specify a CloudFront distribution for both the primary and secondary records" (Route 53 API
+ * reference, AliasTarget.DNSName). The switch is CloudFront's domain move (`update-domain-association`,
+ * same account), for which the target distribution needs a certificate covering the name and a TXT
+ * record `_<name>` naming the target's domain; the site's alias records are then repointed.
  *
- * - `primary` (prod): its A/AAAA alias records become the PRIMARY failover records, with the site's
- *   health check (Route 53 cannot evaluate a CloudFront alias target's health).
- * - `secondary` (a recovery stack): SECONDARY A/AAAA records on the primary's site name to its own
- *   distribution, the TXT record that authorizes the next move (to itself while passive, back to the
- *   primary while active), its viewer certificate covering the site name too, and — active — the
- *   site name as an alias of its distribution (after the move: CloudFront refuses it before).
+ * - `primary` (prod): keeps its A/AAAA alias records and its health check (the detection alarm),
+ *   and exports what its recovery stack needs (the `failover` output).
+ * - `secondary` (a recovery stack): the TXT record that authorizes the next move (to itself while
+ *   passive, back to the primary while active), its viewer certificate covering the site name too,
+ *   and — active — the site name as an alias of its distribution (after the move: CloudFront refuses
+ *   it before). Its `failover` output carries the exact switch and failback commands.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { FailoverRole } from "../../config";
 import { childName } from "../naming";
 
-/** Set identifiers of the two failover record sets (one name and type, two records). */
-export const SET_IDENTIFIERS = { primary: "primary", secondary: "secondary" } as const;
+/** Route 53's hosted zone id for every CloudFront alias target (Route 53 API reference, AliasTarget.HostedZoneId). */
+export const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";
 
 /** TTL of the alias-move TXT record: short, so a corrected value is seen within a minute. */
 export const MOVE_TXT_TTL_SECONDS = 60;
@@ -42,14 +43,14 @@ export type EdgeFailoverArgs = { role: "none" } | { role: "primary" } | { role: 
 /** The stack output `failover`: the role, the names the runbook needs, and (secondary) the exact switch and failback commands. */
 export interface FailoverOutput {
     role: FailoverRole;
-    /** The site's name the failover records answer for (a secondary: its primary's). */
+    /** The site's name (a secondary: its primary's, the name it takes over). */
     siteName?: string;
-    /** The zone holding the failover records and the alias-move TXT record. */
+    /** The zone holding the site's records and the alias-move TXT record. */
     hostedZoneId?: string;
     /** This stack's distribution. */
     distributionId?: string;
     distributionDomainName?: string;
-    /** The PRIMARY record's health check (primary). */
+    /** The site's health check (primary): the edge-health-check alarm's, which detects the outage. */
     healthCheckId?: string;
     /** The primary's distribution (secondary): the failback target. */
     primaryDistributionId?: string;
@@ -64,11 +65,20 @@ export function moveTxtName(siteName: string): string {
     return `_${siteName}`;
 }
 
-/** The AWS CLI commands that move `siteName` to `targetDistributionId` (same account) and wait until the target serves it. */
-export function moveCommands(siteName: string, targetDistributionId: string): string[] {
+/**
+ * The AWS CLI commands that move `siteName` to a distribution (same account), wait until it serves
+ * it, then point the site's A and AAAA alias records at it (Route 53 expects an alias target to list
+ * the record's name; traffic already follows the move, since CloudFront routes by Host).
+ */
+export function moveCommands(site: { name: string; hostedZoneId: string }, target: { distributionId: string; domainName: string }): string[] {
+    const changes = ["A", "AAAA"].map((Type) => ({
+        Action: "UPSERT",
+        ResourceRecordSet: { Name: site.name, Type, AliasTarget: { HostedZoneId: CLOUDFRONT_HOSTED_ZONE_ID, DNSName: target.domainName, EvaluateTargetHealth: false } },
+    }));
     return [
-        `aws cloudfront update-domain-association --domain ${siteName} --target-resource DistributionId=${targetDistributionId}`,
-        `aws cloudfront wait distribution-deployed --id ${targetDistributionId}`,
+        `aws cloudfront update-domain-association --domain ${site.name} --target-resource DistributionId=${target.distributionId}`,
+        `aws cloudfront wait distribution-deployed --id ${target.distributionId}`,
+        `aws route53 change-resource-record-sets --hosted-zone-id ${site.hostedZoneId} --change-batch '${JSON.stringify({ Changes: changes })}'`,
     ];
 }
 
@@ -119,54 +129,27 @@ export function createSecondaryCertificate(
     return validation.certificateArn;
 }
 
-export interface FailoverRecordsArgs {
-    /** The stack's zone and site name (primary), or its own domain (secondary: the records go to the primary's zone). */
+export interface SiteRecordsArgs {
     zoneId: string;
     siteName: string;
     failover: EdgeFailoverArgs;
     distribution: aws.cloudfront.Distribution;
-    /** The site's health check (primary). */
-    healthCheck?: aws.route53.HealthCheck;
 }
 
 /**
- * The site's alias records. `none` and `secondary`: plain A/AAAA for the stack's own name
- * (`<name>-site-a`, `-site-aaaa`). `primary`: the same
- * two resources as PRIMARY failover records — same names, so switching a stack to `primary` updates
- * them in place, which the provider does as one Route 53 change batch (delete the plain record,
- * create the failover one): a plain and a failover record of one name and type cannot coexist, so a
- * create-before-delete replacement would fail. `secondary` adds SECONDARY records on the primary's
- * site name and the move's TXT record.
+ * The stack's own A/AAAA alias records (`<name>-site-a`, `-site-aaaa`, as before failover existed) and,
+ * on a secondary, the move's TXT record `_<primary's site>` in the primary's zone.
  */
-export function createSiteRecords(name: string, args: FailoverRecordsArgs, parent: pulumi.Resource): void {
+export function createSiteRecords(name: string, args: SiteRecordsArgs, parent: pulumi.Resource): void {
     const { failover, distribution } = args;
     const alias = [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }];
-    const routing =
-        failover.role === "primary"
-            ? { setIdentifier: SET_IDENTIFIERS.primary, failoverRoutingPolicies: [{ type: "PRIMARY" }], healthCheckId: requireHealthCheck(args.healthCheck).id }
-            : {};
     for (const type of ["A", "AAAA"]) {
-        new aws.route53.Record(childName(name, `site-${type.toLowerCase()}`), { zoneId: args.zoneId, name: args.siteName, type, aliases: alias, ...routing }, { parent });
+        new aws.route53.Record(childName(name, `site-${type.toLowerCase()}`), { zoneId: args.zoneId, name: args.siteName, type, aliases: alias }, { parent });
     }
     if (failover.role !== "secondary") return;
 
-    // A secondary also answers for its primary's site name.
-    const primary = failover.primary;
-    for (const type of ["A", "AAAA"]) {
-        new aws.route53.Record(
-            childName(name, `failover-${type.toLowerCase()}`),
-            {
-                zoneId: primary.hostedZoneId,
-                name: primary.siteName,
-                type,
-                aliases: alias,
-                setIdentifier: SET_IDENTIFIERS.secondary,
-                failoverRoutingPolicies: [{ type: "SECONDARY" }],
-            },
-            { parent },
-        );
-    }
     // Authorizes the next move: to this distribution while passive, back to the primary's while active.
+    const primary = failover.primary;
     const target = failover.active ? primary.distributionDomainName : distribution.domainName;
     new aws.route53.Record(
         childName(name, "failover-move-txt"),
@@ -176,7 +159,7 @@ export function createSiteRecords(name: string, args: FailoverRecordsArgs, paren
 }
 
 function requireHealthCheck(healthCheck: aws.route53.HealthCheck | undefined): aws.route53.HealthCheck {
-    // config/rules/failover.ts refuses a primary without a health check; this guards the wiring.
+    // config/rules/failover.ts refuses a primary without a health check (the detection alarm); this guards the wiring.
     if (!healthCheck) throw new Error("edge.failover primary needs the site's health check (edge.healthCheck and a public service routing /health)");
     return healthCheck;
 }
@@ -201,7 +184,7 @@ export function failoverOutput(
         distributionId,
         distributionDomainName,
         primaryDistributionId: p.distributionId,
-        switchCommands: moveCommands(p.siteName, distributionId),
-        failbackCommands: moveCommands(p.siteName, p.distributionId),
+        switchCommands: moveCommands({ name: p.siteName, hostedZoneId: p.hostedZoneId }, { distributionId, domainName: distributionDomainName }),
+        failbackCommands: moveCommands({ name: p.siteName, hostedZoneId: p.hostedZoneId }, { distributionId: p.distributionId, domainName: p.distributionDomainName }),
     }));
 }

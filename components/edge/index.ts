@@ -54,7 +54,7 @@ export interface EdgeArgs {
     network: Pick<NetworkHandle, "vpcId" | "securityGroups">;
     data: Pick<DataHandle, "buckets">;
     compute: Pick<ComputeHandle, "loadBalancerArn" | "loadBalancerDnsName" | "certificateValidationFqdn">;
-    /** Route 53 failover routing of the site's name (README "Failover routing"). @default - none: plain alias records */
+    /** The edge's part in moving the site's name to a recovery stack (README "Failover routing"). @default - none */
     failover?: EdgeFailoverArgs;
 }
 
@@ -121,7 +121,7 @@ export function publishCommands(bucket: string, distributionId: string): string[
  * access control, SPA routing by a CloudFront Function) and the services' public paths (the internal
  * load balancer through a CloudFront VPC origin, never cached), behind a CLOUDFRONT-scope WAF web ACL.
  * With a domain: a us-east-1 certificate, DNS validation, alias A/AAAA records, and (prod) a Route 53
- * health check on /health; with `failover`, the records are Route 53 failover records (./failover.ts).
+ * health check on /health; as a failover secondary, what moving the primary's site name here needs (./failover.ts).
  *
  * Rough monthly cost before traffic (us-east-1 list prices, reference/aws-prices.md): web ACL $5 +
  * $1 per rule (5 rules with a database: $10) + $0.60 per million requests; the WAF logs key $1;
@@ -161,7 +161,7 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
         const healthCheck = this.createHealthCheck(name, args, distribution);
         const failover = args.failover ?? { role: "none" };
         if (args.domain?.hostedZoneId !== undefined) {
-            createSiteRecords(name, { zoneId: args.domain.hostedZoneId, siteName: args.domain.name, failover, distribution, healthCheck }, this);
+            createSiteRecords(name, { zoneId: args.domain.hostedZoneId, siteName: args.domain.name, failover, distribution }, this);
         }
 
         this.distributionId = distribution.id;

@@ -1,8 +1,8 @@
 /**
- * Failover routing of the site's name (README "Failover routing"): Route 53 failover records live in
- * the stack's hosted zone, the PRIMARY record fails over only through its health check (an alias to a
- * CloudFront distribution cannot evaluate the target's health), and the SECONDARY side is a recovery
- * stack's (it reads its primary's site name from the primary's outputs).
+ * Moving the site's name to a recovery stack (README "Failover routing"): the site's records and the
+ * move's TXT record live in a Route 53 hosted zone; the primary keeps a health check (its alarm is how
+ * the outage is detected); the secondary side is a recovery stack's (it reads its primary's site name
+ * and distribution from the primary's outputs).
  */
 import type { ConfigIssue } from "../errors";
 import type { Settings } from "../settings";
@@ -16,14 +16,14 @@ export function failoverRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
 
     const domain = ctx.raw.domain;
     if (!domain?.name || !domain.hostedZoneId) {
-        add("none unless domain.name and domain.hostedZoneId are set: failover records and the alias move's TXT record are written in that Route 53 zone", "none", ["edge.failover", "domain"]);
+        add("none unless domain.name and domain.hostedZoneId are set: the site's alias records and the alias move's TXT record are written in that Route 53 zone", "none", ["edge.failover", "domain"]);
     }
     const recovery = s.recovery !== undefined;
     if (role === "primary") {
         if (recovery) add(`secondary on a recovery stack (recovery.role ${s.recovery!.role}): it answers for its primary's site when the primary fails`, "secondary", ["edge.failover", "recovery"]);
         const healthRouted = s.services.some((svc) => svc.expose === "public" && svc.paths.includes("/health"));
         if (!s.edge.healthCheck || !healthRouted) {
-            add("none unless edge.healthCheck is true and a public service routes /health: the PRIMARY record fails over only when its health check fails (Route 53 cannot evaluate a CloudFront alias target's health)", "none", ["edge.failover", "edge.healthCheck", "services"]);
+            add("none unless edge.healthCheck is true and a public service routes /health: its alarm (edge-health-check, us-east-1) is how a failed primary is detected (README, Runbook: region failover, step 1)", "none", ["edge.failover", "edge.healthCheck", "services"]);
         }
     }
     if (role === "secondary" && !recovery) {
