@@ -54,7 +54,7 @@ export interface FailoverOutput {
     healthCheckId?: string;
     /** The primary's distribution (secondary): the failback target. */
     primaryDistributionId?: string;
-    /** Moves the site's name to this stack's distribution (secondary): README "Runbook: region failover", step 3. */
+    /** Moves the site's name to this stack's distribution (secondary): README "Disaster recovery", runbook step 3. */
     switchCommands?: string[];
     /** Moves it back to the primary's distribution (secondary): the failback. */
     failbackCommands?: string[];
