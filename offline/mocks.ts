@@ -66,9 +66,6 @@ export function mockState(args: pulumi.runtime.MockResourceArgs, region: string)
             // CloudFront's alias-target zone is the same for every distribution (Route 53 docs: Z2FDTNDATAQYW2).
             return { ...base, arn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${mockId(name)}`, domainName: `d-${physicalName(name).toLowerCase()}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
         }
-        case "aws:iam/role:Role":
-            // IAM is global: role ARNs carry no region (arn:aws:iam::<account>:role/<name>).
-            return { ...base, name: inputs.name ?? physicalName(name), arn: `arn:aws:iam::${ACCOUNT_ID}:role/${inputs.name ?? physicalName(name)}` };
         case "aws:acm/certificate:Certificate": {
             // One DNS validation option per name (the domain, then each alternative name), as ACM returns them.
             const names = [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])] as string[];

@@ -51,7 +51,8 @@ export interface DrillInputs {
 const PATTERNS = {
     region: /^[a-z]{2}(-[a-z]+)+-\d$/,
     vault: /^[A-Za-z0-9_.-]{2,50}$/,
-    roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
+    // arn:aws:iam::<account>:role/<name> in AWS (the offline mocks give every resource a region and no "role/").
+    roleArn: /^arn:aws[a-z-]*:iam:[a-z0-9-]*:\d{12}:[\w+=,.@/-]{1,512}$/,
     dbArn: /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:([a-z][a-z0-9-]{0,62})$/,
     subnetGroup: /^[A-Za-z0-9 ._-]{1,255}$/,
     // sg-<hex> in AWS; any id without spaces or quotes here (the offline mocks name theirs).

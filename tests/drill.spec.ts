@@ -98,7 +98,7 @@ describe("restore drill (npm run drill)", function () {
             "rds wait",
         ]);
         assert.match(r.calls[0], new RegExp(`--by-resource-arn ${outputs.dbArn}`));
-        assert.match(r.calls[1], /--iam-role-arn arn:aws:iam::/);
+        assert.match(r.calls[1], new RegExp(`--iam-role-arn ${outputs.backupRoleArn} `));
         assert.match(r.calls[1], /"DBInstanceIdentifier":"platform-prod-postgres-drill"/);
         assert.deepEqual(deletes(r.calls), ["rds delete-db-instance --db-instance-identifier platform-prod-postgres-drill --skip-final-snapshot --delete-automated-backups --output text --query DBInstance.DBInstanceStatus"]);
         assert.match(r.stdout, /^DRILL stack=prod date=\d{4}-\d{2}-\d{2} recovery_point=arn:aws:backup:\S+ taken=\S+ age_hours=2 restore_seconds=\d+ endpoint=drill.example result=pass$/m);
