@@ -180,11 +180,14 @@ function serviceAlarms(b: SpecBuilder, svc: ServiceTarget): void {
     b.levels(`${svc.name}-p95`, b.m.thresholds.latencyP95Seconds, above("service-p95", owner, latency("p95")));
     b.levels(`${svc.name}-p99`, b.m.thresholds.latencyP99Seconds, above("service-p99", owner, latency("p99")));
     b.add(`${svc.name}-unhealthy-targets`, "warning", 0, above("service-unhealthy-targets", owner, unhealthySum));
-    b.add(`${svc.name}-no-healthy-targets`, "critical", 1, {
-        ...above("service-no-healthy-targets", owner, { expression: sumOf(Object.keys(healthy)), label: "healthy targets", metrics: healthy }, 3, 2),
-        comparison: "LessThanThreshold",
-        treatMissingData: "breaching",
-    });
+    // A service that may run no task (minTasks 0, e.g. a passive recovery stack's) has no healthy target by design.
+    if (svc.minTasks > 0) {
+        b.add(`${svc.name}-no-healthy-targets`, "critical", 1, {
+            ...above("service-no-healthy-targets", owner, { expression: sumOf(Object.keys(healthy)), label: "healthy targets", metrics: healthy }, 3, 2),
+            comparison: "LessThanThreshold",
+            treatMissingData: "breaching",
+        });
+    }
 
     // The alarms that roll a deployment back, under the names compute gave ECS (deploymentAlarmNames).
     // Fast: 2 of 3 one-minute periods, so ECS sees them within its bake time.
