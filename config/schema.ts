@@ -224,7 +224,8 @@ export const workerTriggerSchema = z.strictObject({
     visibilityTimeoutSeconds: intIn(0, 43200, "180").optional(),
     // http
     routes: z.array(pattern(ROUTE_KEY, ROUTE_ALLOWED, "GET /items")).optional(),
-    throttle: z.strictObject({ burstLimit: intIn(0, 5000, "100"), rateLimit: intIn(0, 10000, "50") }).optional(),
+    // A limit of 0 throttles every request (429): the smallest useful limit is 1. Remove the block for no limit.
+    throttle: z.strictObject({ burstLimit: intIn(1, 5000, "100"), rateLimit: intIn(1, 10000, "50") }).optional(),
     // schedule
     expression: checkedText(SCHEDULE_ALLOWED, "rate(5 minutes)", schedulerExpressionProblem).optional(),
     timezone: withMeta(z.string({ error: TIMEZONE_ALLOWED }).refine(isTimeZone, { error: TIMEZONE_ALLOWED }), { example: "UTC", allowed: TIMEZONE_ALLOWED, text: true }).optional(),
