@@ -333,6 +333,7 @@ describe("deploy/: Pulumi Deployments and OIDC per stack", () => {
             assert.deepEqual(created, [`https://${PULUMI_ISSUER_HOST}`]);
             const arn = `arn:aws:iam::${NONPROD}:oidc-provider/${GITHUB_ISSUER_HOST}`;
             assert.deepEqual(existing.invokes.map((i) => [i.token, i.inputs.arn]), [["aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider", arn]]);
+            assert.match(String(existing.invokes[0].provider), /::pulumi:providers:aws::nonprod-aws::/, "looked up with the account's provider (default providers are disabled)");
             const st = role(existing, "platform-dev-deploy").trust.Statement.find((x) => x.Sid === "GitHubActions")!;
             assert.equal(st.Principal.Federated, arn);
             assert.deepEqual(existing.outputs.oidcProviders, { pulumi: "created", github: `existing ${arn}` });
