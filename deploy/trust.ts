@@ -87,11 +87,13 @@ export interface TrustInput {
 
 /**
  * The subjects a role admits, per issuer (exact strings, no wildcards). The drift role has no GitHub
- * subject: only the stack's own refresh and drift runs in Pulumi Deployments reach it.
+ * subject and ignores `stacks`: only the stack's own refresh and drift runs in Pulumi Deployments reach
+ * it (it reads that stack's secrets; a non-prod `trust` naming another stack must not widen that).
  */
 export function trustedSubjects(t: Omit<TrustInput, "pulumiProviderArn" | "githubProviderArn">): { pulumi: string[]; github: string[] } {
+    const stacks = t.access === "drift" ? [t.stack] : t.stacks;
     return {
-        pulumi: t.stacks.flatMap((s) => t.deploymentOperations.map((op) => deploymentSubject(t.org, t.project, s, op))),
+        pulumi: stacks.flatMap((s) => t.deploymentOperations.map((op) => deploymentSubject(t.org, t.project, s, op))),
         github: t.access === "drift" ? [] : [githubSubject(t.repository, githubEnvironment(t.stack, t.access))],
     };
 }

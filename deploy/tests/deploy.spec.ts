@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { DeployRun, runDeploy } from "../offline";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DATA_READING_TYPES, DRIFT_READS, PULUMI_ISSUER_HOST, GITHUB_ISSUER_HOST, OPERATIONS } from "../trust";
+import { DATA_READING_TYPES, DEPLOYMENT_OPERATIONS, DRIFT_READS, PULUMI_ISSUER_HOST, GITHUB_ISSUER_HOST, OPERATIONS, trustedSubjects } from "../trust";
 import { evaluate, PolicyStatement } from "./iam";
 import { REPO_ROOT } from "../repo";
 
@@ -198,6 +198,12 @@ describe("deploy/: Pulumi Deployments and OIDC per stack", () => {
                 assert.ok(!subs.some((x) => x.includes(":operation:preview:")), `${r.inputs.name} trusts ${subs.join(", ")}`);
                 for (const x of subs) assert.ok(OPERATIONS.some((op) => x.endsWith(`:operation:${op}:scope:write`)), x);
             }
+        });
+
+        it("a drift role trusts its own stack only, even where a non-prod `trust` admits another stack's runs", () => {
+            const input = { org: ORG, project: "platform", repository: "acme/platform", stack: "staging", stacks: ["staging", "dev"], deploymentOperations: DEPLOYMENT_OPERATIONS.drift };
+            assert.deepEqual(trustedSubjects({ ...input, access: "drift" }), { pulumi: [sub("staging", "refresh"), sub("staging", "detect-drift")], github: [] });
+            assert.deepEqual(trustedSubjects({ ...input, access: "read", deploymentOperations: ["preview"] }).pulumi, [sub("staging", "preview"), sub("dev", "preview")], "trust still widens the other roles, as configured");
         });
 
         it("sessions: deploy roles last 3 hours (a first prod deploy outlasts one), the read-only roles an hour", () => {
