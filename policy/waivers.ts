@@ -101,6 +101,13 @@ export const WAIVERS: Waiver[] = [
         reason: "Enhanced monitoring is prod-only (cost); dev and staging rely on the standard CloudWatch metrics.",
     },
     {
+        policy: "rds-no-default-admin",
+        control: "RDS.25",
+        recoveryRoles: ["recovery"],
+        name: /-data-db$/,
+        reason: "A recovery stack's database is created as a cross-region read replica: its master user comes from the primary (app_admin, components/data/database.ts), so after promotion (`recovery.active: true`) the instance carries no username input for the policy to read. Passive, the replica is recognised as one and needs no waiver.",
+    },
+    {
         policy: "rds-non-default-port",
         control: "RDS.23",
         reason: "PostgreSQL stays on 5432: the port is no secret and the data security group admits the app tier only.",
