@@ -122,7 +122,7 @@ export const WAIVERS: Waiver[] = [
         policy: "elasticache-failover",
         control: "ElastiCache.3",
         recoveryRoles: ["recovery"],
-        reason: "A passive recovery stack runs one cache node (RECOVERY_RELAXATIONS in config/rules/recovery.ts: the cache is rebuilt, not replicated). `recovery.active: true` restores the stack file's nodes, which prod's rules hold at 2 or more, so an active recovery stack has nothing here to waive (tests/replication.spec.ts).",
+        reason: "A passive recovery stack runs one cache node (RECOVERY_RELAXATIONS in config/rules/recovery.ts: the cache is rebuilt, not replicated). `recovery.active: true` restores the stack file's nodes, which prod's rules hold at 2 or more, so an active recovery stack has nothing here to waive (policy/tests/recovery.spec.ts).",
     },
     {
         policy: "s3-ownership-enforced",
