@@ -1,6 +1,6 @@
 /**
  * The stack's image registry and release model, shared by everything that runs an image (ECS
- * services and Lambda workers; the DR region's replication later):
+ * services and Lambda workers; the recovery region through ECR replication, replication.ts):
  * - one ECR repository per image (`<project>/<stack>/<image>`): immutable tags (a tag is a commit,
  *   forever), scan on push, encrypted with the data key, a lifecycle keeping the last N release
  *   images and expiring untagged layers; protected in prod like every stateful resource;
@@ -64,7 +64,7 @@ export interface Repository {
 /** What a stack runs, per image: exported as the `release` stack output and promoted from it. */
 export type ReleaseOutput = Record<string, { repositoryUrl: string; tag: string; digest: string }>;
 
-/** What consumers of the registry use (compute now; workers and DR later) and the stack outputs show. */
+/** What consumers of the registry use (compute, workers) and the stack outputs show. */
 export interface ReleasesHandle {
     /** Per image: its repository. */
     repositories: Record<string, Repository>;

@@ -9,7 +9,10 @@
  * ECR keeps the repository name across regions ("Amazon ECR doesn't support changing the repository
  * name during replication"), so the recovery stack creates its repositories under the primary's names
  * (Releases `repositoryScope`), with its own key, immutable tags, lifecycle and protection; replication
- * writes into them instead of creating repositories with ECR's defaults (AES-256, mutable tags).
+ * writes into them instead of creating repositories with ECR's defaults (AES-256, mutable tags; ECR
+ * user guide, "Templates to control repositories created during a pull through cache or replication
+ * action"). Pre-creating the destination repository, KMS-encrypted, under the same name is also the
+ * pattern of aws-samples/amazon-ecr-kms-replication (cross-region, same account).
  *
  * Only images pushed after the rule exists are replicated: the images prod runs at the time replication
  * is turned on must be copied once (README runbook: `crane copy`). Cost: the inter-region transfer
