@@ -11,7 +11,7 @@ import { Compute } from "./compute";
 import { Data } from "./data";
 import { Edge } from "./edge";
 import { Monitoring } from "./monitoring";
-import { componentName, deploymentAlarmNames, NameScope } from "./naming";
+import { componentName, deploymentAlarmNames, NameScope, stackScope } from "./naming";
 import { Network } from "./network";
 import { createProvider } from "./provider";
 import { readPrimary } from "./recovery";
@@ -70,6 +70,9 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             protectData: settings.protectData,
             network,
             replicaOf: primary ? { sourceArn: primary.dbArn, promoted: settings.recovery!.active } : undefined,
+            // Uploads replication (README "Disaster recovery"): the primary owns the rule, the recovery stack the destination bucket.
+            replicateUploadsTo: settings.replicateTo ? { scope: { project: settings.project, stack: settings.replicateTo.stack }, region: settings.replicateTo.region } : undefined,
+            uploadsReplicaDestination: settings.recovery !== undefined,
         },
         componentOpts,
     );
@@ -88,6 +91,9 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             protectData: settings.protectData,
             // The repositories were compute's children until the registry became its own component.
             formerParent: { name: componentName(settings.stack, "compute"), type: "platform:compute:Compute", images: settings.services.map((svc) => svc.name) },
+            // ECR replication keeps repository names: a recovery stack's repositories carry its primary's, so the copies land in them.
+            repositoryScope: settings.recovery ? stackScope(settings.recovery.primaryStack) : undefined,
+            replicateTo: settings.replicateTo ? { region: settings.replicateTo.region } : undefined,
         },
         componentOpts,
     );
@@ -166,6 +172,7 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             services: settings.services,
             canaryServices: canaryServices(settings).map((svc) => svc.name),
             database: settings.database,
+            databaseIsCrossRegionReplica: settings.recovery !== undefined && !settings.recovery.active,
             cache: settings.cache,
             workers: settings.workers,
             data,

@@ -35,7 +35,7 @@ const regionField = withMeta(z.string({ error: REGION_ALLOWED }).refine(isAwsReg
 });
 
 /** Tag keys we set ourselves on every resource; config `tags` may not override them. */
-export const RESERVED_TAG_KEYS = ["project", "stack", "tier"] as const;
+export const RESERVED_TAG_KEYS = ["project", "stack", "tier", "recovery-role"] as const;
 
 const tagKey = z
     .string({ error: "1-128 letters, digits, spaces or _ . : / = + - @" })
@@ -342,6 +342,18 @@ export const recoverySchema = z.strictObject({
     passiveTasks: intIn(0, 100, "0").optional(),
 });
 
+/** A stack name this program accepts (config/rules/stack.ts: it prefixes physical names): what replicateTo.stack names. */
+export const PROGRAM_STACK_NAME = /^[a-z](?:[a-z0-9]|-(?!-)){0,18}[a-z0-9]$|^[a-z]$/;
+
+/**
+ * A primary stack's replication to its recovery stack (README "Disaster recovery"): the uploads bucket
+ * and the images go to `stack` in `region`; config/rules/replication.ts checks it.
+ */
+export const replicateToSchema = z.strictObject({
+    stack: pattern(PROGRAM_STACK_NAME, "the recovery stack's name in this project and account: a lowercase letter, then up to 19 lowercase letters, digits or single hyphens, not ending in a hyphen (e.g. prod-dr)", "prod-dr").optional(),
+    region: regionField.optional(),
+});
+
 /**
  * Every `platform:*` key the program reads. `pulumiType` is what Pulumi.yaml declares (a test keeps
  * the two in step); object groups are validated here, field by field.
@@ -364,6 +376,7 @@ export const CONFIG_KEYS = {
     monitoring: { pulumiType: "object", schema: monitoringSchema },
     edge: { pulumiType: "object", schema: edgeSchema },
     recovery: { pulumiType: "object", schema: recoverySchema },
+    replicateTo: { pulumiType: "object", schema: replicateToSchema },
 } as const satisfies Record<string, { pulumiType: "string" | "object"; schema: z.ZodType }>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -315,6 +315,16 @@ export interface Settings {
     monitoring: MonitoringSettings;
     /** Disaster recovery (platform:recovery): set on a recovery stack only; undefined elsewhere. */
     recovery?: RecoverySettings;
+    /** Replication of uploads and images to a recovery stack (platform:replicateTo): set on a primary only; undefined elsewhere. */
+    replicateTo?: ReplicateToSettings;
+}
+
+/** Where a primary replicates its uploads bucket and its images (README "Disaster recovery"). */
+export interface ReplicateToSettings {
+    /** The recovery stack's name (same project and account): its uploads bucket's name is derived from it. */
+    stack: string;
+    /** The recovery stack's region (never this stack's). */
+    region: string;
 }
 
 /** Disaster-recovery roles: `recovery` is the pilot light of a primary stack in another region. */

@@ -26,6 +26,8 @@ export interface MonitoringArgs {
     /** Services that deploy as ECS canaries (two target groups each). @default - none */
     canaryServices?: string[];
     database: Pick<DatabaseSettings, "allocatedStorageGb" | "instanceClass" | "readReplicas">;
+    /** The database is a cross-region read replica (a passive recovery stack): its replica lag gets the `db-replica-lag` alarm. @default false */
+    databaseIsCrossRegionReplica?: boolean;
     cache: Pick<CacheSettings, "nodes" | "clusterMode" | "shards" | "replicasPerShard">;
     workers: WorkerSettings[];
     data: Pick<DataHandle, "database" | "cache">;
@@ -137,6 +139,7 @@ export function monitoredTargets(args: MonitoringArgs): Targets {
             replicaIdentifiers: Array.from({ length: args.database.readReplicas }, (_, i) => args.data.database.replicaIdentifiers.apply((ids) => ids[i])),
             allocatedStorageGb: args.database.allocatedStorageGb,
             instanceClass: args.database.instanceClass,
+            crossRegionReplica: args.databaseIsCrossRegionReplica ?? false,
         },
         cache: args.cache.clusterMode
             ? { replicationGroupId: args.data.cache.replicationGroupId, nodes: 1 + args.cache.replicasPerShard, shards: args.cache.shards }

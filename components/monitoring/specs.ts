@@ -39,6 +39,8 @@ export interface DatabaseTarget {
     replicaIdentifiers: pulumi.Input<string>[];
     allocatedStorageGb: number;
     instanceClass: string;
+    /** The instance itself is a cross-region read replica (a passive recovery stack's): its ReplicaLag is watched too. @default false */
+    crossRegionReplica?: boolean;
 }
 
 export interface WorkerTarget {
@@ -222,6 +224,10 @@ function databaseAlarms(b: SpecBuilder, db: DatabaseTarget): void {
         b.levels("db-connections", b.m.thresholds.dbConnectionsPercent, above("db-connections", owner, { metric: rds("DatabaseConnections", "Maximum") }, 3, 3), (pct) =>
             Math.floor((max * pct) / 100),
         );
+    }
+    // A passive recovery stack's database is a replica of the primary in another region: its lag is the RPO of a failover.
+    if (db.crossRegionReplica) {
+        b.levels("db-cross-region-replica-lag", b.m.thresholds.replicationLagSeconds, above("db-replica-lag", owner, { metric: rds("ReplicaLag", "Maximum") }, 3, 3));
     }
     db.replicaIdentifiers.forEach((id, i) => {
         b.levels(`db-replica-${i + 1}-lag`, b.m.thresholds.replicationLagSeconds, above("db-replica-lag", owner, { metric: rds("ReplicaLag", "Maximum", id) }, 3, 3));

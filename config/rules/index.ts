@@ -15,6 +15,7 @@ import { edgeRules } from "./edge";
 import { prodRules } from "./prod";
 import { recoveryRules } from "./recovery";
 import { releaseRules } from "./release";
+import { replicationRules } from "./replication";
 import { serviceRules } from "./services";
 import { stackRules, tagRules } from "./stack";
 import { storageRules } from "./storage";
@@ -28,7 +29,7 @@ export type { RecoveryRelaxation } from "./recovery";
 export { ALB_RULE_LIMITS, RESERVED_ENV } from "./services";
 export type { Rule, RuleContext } from "./context";
 
-export const RULES: readonly Rule[] = [stackRules, prodRules, databaseRules, cacheRules, storageRules, serviceRules, workerRules, releaseRules, domainRules, edgeRules, backupRules, tagRules, monitoringRules, recoveryRules];
+export const RULES: readonly Rule[] = [stackRules, prodRules, databaseRules, cacheRules, storageRules, serviceRules, workerRules, releaseRules, domainRules, edgeRules, backupRules, tagRules, monitoringRules, recoveryRules, replicationRules];
 
 export function ruleIssues(s: Settings, ctx: RuleContext): ConfigIssue[] {
     return RULES.flatMap((rule) => rule(s, ctx));

@@ -252,6 +252,7 @@ export const TYPE_PRICING: Record<string, Pricing> = {
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": free("bucket configuration (transitions are per request)"),
     "aws:s3/bucketPolicy:BucketPolicy": free("bucket configuration"),
     "aws:s3/bucketLogging:BucketLogging": free("bucket configuration (the logs are storage)"),
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": usage("inter-region transfer $0.02/GB replicated, replication requests, replication metrics as CloudWatch custom metrics (no Replication Time Control: +$0.015/GB); the copy's storage is the destination bucket's"),
     "aws:backup/vault:Vault": usage("backup storage $0.095/GB-month and cross-region copy transfer"),
     "aws:backup/plan:Plan": free("billed as vault storage"),
     "aws:backup/selection:Selection": free("billed as vault storage"),
@@ -259,6 +260,7 @@ export const TYPE_PRICING: Record<string, Pricing> = {
     "aws:ecr/repository:Repository": usage("image storage $0.10/GB-month"),
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": free("no charge"),
     "aws:ecr/repositoryPolicy:RepositoryPolicy": free("no charge"),
+    "aws:ecr/replicationConfiguration:ReplicationConfiguration": usage("inter-region transfer $0.02/GB per replicated image layer; the copies' storage is the destination repositories'"),
     // compute
     "aws:ecs/cluster:Cluster": free("no charge (Fargate bills tasks)"),
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": free("no charge"),
