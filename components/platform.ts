@@ -47,6 +47,7 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             cidr: settings.network.cidr,
             azCount: settings.network.azCount,
             natGateways: settings.network.natGateways,
+            natInstanceType: settings.network.natInstanceType,
             region: settings.region,
             logRetentionDays: settings.logs.retentionDays,
             appPorts: portsOf(settings, "public"),
