@@ -1,0 +1,192 @@
+/**
+ * `network.natGateways: instance` (README "NAT instance"): one NAT instance instead of NAT gateways.
+ * Expected values come from the issue (issue 14: dev idle cost), AWS's VPC user guide ("NAT
+ * instances", "Create a NAT AMI" for AL2023), FSBP EC2.8 (IMDSv2) and aws-prices.md ("NAT instance").
+ */
+import * as assert from "node:assert/strict";
+import { NAT_INSTANCE_TYPES } from "../config/catalog";
+import { al2023AmiParameter, natUserData } from "../components/network/nat-instance";
+import { mockId, mockPhysicalName } from "../offline/mocks";
+import type { ProgramRun } from "../offline/run";
+import { estimateCost } from "../scripts/review/cost";
+import { fromRun } from "../scripts/review/snapshot";
+import { configIssues, ofType, one, policy, stackRun, variantRun } from "./helpers";
+
+const DEV_CIDR = "10.10.0.0/16";
+const INSTANCE = "aws:ec2/instance:Instance";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+const SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+const cents = (n: number) => Math.round(n * 100);
+
+describe("NAT instance (network.natGateways: instance)", function () {
+    this.timeout(60_000);
+    let run: ProgramRun;
+    before(async () => {
+        // dev with the one override: a single synthesis shared by every assertion below.
+        run = await variantRun("dev", { "platform:network": { cidr: DEV_CIDR, natGateways: "instance" } });
+    });
+
+    it("asks awsx for no NAT gateway and creates exactly one NAT instance, a t4g.nano by default", () => {
+        assert.equal(one(run, "awsx:ec2:Vpc").inputs.natGateways.strategy, "None");
+        assert.equal(ofType(run, "aws:ec2/natGateway:NatGateway").length, 0);
+        assert.equal(ofType(run, "aws:ec2/eip:Eip").length, 0);
+        const nat = one(run, INSTANCE);
+        assert.equal(nat.inputs.instanceType, "t4g.nano");
+    });
+
+    it("sits in the first public subnet with a public IPv4 and source/destination check off (a NAT forwards others' packets)", () => {
+        const nat = one(run, INSTANCE);
+        assert.equal(nat.inputs.subnetId, "subnet-public-1");
+        assert.equal(nat.inputs.sourceDestCheck, false);
+        assert.equal(nat.inputs.associatePublicIpAddress, true);
+    });
+
+    it("boots the newest Amazon Linux 2023 for its architecture, and a new AMI never replaces it", () => {
+        const lookups = run.invokes.filter((i) => i.token === "aws:ssm/getParameter:getParameter").map((i) => i.inputs.name);
+        assert.deepEqual(lookups, ["/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"]);
+        assert.equal(al2023AmiParameter("x86_64"), "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64");
+        const opts = run.options?.find((o) => o.type === INSTANCE);
+        assert.ok(opts, "options recorded for the instance");
+        assert.deepEqual(opts!.opts.ignoreChanges, ["ami"]);
+    });
+
+    it("requires IMDSv2 with hop limit 1, has no key pair, no detailed monitoring, and automatic recovery on", () => {
+        const nat = one(run, INSTANCE);
+        assert.equal(nat.inputs.metadataOptions.httpTokens, "required");
+        assert.equal(nat.inputs.metadataOptions.httpPutResponseHopLimit, 1);
+        assert.equal(nat.inputs.keyName, undefined);
+        assert.equal(ofType(run, "aws:ec2/keyPair:KeyPair").length, 0);
+        assert.equal(nat.inputs.monitoring, false);
+        assert.equal(nat.inputs.maintenanceOptions.autoRecovery, "default");
+    });
+
+    it("has an encrypted gp3 root volume", () => {
+        const root = one(run, INSTANCE).inputs.rootBlockDevice;
+        assert.equal(root.encrypted, true);
+        assert.equal(root.volumeType, "gp3");
+    });
+
+    it("configures NAT as AWS's guide does: forwarding on, MASQUERADE out of the default-route interface, FORWARD flushed, rules saved, security updates automatic", () => {
+        const script = one(run, INSTANCE).inputs.userData;
+        assert.equal(script, natUserData());
+        assert.match(script, /^#!\/bin\/bash\n/);
+        assert.match(script, /net\.ipv4\.ip_forward = 1' > \/etc\/sysctl\.d\//);
+        assert.match(script, /IFACE=\$\(ip -4 route show default/);
+        assert.match(script, /iptables -t nat -A POSTROUTING -o "\$IFACE" -j MASQUERADE/);
+        assert.match(script, /iptables -F FORWARD/);
+        assert.match(script, /iptables-save > \/etc\/sysconfig\/iptables/);
+        assert.match(script, /systemctl enable --now iptables/);
+        // The iptables service loads its saved file at start: it must start before the rules are added.
+        assert.ok(script.indexOf("systemctl enable --now iptables") < script.indexOf("MASQUERADE"));
+        assert.match(script, /upgrade_type = security/);
+        assert.match(script, /apply_updates = yes/);
+        assert.match(script, /systemctl enable --now dnf-automatic\.timer/);
+        assert.match(script, /echo latest > \/etc\/dnf\/vars\/releasever/);
+        assert.doesNotMatch(script, /sshd|authorized_keys/);
+    });
+
+    it("every private route table (those the S3 endpoint is on) sends 0.0.0.0/0 to the instance's network interface", () => {
+        const privateTables = [...one(run, "aws:ec2/vpcEndpoint:VpcEndpoint").inputs.routeTableIds].sort();
+        assert.equal(privateTables.length, 2, "dev has two AZs");
+        const routes = ofType(run, "aws:ec2/route:Route");
+        assert.deepEqual(routes.map((r) => r.inputs.routeTableId).sort(), privateTables);
+        for (const r of routes) {
+            assert.equal(r.inputs.destinationCidrBlock, "0.0.0.0/0");
+            assert.equal(r.inputs.networkInterfaceId, `eni-${one(run, INSTANCE).name}`);
+        }
+    });
+
+    it("its security group admits only the VPC, on the app tier's internet port (443), and leaves on that port only", () => {
+        const nat = one(run, INSTANCE);
+        const sgName = "dev-network-nat-sg";
+        assert.deepEqual(nat.inputs.vpcSecurityGroupIds, [mockId(sgName)]);
+        const ingress = ofType(run, INGRESS).filter((r) => r.inputs.securityGroupId === mockId(sgName));
+        assert.deepEqual(ingress.map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort]), [[DEV_CIDR, 443, 443]]);
+        const egress = ofType(run, EGRESS).filter((r) => r.inputs.securityGroupId === mockId(sgName));
+        assert.deepEqual(egress.map((r) => [r.inputs.cidrIpv4, r.inputs.fromPort, r.inputs.toPort]), [["0.0.0.0/0", 443, 443]]);
+        // The app tier leaves the VPC on exactly these ports (components/network.ts app-out-https).
+        const appOut = ofType(run, EGRESS).filter((r) => r.inputs.securityGroupId === mockId("dev-network-app-sg") && r.inputs.cidrIpv4 === "0.0.0.0/0");
+        assert.deepEqual(appOut.map((r) => r.inputs.fromPort), ingress.map((r) => r.inputs.fromPort));
+    });
+
+    it("no security group in the stack admits the internet (0.0.0.0/0 or ::/0)", () => {
+        for (const r of ofType(run, INGRESS)) {
+            assert.ok(r.inputs.cidrIpv4 !== "0.0.0.0/0" && r.inputs.cidrIpv6 !== "::/0", `${r.name} admits the internet`);
+        }
+        for (const g of ofType(run, "aws:ec2/securityGroup:SecurityGroup")) assert.deepEqual(g.inputs.ingress ?? [], [], `${g.name} has inline ingress`);
+    });
+
+    it("its instance profile's role is assumable by EC2 only and holds only AmazonSSMManagedInstanceCore", () => {
+        const nat = one(run, INSTANCE);
+        const profile = one(run, "aws:iam/instanceProfile:InstanceProfile");
+        assert.equal(nat.inputs.iamInstanceProfile, mockPhysicalName(profile.name));
+        const role = ofType(run, "aws:iam/role:Role").find((r) => r.name === "dev-network-nat");
+        assert.ok(role, "the NAT role");
+        assert.deepEqual(policy(role!.inputs.assumeRolePolicy).Statement.map((s) => s.Principal), [{ Service: "ec2.amazonaws.com" }]);
+        assert.equal(profile.inputs.role, mockPhysicalName(role!.name));
+        const attached = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === profile.inputs.role);
+        assert.deepEqual(attached.map((a) => a.inputs.policyArn), [SSM_CORE]);
+        assert.equal(ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === mockId(role!.name)).length, 0, "no inline policy");
+    });
+
+    it("the network's idle cost is the hand-computed NAT-instance sum from aws-prices.md, $29.14 under one NAT gateway with its EIP", async () => {
+        const h = 730;
+        // aws-prices.md "NAT instance": t4g.nano 0.0042/h, its public IPv4 0.005/h, 8 GB gp3 at 0.08/GB-month.
+        const expected = 0.0042 * h + 0.005 * h + 8 * 0.08;
+        const withInstance = estimateCost(fromRun(run));
+        assert.equal(cents(withInstance.perComponent["platform:network:Network"]), cents(expected));
+        const withGateway = estimateCost(fromRun(await stackRun("dev")));
+        // One NAT gateway (0.045/h) and its EIP (0.005/h).
+        assert.equal(cents(withGateway.perComponent["platform:network:Network"]), cents((0.045 + 0.005) * h));
+        assert.equal(cents(withGateway.perComponent["platform:network:Network"] - withInstance.perComponent["platform:network:Network"]), 2914);
+    });
+});
+
+describe("NAT instance config", () => {
+    const issues = (network: Record<string, unknown>, tier = "dev") => configIssues({ tier, network }, { stack: tier });
+
+    it("accepts every listed instance type with natGateways: instance, and no type at all (the t4g.nano default)", () => {
+        for (const type of NAT_INSTANCE_TYPES) assert.deepEqual(issues({ natGateways: "instance", natInstanceType: type }), [], type);
+        assert.deepEqual(issues({ natGateways: "instance" }), []);
+        assert.deepEqual(issues({ natGateways: "instance" }, "staging"), []);
+    });
+
+    it("refuses an unlisted instance type, with the list and a fix", () => {
+        for (const type of ["t4g.large", "c7gn.medium", "t4g.nano "]) {
+            const [issue, ...rest] = issues({ natGateways: "instance", natInstanceType: type });
+            assert.deepEqual(rest, [], type);
+            assert.equal(issue.key, "network.natInstanceType");
+            assert.equal(issue.value, type);
+            assert.match(issue.allowed, /t4g\.nano, t4g\.micro/);
+            assert.match(issue.fix, /pulumi config set --path 'network\.natInstanceType' 't4g\.nano' --stack dev/);
+        }
+    });
+
+    it("refuses natInstanceType with a NAT gateway (it would be ignored), saying how to switch or remove it", () => {
+        // The tier's default (dev: single) and the same strategy written out.
+        for (const network of [{ natInstanceType: "t4g.micro" }, { natGateways: "single", natInstanceType: "t4g.micro" }]) {
+            const [issue, ...rest] = issues(network);
+            assert.deepEqual(rest, []);
+            assert.equal(issue.key, "network.natInstanceType");
+            assert.equal(issue.value, "t4g.micro");
+            assert.match(issue.allowed, /only with network\.natGateways: instance .*natGateways is single/);
+            assert.match(issue.fix, /pulumi config set --path 'network\.natGateways' 'instance' --stack dev/);
+            assert.match(issue.fix, /remove network\.natInstanceType from Pulumi\.dev\.yaml/);
+        }
+    });
+
+    it("prod refuses a NAT instance (perAz only), and its natInstanceType fix is removal, never the instance", () => {
+        assert.deepEqual(issues({ natGateways: "instance" }, "prod").map((i) => [i.key, i.value]), [["network.natGateways", "instance"]]);
+        const [issue] = issues({ natInstanceType: "t4g.nano" }, "prod");
+        assert.equal(issue.key, "network.natInstanceType");
+        assert.doesNotMatch(issue.fix, /'instance'/);
+    });
+
+    it("reports every problem at once: an unknown type, an unknown strategy and an out-of-range AZ count", () => {
+        const keys = issues({ natGateways: "nat-box", natInstanceType: "t4g.huge", azCount: 9 }).map((i) => i.key).sort();
+        assert.deepEqual(keys, ["network.azCount", "network.natGateways", "network.natInstanceType"]);
+        const both = issues({ natGateways: "single", natInstanceType: "t4g.huge", azCount: 1 }).map((i) => i.key).sort();
+        assert.deepEqual(both, ["network.azCount", "network.natInstanceType"]);
+    });
+});
