@@ -63,9 +63,11 @@ export interface NetworkHandle {
      * `data` accepts PostgreSQL/Redis from the app tier only, no egress.
      */
     securityGroups: { loadBalancer: pulumi.Output<string>; app: pulumi.Output<string>; data: pulumi.Output<string> };
+    /** The NAT instance's id, with `natGateways: instance` (monitoring watches its status checks). @default - none (NAT gateways) */
+    natInstanceId?: pulumi.Output<string>;
 }
 
-const HANDLE: Record<keyof NetworkHandle, true> = { vpcId: true, publicSubnetIds: true, privateSubnetIds: true, securityGroups: true };
+const HANDLE: Record<keyof NetworkHandle, true> = { vpcId: true, publicSubnetIds: true, privateSubnetIds: true, securityGroups: true, natInstanceId: true };
 
 /**
  * What the flow-log role may do on its own log group (VPC user guide, "IAM role for publishing flow
@@ -114,6 +116,7 @@ export class Network extends pulumi.ComponentResource implements NetworkHandle {
     readonly publicSubnetIds: pulumi.Output<string[]>;
     readonly privateSubnetIds: pulumi.Output<string[]>;
     readonly securityGroups: NetworkHandle["securityGroups"];
+    readonly natInstanceId?: pulumi.Output<string>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:network:Network", name, {}, opts);
@@ -124,11 +127,11 @@ export class Network extends pulumi.ComponentResource implements NetworkHandle {
         this.privateSubnetIds = vpc.privateSubnetIds;
 
         if (args.natGateways === "instance") {
-            createNatInstance(
+            this.natInstanceId = createNatInstance(
                 name,
                 { vpcId: this.vpcId, vpcCidr: args.cidr, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds, privateSubnetCount: args.azCount, instanceType: args.natInstanceType },
                 this,
-            );
+            ).instance.id;
         }
         this.createFlowLogs(name, args);
         this.lockDefaultSecurityGroup(name);

@@ -175,6 +175,7 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             queues,
             // CloudFront, WAF (CLOUDFRONT scope) and Route 53 health-check metrics: alarms in us-east-1.
             edge: { distributionId: edge.distributionId, webAclMetricName: edge.webAclMetricName, healthCheckId: edge.healthCheckId },
+            network,
         },
         componentOpts,
     );

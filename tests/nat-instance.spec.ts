@@ -7,6 +7,7 @@ import * as assert from "node:assert/strict";
 import { NAT_INSTANCE_TYPES } from "../config/catalog";
 import { al2023AmiParameter, natUserData } from "../components/network/nat-instance";
 import { mockId, mockPhysicalName } from "../offline/mocks";
+import { evaluatePack, synthesizedResources } from "../offline/policy";
 import type { ProgramRun } from "../offline/run";
 import { estimateCost } from "../scripts/review/cost";
 import { fromRun } from "../scripts/review/snapshot";
@@ -128,6 +129,29 @@ describe("NAT instance (network.natGateways: instance)", function () {
         const attached = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.inputs.role === profile.inputs.role);
         assert.deepEqual(attached.map((a) => a.inputs.policyArn), [SSM_CORE]);
         assert.equal(ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === mockId(role!.name)).length, 0, "no inline policy");
+    });
+
+    it("passes the policy pack: no violation at all, and the instance's only waived finding is its public IPv4 (EC2.9)", () => {
+        const results = evaluatePack(synthesizedResources(run));
+        assert.deepEqual(results.filter((r) => !r.waived).map((r) => `${r.policy} on ${r.name}: ${r.message}`), []);
+        const onNat = results.filter((r) => r.name.startsWith("dev-network-nat"));
+        assert.deepEqual(onNat.map((r) => [r.policy, r.name]), [["internet-facing-entry-points", "dev-network-nat"]]);
+        assert.equal(onNat[0].type, INSTANCE);
+    });
+
+    it("an alarm fires on any failed status check of the instance (1-minute metric, 3 minutes), with ALARM and OK actions; dev's NAT gateway has none", async () => {
+        const alarms = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.inputs.namespace === "AWS/EC2");
+        assert.equal(alarms.length, 1);
+        const [a] = alarms;
+        assert.equal(a.inputs.metricName, "StatusCheckFailed");
+        assert.deepEqual(a.inputs.dimensions, { InstanceId: mockId(one(run, INSTANCE).name) });
+        assert.equal(a.inputs.comparisonOperator, "GreaterThanThreshold");
+        assert.equal(a.inputs.threshold, 0);
+        assert.equal(a.inputs.period, 60);
+        assert.equal(a.inputs.evaluationPeriods, 3);
+        assert.ok(a.inputs.alarmActions.length > 0 && a.inputs.okActions.length > 0);
+        const dev = await stackRun("dev");
+        assert.equal(ofType(dev, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((x) => x.inputs.namespace === "AWS/EC2").length, 0);
     });
 
     it("the network's idle cost is the hand-computed NAT-instance sum from aws-prices.md, $29.14 under one NAT gateway with its EIP", async () => {
