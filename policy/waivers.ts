@@ -166,7 +166,7 @@ export const WAIVERS: Waiver[] = [
     {
         policy: "internet-facing-entry-points",
         control: "EC2.9",
-        name: /-network-nat$/,
+        name: /-network-nat-(arm64|x86_64)$/,
         details: ["aws:ec2/instance:Instance"],
         reason: "The NAT instance (network.natGateways: instance, never in prod) needs a public IPv4 to translate the private subnets' traffic, as a NAT gateway's EIP does. Nothing on the internet can open a connection to it: its security group admits only the VPC, on HTTPS.",
     },

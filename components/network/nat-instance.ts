@@ -96,11 +96,16 @@ export interface NatInstance {
 export function createNatInstance(name: string, args: NatInstanceArgs, parent: pulumi.Resource): NatInstance {
     const nat = childName(name, "nat");
     const instanceType = (args.instanceType ?? DEFAULT_NAT_INSTANCE_TYPE) as NatInstanceType;
+    const architecture = NAT_INSTANCE_ARCHITECTURES[instanceType];
     const securityGroup = createSecurityGroup(nat, args, parent);
     const profile = createInstanceProfile(nat, parent);
-    const ami = aws.ssm.getParameterOutput({ name: al2023AmiParameter(NAT_INSTANCE_ARCHITECTURES[instanceType]) }, { parent }).value;
+    const ami = aws.ssm.getParameterOutput({ name: al2023AmiParameter(architecture) }, { parent }).value;
+    // The architecture is in the instance's name: the AMI is ignored after creation (below), so a type of
+    // another architecture (t4g ↔ t3) could never boot in place; as a new resource it gets a matching
+    // AMI, the routes move to it, and the old instance is deleted.
+    const instanceName = childName(nat, architecture);
     const instance = new aws.ec2.Instance(
-        nat,
+        instanceName,
         {
             ami,
             instanceType,
@@ -122,10 +127,11 @@ export function createNatInstance(name: string, args: NatInstanceArgs, parent: p
             // The AWS managed EBS key: the network is built before the data tier that owns the stack's keys.
             rootBlockDevice: { volumeType: "gp3", volumeSize: NAT_ROOT_VOLUME_GB, encrypted: true, deleteOnTermination: true },
             userData: natUserData(),
-            tags: { Name: nat },
+            tags: { Name: instanceName },
         },
         // The AMI parameter moves to every new AL2023 release; following it would replace the NAT (and
-        // cut egress) on an unrelated `up`. dnf-automatic patches in place; README "NAT instance" says how to re-image.
+        // cut egress) on an unrelated `up`. dnf-automatic patches in place. Pulumi keeps an ignored input
+        // from the state, so even `pulumi up --replace` boots the AMI recorded at creation.
         { parent, ignoreChanges: ["ami"] },
     );
     const routes = Array.from({ length: args.privateSubnetCount }, (_, i) => {
