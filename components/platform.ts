@@ -47,6 +47,7 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             cidr: settings.network.cidr,
             azCount: settings.network.azCount,
             natGateways: settings.network.natGateways,
+            natInstanceType: settings.network.natInstanceType,
             region: settings.region,
             logRetentionDays: settings.logs.retentionDays,
             appPorts: portsOf(settings, "public"),
@@ -181,6 +182,7 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             queues,
             // CloudFront, WAF (CLOUDFRONT scope) and Route 53 health-check metrics: alarms in us-east-1.
             edge: { distributionId: edge.distributionId, webAclMetricName: edge.webAclMetricName, healthCheckId: edge.healthCheckId },
+            network,
         },
         componentOpts,
     );

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { vpcCidrProblem } from "./cidr";
-import { backupScheduleProblem, CACHE_ENGINE_VERSIONS, isAwsRegion, isTimeZone, POSTGRES_MAJOR_VERSIONS, schedulerExpressionProblem } from "./catalog";
+import { backupScheduleProblem, CACHE_ENGINE_VERSIONS, isAwsRegion, isTimeZone, NAT_INSTANCE_TYPES, POSTGRES_MAJOR_VERSIONS, schedulerExpressionProblem } from "./catalog";
 
 export { CACHE_ENGINE_VERSIONS, POSTGRES_MAJOR_VERSIONS };
 import { bool, checkedText, intIn, numberIn, oneOf, pattern, withMeta } from "./fields";
@@ -61,6 +61,8 @@ export const networkSchema = z.strictObject({
         .optional(),
     azCount: intIn(2, 6, "3").optional(),
     natGateways: oneOf(NAT_STRATEGIES, "perAz").optional(),
+    /** Only with natGateways: instance (rules/network.ts); the list is config/catalog.ts NAT_INSTANCE_ARCHITECTURES. */
+    natInstanceType: oneOf(NAT_INSTANCE_TYPES, "t4g.nano").optional(),
 });
 
 export const logsSchema = z.strictObject({

@@ -194,6 +194,13 @@ export const WAIVERS: Waiver[] = [
         reason: "An http worker's HTTP API is a public entry point by design (README \"Workers\"): throttled, access-logged, requests authenticated by the application. The CloudFront edge fronts the services' internal load balancer, not these APIs (routing them through the edge is not built).",
     },
     {
+        policy: "internet-facing-entry-points",
+        control: "EC2.9",
+        name: /-network-nat-(arm64|x86_64)$/,
+        details: ["aws:ec2/instance:Instance"],
+        reason: "The NAT instance (network.natGateways: instance, never in prod) needs a public IPv4 to translate the private subnets' traffic, as a NAT gateway's EIP does. Nothing on the internet can open a connection to it: its security group admits only the VPC, on HTTPS.",
+    },
+    {
         policy: "apigateway-route-authorization",
         control: "APIGateway.8",
         reason: "http workers authenticate requests in the application (the API is a public entry point by design, README \"Workers\").",

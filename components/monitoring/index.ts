@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CacheSettings, DatabaseSettings, MonitoringSettings, ServiceSettings, WorkerSettings } from "../../config";
 import type { ComputeHandle } from "../compute";
 import type { DataHandle } from "../data";
+import type { NetworkHandle } from "../network";
 import { childName, NameScope, namePrefix } from "../naming";
 import { pickHandle } from "../shared/handle";
 import type { QueuesHandle, WorkersHandle } from "../workers";
@@ -40,6 +41,8 @@ export interface MonitoringArgs {
      * @default - no edge alarms
      */
     edge?: EdgeTargets;
+    /** The network's NAT instance, when there is one (its status-check alarm). @default - no NAT instance alarm */
+    network?: Pick<NetworkHandle, "natInstanceId">;
 }
 
 /** Alarm names by what they watch: the `alarms` stack output. */
@@ -162,6 +165,7 @@ export function monitoredTargets(args: MonitoringArgs): Targets {
             ...Object.entries(args.queues.scheduleDlqs).map(([worker, dlq]) => ({ name: worker, dlqName: queueNameOf(dlq.arn) })),
         ],
         edge: args.edge,
+        natInstanceId: args.network?.natInstanceId,
     };
 }
 

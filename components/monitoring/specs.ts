@@ -71,6 +71,8 @@ export interface Targets {
     workers: WorkerTarget[];
     queues: QueueTarget[];
     edge?: EdgeTargets;
+    /** The NAT instance (`network.natGateways: instance`). @default - none: NAT gateways are managed by AWS */
+    natInstanceId?: pulumi.Input<string>;
 }
 
 const MINUTE = 60;
@@ -86,6 +88,7 @@ export function alarmSpecs(scope: NameScope, t: Targets, m: MonitoringSettings):
     for (const w of t.workers) workerAlarms(b, w);
     for (const q of t.queues) queueAlarms(b, q);
     if (t.edge) edgeAlarms(b, t.edge);
+    if (t.natInstanceId !== undefined) natInstanceAlarms(b, t.natInstanceId);
     return b.specs;
 }
 
@@ -311,4 +314,13 @@ function edgeAlarms(b: SpecBuilder, edge: EdgeTargets): void {
             region,
         });
     }
+}
+
+/**
+ * The NAT instance carries all private egress. StatusCheckFailed (instance or system) is published every
+ * minute at no charge, detailed monitoring or not (EC2 User Guide, "Status checks").
+ */
+function natInstanceAlarms(b: SpecBuilder, instanceId: pulumi.Input<string>): void {
+    const owner: AlarmOwner = { type: "network" };
+    b.add("nat-instance-status", "critical", 0, above("nat-instance-status", owner, { metric: metric("AWS/EC2", "StatusCheckFailed", { InstanceId: instanceId }, "Maximum") }, 3, 3));
 }
