@@ -118,3 +118,34 @@ export const DEPLOYMENT_ALARM_ROLES = ["5xx", "p99", "unhealthy-hosts"] as const
 export function deploymentAlarmNames(scope: NameScope, service: string): string[] {
     return DEPLOYMENT_ALARM_ROLES.map((role) => `${namePrefix(scope)}-${service}-deploy-${role}`);
 }
+
+/**
+ * The uploads bucket of a recovery stack, `<project>-<recovery stack>-uploads-<account>`: S3 bucket
+ * names are global, so the account makes it unique. A pure function both sides call — the recovery
+ * stack names its bucket with it, the primary's replication rule targets it — so the primary never
+ * reads the recovery stack's outputs (that StackReference would close a cycle: the recovery stack
+ * already reads the primary's).
+ */
+export function replicaBucketName(recovery: NameScope, accountId: string): string {
+    return `${namePrefix(recovery)}-uploads-${accountId}`;
+}
+
+/**
+ * The alias ARN of a recovery stack's data key (`alias/<project>-<recovery stack>/data` in its region):
+ * the key S3 encrypts replicas with. S3 accepts a key ARN or an alias ARN as ReplicaKmsKeyID (S3 API
+ * reference, EncryptionConfiguration); an alias resolves in the requester's account, which is ours.
+ */
+export function replicaKeyAliasArn(recovery: NameScope, region: string, accountId: string): string {
+    return `arn:aws:kms:${region}:${accountId}:${kmsAliasName(namePrefix(recovery), "data")}`;
+}
+
+/** The prefix every repository of a stack starts with, `<project>/<stack>/`: an ECR replication filter (PREFIX_MATCH) that covers exactly them. */
+export function repositoryPrefix(scope: NameScope): string {
+    return repositoryName(scope, "");
+}
+
+/** The project and stack of a fully qualified stack name `<organization>/<project>/<stack>` (a recovery stack's `primaryStack`). */
+export function stackScope(fullyQualified: string): NameScope {
+    const [, project = "", stack = ""] = fullyQualified.split("/");
+    return { project, stack };
+}

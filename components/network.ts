@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import type { NatStrategy } from "../config";
+import { createNatInstance } from "./network/nat-instance";
 import { childName } from "./naming";
 import { pickHandle } from "./shared/handle";
 import { createServiceRole } from "./shared/iam";
@@ -24,8 +25,13 @@ export interface NetworkArgs {
     cidr: string;
     /** Availability zones; one public and one private subnet in each. */
     azCount: number;
-    /** `single`: one NAT gateway for the VPC; `perAz`: one per AZ (no cross-AZ egress dependency). */
+    /**
+     * `single`: one NAT gateway for the VPC; `perAz`: one per AZ (no cross-AZ egress dependency);
+     * `instance`: one NAT instance in the first public subnet (components/network/nat-instance.ts).
+     */
     natGateways: NatStrategy;
+    /** The NAT instance's EC2 type, with `natGateways: instance`. @default "t4g.nano" */
+    natInstanceType?: string;
     /** Region, for the S3 gateway endpoint's service name. */
     region: string;
     /** Retention of the flow-log group, in days. */
@@ -57,9 +63,11 @@ export interface NetworkHandle {
      * `data` accepts PostgreSQL/Redis from the app tier only, no egress.
      */
     securityGroups: { loadBalancer: pulumi.Output<string>; app: pulumi.Output<string>; data: pulumi.Output<string> };
+    /** The NAT instance's id, with `natGateways: instance` (monitoring watches its status checks). @default - none (NAT gateways) */
+    natInstanceId?: pulumi.Output<string>;
 }
 
-const HANDLE: Record<keyof NetworkHandle, true> = { vpcId: true, publicSubnetIds: true, privateSubnetIds: true, securityGroups: true };
+const HANDLE: Record<keyof NetworkHandle, true> = { vpcId: true, publicSubnetIds: true, privateSubnetIds: true, securityGroups: true, natInstanceId: true };
 
 /**
  * What the flow-log role may do on its own log group (VPC user guide, "IAM role for publishing flow
@@ -81,10 +89,11 @@ export function loadBalancerPorts(ingress: LoadBalancerIngress): number[] {
     return ingress.from === "internet" ? [PORTS.http, PORTS.https] : [PORTS.https];
 }
 
-/** awsx strategy names for our two NAT layouts. */
+/** awsx strategy names for our NAT layouts (a NAT instance is ours: awsx then creates no NAT and no default route). */
 export const NAT_STRATEGY: Record<NatStrategy, awsx.types.enums.ec2.NatGatewayStrategy> = {
     single: awsx.ec2.NatGatewayStrategy.Single,
     perAz: awsx.ec2.NatGatewayStrategy.OnePerAz,
+    instance: awsx.ec2.NatGatewayStrategy.None,
 };
 
 /**
@@ -98,7 +107,8 @@ export const NAT_STRATEGY: Record<NatStrategy, awsx.types.enums.ec2.NatGatewaySt
  *   load balancer's own ingress is `loadBalancerIngress`: the internet, or a managed prefix list.
  *
  * Cost (us-east-1 list prices, AWS pricing pages, 2026): a NAT gateway is about $33/month
- * plus $0.045/GB processed, so `single` ≈ $33 and `perAz` with 3 AZs ≈ $99 before traffic; flow logs
+ * plus $0.045/GB processed, so `single` ≈ $33 and `perAz` with 3 AZs ≈ $99 before traffic (each
+ * gateway's EIP adds $3.65); `instance` (a t4g.nano, its public IPv4 and 8 GB gp3) ≈ $7.36; flow logs
  * cost CloudWatch ingestion ($0.50/GB); the gateway endpoint and security groups are free.
  */
 export class Network extends pulumi.ComponentResource implements NetworkHandle {
@@ -106,6 +116,7 @@ export class Network extends pulumi.ComponentResource implements NetworkHandle {
     readonly publicSubnetIds: pulumi.Output<string[]>;
     readonly privateSubnetIds: pulumi.Output<string[]>;
     readonly securityGroups: NetworkHandle["securityGroups"];
+    readonly natInstanceId?: pulumi.Output<string>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:network:Network", name, {}, opts);
@@ -115,6 +126,13 @@ export class Network extends pulumi.ComponentResource implements NetworkHandle {
         this.publicSubnetIds = vpc.publicSubnetIds;
         this.privateSubnetIds = vpc.privateSubnetIds;
 
+        if (args.natGateways === "instance") {
+            this.natInstanceId = createNatInstance(
+                name,
+                { vpcId: this.vpcId, vpcCidr: args.cidr, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds, privateSubnetCount: args.azCount, instanceType: args.natInstanceType },
+                this,
+            ).instance.id;
+        }
         this.createFlowLogs(name, args);
         this.lockDefaultSecurityGroup(name);
         this.createS3Endpoint(name, args);

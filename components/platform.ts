@@ -11,7 +11,7 @@ import { Compute } from "./compute";
 import { Data } from "./data";
 import { Edge, EdgeFailoverArgs } from "./edge";
 import { Monitoring } from "./monitoring";
-import { componentName, deploymentAlarmNames, NameScope } from "./naming";
+import { componentName, deploymentAlarmNames, NameScope, stackScope } from "./naming";
 import { Network } from "./network";
 import { createProvider } from "./provider";
 import { PrimaryHandle, readPrimary } from "./recovery";
@@ -47,6 +47,7 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             cidr: settings.network.cidr,
             azCount: settings.network.azCount,
             natGateways: settings.network.natGateways,
+            natInstanceType: settings.network.natInstanceType,
             region: settings.region,
             logRetentionDays: settings.logs.retentionDays,
             appPorts: portsOf(settings, "public"),
@@ -70,6 +71,9 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             protectData: settings.protectData,
             network,
             replicaOf: primary ? { sourceArn: primary.dbArn, promoted: settings.recovery!.active } : undefined,
+            // Uploads replication (README "Disaster recovery"): the primary owns the rule, the recovery stack the destination bucket.
+            replicateUploadsTo: settings.replicateTo ? { scope: { project: settings.project, stack: settings.replicateTo.stack }, region: settings.replicateTo.region } : undefined,
+            uploadsReplicaDestination: settings.recovery !== undefined,
         },
         componentOpts,
     );
@@ -88,6 +92,9 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             protectData: settings.protectData,
             // The repositories were compute's children until the registry became its own component.
             formerParent: { name: componentName(settings.stack, "compute"), type: "platform:compute:Compute", images: settings.services.map((svc) => svc.name) },
+            // ECR replication keeps repository names: a recovery stack's repositories carry its primary's, so the copies land in them.
+            repositoryScope: settings.recovery ? stackScope(settings.recovery.primaryStack) : undefined,
+            replicateTo: settings.replicateTo ? { region: settings.replicateTo.region } : undefined,
         },
         componentOpts,
     );
@@ -167,6 +174,7 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             services: settings.services,
             canaryServices: canaryServices(settings).map((svc) => svc.name),
             database: settings.database,
+            databaseIsCrossRegionReplica: settings.recovery !== undefined && !settings.recovery.active,
             cache: settings.cache,
             workers: settings.workers,
             data,
@@ -175,6 +183,7 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             queues,
             // CloudFront, WAF (CLOUDFRONT scope) and Route 53 health-check metrics: alarms in us-east-1.
             edge: { distributionId: edge.distributionId, webAclMetricName: edge.webAclMetricName, healthCheckId: edge.healthCheckId },
+            network,
         },
         componentOpts,
     );

@@ -10,6 +10,30 @@
 import type { CacheEngine } from "./settings";
 
 /**
+ * Instance types a NAT instance (`network.natGateways: instance`) may use, with the CPU architecture
+ * of the Amazon Linux 2023 AMI each boots (the SSM public parameter
+ * `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-<arch>`). Burstable Graviton (t4g)
+ * and x86 (t3) sizes only: a NAT for a dev or staging VPC is idle most of the time, and every size
+ * here supports EC2 simplified automatic recovery (EC2 User Guide, "Instance recovery": T3, T4g …).
+ * Network bandwidth grows with the size ("up to 5 Gbps" burst for all of them; the baseline of a
+ * nano is a small fraction of that). Source: EC2 instance types, general purpose, checked 2026-12-01.
+ */
+export const NAT_INSTANCE_ARCHITECTURES = {
+    "t4g.nano": "arm64",
+    "t4g.micro": "arm64",
+    "t4g.small": "arm64",
+    "t4g.medium": "arm64",
+    "t3.nano": "x86_64",
+    "t3.micro": "x86_64",
+    "t3.small": "x86_64",
+    "t3.medium": "x86_64",
+} as const satisfies Record<string, "arm64" | "x86_64">;
+export type NatInstanceType = keyof typeof NAT_INSTANCE_ARCHITECTURES;
+export const NAT_INSTANCE_TYPES = Object.keys(NAT_INSTANCE_ARCHITECTURES) as [NatInstanceType, ...NatInstanceType[]];
+/** The NAT instance's size when `network.natInstanceType` is not set: the cheapest Graviton type. */
+export const DEFAULT_NAT_INSTANCE_TYPE: NatInstanceType = "t4g.nano";
+
+/**
  * PostgreSQL major versions this program deploys (RDS applies minor versions itself); each has its
  * parameter-group family `postgres<major>`. Source: RDS for PostgreSQL release calendar, checked 2026-11-30.
  */

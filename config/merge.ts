@@ -17,7 +17,8 @@ export function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext, services: 
         stack: ctx.stack,
         tier,
         region: raw.region ?? "us-east-1",
-        tags: { ...userTags, project: ctx.project, stack: ctx.stack, tier },
+        // A recovery stack's role is a tag too: the policy pack's recovery waivers read it (never the stack name).
+        tags: { ...userTags, project: ctx.project, stack: ctx.stack, tier, ...(raw.recovery?.role ? { "recovery-role": raw.recovery.role } : {}) },
         protectData: d.protectData,
         network: { ...d.network, ...raw.network },
         logs: { ...d.logs, ...raw.logs },
@@ -43,7 +44,14 @@ export function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext, services: 
         edge: { ...d.edge, failover: raw.recovery?.role === "recovery" && raw.domain?.hostedZoneId ? "secondary" : d.edge.failover, ...raw.edge },
         monitoring: mergeMonitoring(raw.monitoring, tier),
         recovery: recoveryOf(raw.recovery),
+        replicateTo: replicateToOf(raw.replicateTo),
     };
+}
+
+/** The replication block; missing fields are reported by rules/replication.ts ("" here). Pulumi.yaml's {} default means none. */
+export function replicateToOf(r: RawConfig["replicateTo"]): Settings["replicateTo"] {
+    if (r?.stack === undefined && r?.region === undefined) return undefined;
+    return { stack: r.stack ?? "", region: r.region ?? "" };
 }
 
 /** The recovery block with its defaults; missing required fields are reported by rules/recovery.ts ("" here). */

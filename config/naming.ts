@@ -84,6 +84,9 @@ export const NAME_LIMITS: Readonly<Record<string, NameLimit>> = {
     "aws:wafv2/webAcl:WebAcl": { property: "name", max: 128, source: "WAFV2 CreateWebACL: Name 1-128 characters [\\w-]" },
 };
 
+/** Any 12-digit AWS account id: names that contain the account (the replicated uploads bucket) are checked with it. */
+export const ACCOUNT_ID_PLACEHOLDER = "123456789012";
+
 /** Most read replicas config allows (database.readReplicas); the longest RDS identifier uses it. */
 const MAX_READ_REPLICAS = 5;
 
@@ -120,6 +123,8 @@ export function physicalNames(project: string, stack: string, services: readonly
         auto("aws:elasticache/replicationGroup:ReplicationGroup", `${stack}-data-cache`),
         auto("aws:s3/bucket:Bucket", `${stack}-data-uploads`),
         auto("aws:s3/bucket:Bucket", `${stack}-data-logs`),
+        // A recovery stack's uploads bucket: the fixed name its primary replicates to (components/naming.ts replicaBucketName).
+        fixed("aws:s3/bucket:Bucket", `${project}-${stack}-uploads-${ACCOUNT_ID_PLACEHOLDER}`),
         auto("aws:backup/vault:Vault", `${stack}-data-backup-copy`),
         auto("aws:backup/plan:Plan", `${stack}-data-backup`),
         auto("aws:backup/selection:Selection", `${stack}-data-backup`),

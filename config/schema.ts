@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { vpcCidrProblem } from "./cidr";
-import { backupScheduleProblem, CACHE_ENGINE_VERSIONS, isAwsRegion, isTimeZone, POSTGRES_MAJOR_VERSIONS, schedulerExpressionProblem } from "./catalog";
+import { backupScheduleProblem, CACHE_ENGINE_VERSIONS, isAwsRegion, isTimeZone, NAT_INSTANCE_TYPES, POSTGRES_MAJOR_VERSIONS, schedulerExpressionProblem } from "./catalog";
 
 export { CACHE_ENGINE_VERSIONS, POSTGRES_MAJOR_VERSIONS };
 import { bool, checkedText, intIn, numberIn, oneOf, pattern, withMeta } from "./fields";
@@ -36,7 +36,7 @@ const regionField = withMeta(z.string({ error: REGION_ALLOWED }).refine(isAwsReg
 });
 
 /** Tag keys we set ourselves on every resource; config `tags` may not override them. */
-export const RESERVED_TAG_KEYS = ["project", "stack", "tier"] as const;
+export const RESERVED_TAG_KEYS = ["project", "stack", "tier", "recovery-role"] as const;
 
 const tagKey = z
     .string({ error: "1-128 letters, digits, spaces or _ . : / = + - @" })
@@ -62,6 +62,8 @@ export const networkSchema = z.strictObject({
         .optional(),
     azCount: intIn(2, 6, "3").optional(),
     natGateways: oneOf(NAT_STRATEGIES, "perAz").optional(),
+    /** Only with natGateways: instance (rules/network.ts); the list is config/catalog.ts NAT_INSTANCE_ARCHITECTURES. */
+    natInstanceType: oneOf(NAT_INSTANCE_TYPES, "t4g.nano").optional(),
 });
 
 export const logsSchema = z.strictObject({
@@ -225,7 +227,8 @@ export const workerTriggerSchema = z.strictObject({
     visibilityTimeoutSeconds: intIn(0, 43200, "180").optional(),
     // http
     routes: z.array(pattern(ROUTE_KEY, ROUTE_ALLOWED, "GET /items")).optional(),
-    throttle: z.strictObject({ burstLimit: intIn(0, 5000, "100"), rateLimit: intIn(0, 10000, "50") }).optional(),
+    // A limit of 0 throttles every request (429): the smallest useful limit is 1. Remove the block for no limit.
+    throttle: z.strictObject({ burstLimit: intIn(1, 5000, "100"), rateLimit: intIn(1, 10000, "50") }).optional(),
     // schedule
     expression: checkedText(SCHEDULE_ALLOWED, "rate(5 minutes)", schedulerExpressionProblem).optional(),
     timezone: withMeta(z.string({ error: TIMEZONE_ALLOWED }).refine(isTimeZone, { error: TIMEZONE_ALLOWED }), { example: "UTC", allowed: TIMEZONE_ALLOWED, text: true }).optional(),
@@ -344,6 +347,18 @@ export const recoverySchema = z.strictObject({
     passiveTasks: intIn(0, 100, "0").optional(),
 });
 
+/** A stack name this program accepts (config/rules/stack.ts: it prefixes physical names): what replicateTo.stack names. */
+export const PROGRAM_STACK_NAME = /^[a-z](?:[a-z0-9]|-(?!-)){0,18}[a-z0-9]$|^[a-z]$/;
+
+/**
+ * A primary stack's replication to its recovery stack (README "Disaster recovery"): the uploads bucket
+ * and the images go to `stack` in `region`; config/rules/replication.ts checks it.
+ */
+export const replicateToSchema = z.strictObject({
+    stack: pattern(PROGRAM_STACK_NAME, "the recovery stack's name in this project and account: a lowercase letter, then up to 19 lowercase letters, digits or single hyphens, not ending in a hyphen (e.g. prod-dr)", "prod-dr").optional(),
+    region: regionField.optional(),
+});
+
 /**
  * Every `platform:*` key the program reads. `pulumiType` is what Pulumi.yaml declares (a test keeps
  * the two in step); object groups are validated here, field by field.
@@ -366,6 +381,7 @@ export const CONFIG_KEYS = {
     monitoring: { pulumiType: "object", schema: monitoringSchema },
     edge: { pulumiType: "object", schema: edgeSchema },
     recovery: { pulumiType: "object", schema: recoverySchema },
+    replicateTo: { pulumiType: "object", schema: replicateToSchema },
 } as const satisfies Record<string, { pulumiType: "string" | "object"; schema: z.ZodType }>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -6,8 +6,12 @@
 export const TIERS = ["dev", "staging", "prod"] as const;
 export type Tier = (typeof TIERS)[number];
 
-/** awsx `NatGatewayStrategy`, in our words: one shared NAT gateway, or one per availability zone. */
-export const NAT_STRATEGIES = ["single", "perAz"] as const;
+/**
+ * How private subnets reach the internet: one shared NAT gateway, one per availability zone (awsx
+ * `NatGatewayStrategy`), or one NAT instance (an EC2 instance in the first public subnet,
+ * components/network/nat-instance.ts; README "NAT instance").
+ */
+export const NAT_STRATEGIES = ["single", "perAz", "instance"] as const;
 export type NatStrategy = (typeof NAT_STRATEGIES)[number];
 
 /** Retention periods CloudWatch Logs accepts (PutRetentionPolicy). */
@@ -23,8 +27,13 @@ export interface NetworkSettings {
     cidr: string;
     /** Availability zones the VPC spans (public + private subnet in each). */
     azCount: number;
-    /** `single`: one shared NAT gateway (cheaper, one AZ's failure cuts egress); `perAz`: one per AZ. */
+    /**
+     * `single`: one shared NAT gateway (cheaper, one AZ's failure cuts egress); `perAz`: one per AZ;
+     * `instance`: one NAT instance (cheapest; single AZ, burstable bandwidth, patched by dnf-automatic).
+     */
     natGateways: NatStrategy;
+    /** The NAT instance's EC2 type (config/catalog.ts NAT_INSTANCE_TYPES); only with `natGateways: instance`. @default - t4g.nano */
+    natInstanceType?: string;
 }
 
 export interface LogSettings {
@@ -327,6 +336,16 @@ export interface Settings {
     monitoring: MonitoringSettings;
     /** Disaster recovery (platform:recovery): set on a recovery stack only; undefined elsewhere. */
     recovery?: RecoverySettings;
+    /** Replication of uploads and images to a recovery stack (platform:replicateTo): set on a primary only; undefined elsewhere. */
+    replicateTo?: ReplicateToSettings;
+}
+
+/** Where a primary replicates its uploads bucket and its images (README "Disaster recovery"). */
+export interface ReplicateToSettings {
+    /** The recovery stack's name (same project and account): its uploads bucket's name is derived from it. */
+    stack: string;
+    /** The recovery stack's region (never this stack's). */
+    region: string;
 }
 
 /** Disaster-recovery roles: `recovery` is the pilot light of a primary stack in another region. */

@@ -3,7 +3,8 @@
  * read from the repository instead of repeated in GitHub settings: the AWS account id (deploy/'s
  * `accounts`, through the stack's `account`), the region (`platform:region` of Pulumi.<stack>.yaml),
  * the Pulumi organization, the Pulumi team whose token the job uses (the stack's `writers` to write,
- * its preview team to read), and
+ * its preview team to read), the session length of the role it assumes (`session-seconds`: deploy/'s
+ * `sessionHours` for the deploy role, an hour for the preview role; also the Pulumi token's), and
  * whether Pulumi Deployments deploys the stack on push (then a workflow's `up` on push skips).
  * Prints `key=value` lines for $GITHUB_OUTPUT. Exit 1 when deploy/ config does not validate.
  */
@@ -36,6 +37,7 @@ export function ciContext(stack: string, access: "write" | "read" = "write"): Re
             "aws-region": region,
             "pulumi-org": settings.organization,
             "pulumi-team": access === "write" ? s.writers : s.previewTeam,
+            "session-seconds": String(settings.sessionSeconds[access]),
             project: facts.project,
             // Pulumi Deployments already runs `pulumi up` on every push: the workflow's `up` defers to it.
             "push-to-deploy": String(s.pushToDeploy),

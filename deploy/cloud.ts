@@ -2,14 +2,15 @@
  * The Pulumi Cloud side of one platform stack, with @pulumi/pulumiservice 1.3.0: deployment settings
  * (git source through the GitHub app's `vcs` settings, pre-run commands that install the lockfile and
  * run the offline suite, the CLI pinned by the executor image, push-to-deploy for dev only, pull-request
- * previews everywhere, path filters, OIDC to the stack's role), drift detection, team permissions and
- * the chat webhook. What 1.3.0 cannot express (tag triggers, a separate role for previews) is done by
- * the GitHub Actions workflows (README "Delivery").
+ * previews only where the stack's Deployments role is the read-only one, path filters, OIDC to the
+ * stack's role with a session as long as that role allows), drift detection, team permissions and the
+ * chat webhook. What 1.3.0 cannot express (tag triggers, a role per operation) is done by the GitHub
+ * Actions workflows (README "Delivery").
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as service from "@pulumi/pulumiservice";
 import { DeploySettings, PERMISSIONS, StackDelivery } from "./config";
-import { githubEnvironment, githubSubject } from "./trust";
+import { githubEnvironment, githubSubject, goDuration } from "./trust";
 
 /** Events the team's chat hears about (pulumiservice WebhookFilters). */
 export const CHAT_EVENTS = [
@@ -33,7 +34,7 @@ export class StackDeliverySettings extends pulumi.ComponentResource {
                 provider: "github",
                 repository: settings.repository,
                 deployCommits: stack.pushToDeploy,
-                previewPullRequests: true,
+                previewPullRequests: stack.previewPullRequests,
                 pullRequestTemplate: false,
                 paths: stack.paths,
             },
@@ -42,12 +43,13 @@ export class StackDeliverySettings extends pulumi.ComponentResource {
                 preRunCommands: settings.preRunCommands,
                 // `npm ci` above installs from the lockfile; the executor's own install would run `npm install`.
                 options: { skipInstallDependencies: true, skipIntermediateDeployments: true },
-                oidc: { aws: { roleARN: roleArn, sessionName: stack.sessionName, duration: "1h0m0s" } },
+                // The session the role allows (its MaxSessionDuration): a first prod `up` can outlast an hour.
+                oidc: { aws: { roleARN: roleArn, sessionName: stack.sessionName, duration: goDuration(settings.sessionSeconds[stack.deploymentsAccess]) } },
             },
         }, { parent: this });
 
         if (stack.driftCron) {
-            // Detect only: remediation would write with the read-only role, and prod changes need approval.
+            // Detect only: the drift role cannot write, and prod changes need approval.
             new service.DriftSchedule(`${name}-drift`, { ...ids, scheduleCron: stack.driftCron, autoRemediate: false }, { parent: this });
         }
 
@@ -90,7 +92,8 @@ export function createPolicyGroup(name: string, settings: DeploySettings): servi
  * token for a Pulumi team token): a job in GitHub environment `<stack>` of this repository gets a token
  * of the team that writes that stack, one in `<stack>-preview` a token of its preview team (Stack Read
  * allows previews), nothing else. Exact subjects, audience
- * `urn:pulumi:org:<org>` (auth-actions' default), tokens for at most an hour.
+ * `urn:pulumi:org:<org>` (auth-actions' default), tokens for at most a deploy role's session (an `up`
+ * writes its checkpoints to Pulumi Cloud until the end).
  */
 export function createGithubIssuer(name: string, settings: DeploySettings): service.OidcIssuer | undefined {
     if (!settings.githubIssuer) return undefined;
@@ -106,7 +109,7 @@ export function createGithubIssuer(name: string, settings: DeploySettings): serv
         organization: settings.organization,
         name: "github-actions",
         url: "https://token.actions.githubusercontent.com",
-        maxExpirationSeconds: 3600,
+        maxExpirationSeconds: settings.sessionSeconds.write,
         policies,
     });
 }

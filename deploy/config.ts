@@ -5,13 +5,27 @@
  * config (config/errors.ts), before any resource is registered.
  */
 import { ConfigError, ConfigIssue } from "../config/errors";
-import { Operation, OPERATIONS, READ_OPERATIONS } from "./trust";
+import {
+    Access,
+    DEFAULT_DEPLOY_SESSION_HOURS,
+    DEPLOYMENT_OPERATIONS,
+    GITHUB_ISSUER_HOST,
+    Operation,
+    PULUMI_ISSUER_HOST,
+    READ_SESSION_SECONDS,
+    SESSION_HOURS_MAX,
+    SESSION_HOURS_MIN,
+} from "./trust";
 
 export const DEPLOY_PROJECT = "platform-deploy";
 
 /** The oldest Pulumi CLI the platform runs on (object-typed config; README "Using it with the Pulumi CLI"). */
 export const MIN_CLI_VERSION = "3.187.0";
-export const DEFAULT_EXECUTOR_IMAGE = "pulumi/pulumi-nodejs:3.248.0";
+/**
+ * The executor image: Pulumi's Node image for the Node.js LTS CI uses (`-24`; the unsuffixed image follows
+ * Pulumi's default Node, 26 since pulumi-docker-containers#703), tagged with the exact CLI version.
+ */
+export const DEFAULT_EXECUTOR_IMAGE = "pulumi/pulumi-nodejs-24:3.248.0";
 export const DEFAULT_TEST_COMMAND = "npm test";
 export const DEFAULT_DRIFT_CRON = "0 6 * * *";
 export const POLICY_PACK = "platform-policy";
@@ -30,7 +44,12 @@ export interface RepoFacts {
     project: string;
     /** Platform stacks that have a Pulumi.<stack>.yaml, with the tier the file names. */
     stacks: Record<string, string | undefined>;
+    /** Each stack's region (`platform:region` of its stack file; absent: the project default us-east-1). */
+    regions?: Record<string, string>;
 }
+
+/** Create the IAM OIDC provider, or reference one the account already has (IAM allows one per issuer URL). */
+export type OidcProviderChoice = { create: true } | { arn: string };
 
 export interface StackDelivery {
     name: string;
@@ -52,9 +71,20 @@ export interface StackDelivery {
     driftCron?: string;
     /** Changed paths that start a deployment or preview of this stack. */
     paths: string[];
-    roles: { write: string; read: string };
-    /** Which of the two roles Pulumi Deployments gets (it has one role per stack for every operation). */
-    deploymentsAccess: "write" | "read";
+    /** The stack's region: where its secrets and keys live (the drift role's scope). */
+    region: string;
+    /**
+     * Pull-request previews in Pulumi Deployments. Only for a stack whose Deployments role is the
+     * read-only preview role (no push-to-deploy, no drift detection): a PR preview runs unreviewed code
+     * with that role. Default false: previews run in .github/workflows/preview.yml with `<stack>-preview`.
+     */
+    previewPullRequests: boolean;
+    roles: Record<Access, string>;
+    /**
+     * Which role Pulumi Deployments gets (one role per stack for every operation): the deploy role for a
+     * push-to-deploy stack, the preview role for a stack with Deployments PR previews, else the drift role.
+     */
+    deploymentsAccess: Access;
     /** The operations Deployments runs with that role, which are exactly what the role's trust admits. */
     deploymentOperations: readonly Operation[];
     sessionName: string;
@@ -74,6 +104,10 @@ export interface DeploySettings {
     preRunCommands: string[];
     /** The platform stacks whose AWS side lives in this account. */
     stacks: StackDelivery[];
+    /** Session length per role (seconds): the deploy role's is `sessionHours`, the others an hour. */
+    sessionSeconds: Record<Access, number>;
+    /** This account's IAM OIDC providers: created here, or existing ones referenced by ARN. */
+    oidcProviders: { pulumi: OidcProviderChoice; github: OidcProviderChoice };
     chat?: { url: string; format: (typeof CHAT_FORMATS)[number] };
     policy?: { pack: string; versionTag?: string; mode: (typeof POLICY_MODES)[number] };
     /**
@@ -93,6 +127,11 @@ function semverAtLeast(version: string, min: string): boolean {
     const b = min.split(".").map(Number);
     for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] > b[i];
     return true;
+}
+
+/** The ARN IAM gives an OIDC provider: fixed by account and issuer host (one provider per URL and account). */
+export function oidcProviderArn(accountId: string, host: string): string {
+    return `arn:aws:iam::${accountId}:oidc-provider/${host}`;
 }
 
 /** Paths a change to which concerns `stack`: the program, the lockfile, the policy pack and the stack's own file. */
@@ -177,10 +216,10 @@ export function resolveDeploySettings(raw: Raw, account: string, repo: RepoFacts
             continue;
         }
         if (!isObject(value)) {
-            problem(key, value, "an object: {account, writers, readers?, pushToDeploy?, trust?, driftCron?, paths?}", set(`${key}.account`, "nonprod"));
+            problem(key, value, "an object: {account, writers, readers?, pushToDeploy?, previewPullRequests?, trust?, driftCron?, paths?}", set(`${key}.account`, "nonprod"));
             continue;
         }
-        const allowedFields = ["account", "writers", "readers", "pushToDeploy", "trust", "driftCron", "paths"];
+        const allowedFields = ["account", "writers", "readers", "pushToDeploy", "previewPullRequests", "trust", "driftCron", "paths"];
         for (const f of Object.keys(value)) if (!allowedFields.includes(f)) problem(`${key}.${f}`, value[f], `one of the fields ${allowedFields.join(", ")}`, `pulumi config rm --path '${key}.${f}' --stack ${account} (in deploy/)`);
 
         const acct = value.account;
@@ -219,6 +258,15 @@ export function resolveDeploySettings(raw: Raw, account: string, repo: RepoFacts
             problem(`${key}.driftCron`, driftCron, "a schedule: prod always runs drift detection", set(`${key}.driftCron`, DEFAULT_DRIFT_CRON));
         }
 
+        // One role per stack in Deployments: PR previews (unreviewed code) only with the preview role, which
+        // can neither deploy (push-to-deploy) nor read the secrets a refresh reads (drift detection).
+        const previewPullRequests = value.previewPullRequests ?? false;
+        if (typeof previewPullRequests !== "boolean") problem(`${key}.previewPullRequests`, previewPullRequests, "true or false", set(`${key}.previewPullRequests`, "false"));
+        else if (previewPullRequests && (pushToDeploy === true || driftCron !== undefined)) {
+            const why = pushToDeploy === true ? "push-to-deploy gives its Deployments runs the deploy role" : "drift detection gives its Deployments runs the drift role";
+            problem(`${key}.previewPullRequests`, previewPullRequests, `false for this stack: ${why}, which can read secrets, and a pull-request preview runs unreviewed code with the same role (pull requests are previewed by .github/workflows/preview.yml with the read-only <stack>-preview role)`, `pulumi config rm --path '${key}.previewPullRequests' --stack ${account} (in deploy/)`);
+        }
+
         const paths = value.paths ?? defaultPaths(name);
         if (!Array.isArray(paths) || paths.length === 0 || paths.some((p) => typeof p !== "string" || p.length === 0)) {
             problem(`${key}.paths`, paths, "a non-empty list of path globs (a `!` prefix excludes)", `pulumi config rm --path '${key}.paths' --stack ${account} (in deploy/) to use the defaults`);
@@ -226,15 +274,15 @@ export function resolveDeploySettings(raw: Raw, account: string, repo: RepoFacts
             problem(`${key}.paths`, paths, `a list that includes Pulumi.${name}.yaml (a promotion changes only that file)`, set(`${key}.paths[${paths.length}]`, `Pulumi.${name}.yaml`));
         }
 
-        const roles = { write: `${repo.project}-${name}-deploy`, read: `${repo.project}-${name}-preview` };
+        const roles: Record<Access, string> = { write: `${repo.project}-${name}-deploy`, drift: `${repo.project}-${name}-drift`, read: `${repo.project}-${name}-preview` };
         for (const [access, roleName] of Object.entries(roles)) {
             if (roleName.length > ROLE_NAME_MAX) problem(key, name, `a stack name short enough for the ${access} role name ${roleName} (IAM: at most ${ROLE_NAME_MAX} characters)`, "use a shorter stack name");
         }
         const sessionName = `pulumi-deployments-${name}`;
         if (!SESSION_NAME.test(sessionName)) problem(key, name, `a stack name that makes a valid STS session name (${sessionName}: 2-64 of letters, digits, +=,.@_-)`, "use a shorter stack name");
 
-        if (typeof acct === "string" && accounts[acct] && typeof writers === "string" && typeof pushToDeploy === "boolean" && Array.isArray(trust) && Array.isArray(readers) && Array.isArray(paths)) {
-            const deploymentsAccess = pushToDeploy ? "write" : "read";
+        if (typeof acct === "string" && accounts[acct] && typeof writers === "string" && typeof pushToDeploy === "boolean" && typeof previewPullRequests === "boolean" && Array.isArray(trust) && Array.isArray(readers) && Array.isArray(paths)) {
+            const deploymentsAccess: Access = pushToDeploy ? "write" : previewPullRequests ? "read" : "drift";
             stacks.push({
                 name,
                 tier,
@@ -246,12 +294,13 @@ export function resolveDeploySettings(raw: Raw, account: string, repo: RepoFacts
                 previewTeam: (readers as string[])[0] ?? writers,
                 driftCron: driftCron as string | undefined,
                 paths: paths as string[],
+                region: repo.regions?.[name] ?? "us-east-1",
+                previewPullRequests,
                 roles,
                 deploymentsAccess,
                 // Deployments has one role per stack for every operation it runs (settings at @pulumi/pulumiservice
-                // 1.3.0): a stack that deploys on push needs all of them on the write role; the others only preview,
-                // refresh and detect drift, with the read-only role.
-                deploymentOperations: deploymentsAccess === "write" ? OPERATIONS : READ_OPERATIONS,
+                // 1.3.0); the role's trust admits only the operations that role is for (trust.ts DEPLOYMENT_OPERATIONS).
+                deploymentOperations: DEPLOYMENT_OPERATIONS[deploymentsAccess],
                 sessionName,
             });
         }
@@ -301,6 +350,30 @@ export function resolveDeploySettings(raw: Raw, account: string, repo: RepoFacts
     const githubIssuer = raw.githubIssuer ?? false;
     if (typeof githubIssuer !== "boolean") problem("githubIssuer", githubIssuer, "true in exactly one stack of deploy/ per Pulumi organization (it registers the org-wide issuer), false elsewhere", set("githubIssuer", "true"));
 
+    const sessionHours = raw.sessionHours ?? DEFAULT_DEPLOY_SESSION_HOURS;
+    if (typeof sessionHours !== "number" || !Number.isInteger(sessionHours) || sessionHours < SESSION_HOURS_MIN || sessionHours > SESSION_HOURS_MAX) {
+        problem("sessionHours", sessionHours, `a whole number of hours, ${SESSION_HOURS_MIN}-${SESSION_HOURS_MAX} (IAM MaxSessionDuration: 1-12 h): how long a deploy role's session lasts; a first prod deploy can take more than an hour`, set("sessionHours", String(DEFAULT_DEPLOY_SESSION_HOURS)));
+    }
+
+    // oidcProviders: { pulumi?, github? }: "create" (default), "existing" or the provider's ARN in this account.
+    const oidcProviders = { pulumi: { create: true }, github: { create: true } } as DeploySettings["oidcProviders"];
+    const rawProviders = raw.oidcProviders ?? {};
+    if (!isObject(rawProviders)) problem("oidcProviders", rawProviders, "an object {pulumi?, github?}, each \"create\", \"existing\" or the provider's ARN", set("oidcProviders.github", "existing"));
+    else {
+        const hosts = { pulumi: PULUMI_ISSUER_HOST, github: GITHUB_ISSUER_HOST } as const;
+        for (const f of Object.keys(rawProviders)) if (!(f in hosts)) problem(`oidcProviders.${f}`, rawProviders[f], "one of the fields pulumi, github", `pulumi config rm --path 'oidcProviders.${f}' --stack ${account} (in deploy/)`);
+        for (const [issuer, host] of Object.entries(hosts) as Array<[keyof typeof hosts, string]>) {
+            const v = rawProviders[issuer] ?? "create";
+            const expected = accounts[account] ? oidcProviderArn(accounts[account], host) : undefined;
+            if (v === "create") continue;
+            if (v === "existing" && expected) oidcProviders[issuer] = { arn: expected };
+            else if (typeof v === "string" && v === expected) oidcProviders[issuer] = { arn: v };
+            else if (v !== "existing") {
+                problem(`oidcProviders.${issuer}`, v, `"create" (deploy/ creates the provider), "existing" (the account already has it: deploy/ references ${expected ?? `arn:aws:iam::<account>:oidc-provider/${host}`} and never changes or deletes it) or exactly that ARN`, set(`oidcProviders.${issuer}`, "existing"));
+            }
+        }
+    }
+
     if (issues.length > 0) throw new ConfigError(account, issues);
     return {
         account,
@@ -315,6 +388,8 @@ export function resolveDeploySettings(raw: Raw, account: string, repo: RepoFacts
         // Each line runs in its own shell in the executor (docs "Deployment settings"): install exactly the lockfile, then the offline suite.
         preRunCommands: ["npm ci --no-audit --no-fund", testCommand],
         stacks: stacks.filter((s) => s.accountId === accounts[account]),
+        sessionSeconds: { write: (sessionHours as number) * 3600, drift: READ_SESSION_SECONDS, read: READ_SESSION_SECONDS },
+        oidcProviders,
         chat,
         policy,
         githubIssuer: githubIssuer === true ? { stacks: stacks.map((s) => ({ name: s.name, writers: s.writers, previewTeam: s.previewTeam })) } : undefined,

@@ -7,10 +7,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccountAccess } from "./aws";
 import { createGithubIssuer, createPolicyGroup, StackDeliverySettings } from "./cloud";
 import { DeploySettings } from "./config";
+import { Access } from "./trust";
+
+export type StackRoleArns = { write: string; read: string; drift?: string; deployments: Access };
 
 export interface Delivery {
-    /** Per platform stack: the role ARNs (write, read) and which one Pulumi Deployments uses. */
-    roles: pulumi.Output<Record<string, { write: string; read: string; deployments: "write" | "read" }>>;
+    /** Per platform stack: the role ARNs (deploy, preview, drift where used) and which one Pulumi Deployments uses. */
+    roles: pulumi.Output<Record<string, StackRoleArns>>;
 }
 
 export function createDelivery(settings: DeploySettings): Delivery {
@@ -23,14 +26,17 @@ export function createDelivery(settings: DeploySettings): Delivery {
     const access = new AccountAccess(settings.account, settings, { providers: { aws: provider } });
     for (const stack of settings.stacks) {
         const roles = access.roles[stack.name];
-        new StackDeliverySettings(`${stack.name}-delivery`, settings, stack, roles[stack.deploymentsAccess].arn);
+        new StackDeliverySettings(`${stack.name}-delivery`, settings, stack, roles[stack.deploymentsAccess]!.arn);
     }
     createPolicyGroup(settings.account, settings);
     createGithubIssuer(settings.account, settings);
     const roles = pulumi.all(
         Object.fromEntries(
-            settings.stacks.map((s) => [s.name, pulumi.all({ write: access.roles[s.name].write.arn, read: access.roles[s.name].read.arn }).apply((r) => ({ ...r, deployments: s.deploymentsAccess }))]),
+            settings.stacks.map((s) => {
+                const r = access.roles[s.name];
+                return [s.name, pulumi.all({ write: r.write.arn, read: r.read.arn, ...(r.drift ? { drift: r.drift.arn } : {}) }).apply((arns) => ({ ...arns, deployments: s.deploymentsAccess }))];
+            }),
         ),
-    ) as pulumi.Output<Record<string, { write: string; read: string; deployments: "write" | "read" }>>;
+    ) as pulumi.Output<Record<string, StackRoleArns>>;
     return { roles };
 }

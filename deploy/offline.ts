@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { resolve, settle } from "../offline/run";
 import { Recorded } from "../offline/mocks";
 import { DEPLOY_PROJECT } from "./config";
+import { GITHUB_AUDIENCE, GITHUB_ISSUER_HOST } from "./trust";
 
 export const DEPLOY_DIR = __dirname;
 
@@ -57,6 +58,7 @@ export interface DeployRun extends Recorded {
 export async function runDeploy(stack: string, overrides: Record<string, unknown> = {}): Promise<DeployRun> {
     const config = deployConfig(stack, overrides);
     let accountId = "000000000000";
+    const organization = String(config[`${DEPLOY_PROJECT}:organization`] ?? "");
     try {
         accountId = (JSON.parse(config[`${DEPLOY_PROJECT}:accounts`] ?? "{}") as Record<string, string>)[stack] ?? accountId;
     } catch {
@@ -71,6 +73,12 @@ export async function runDeploy(stack: string, overrides: Record<string, unknown
             },
             call: (call) => {
                 recorded.invokes.push(call);
+                // An existing IAM OIDC provider (oidcProviders: existing): it accepts the audience its tokens carry.
+                if (call.token === "aws:iam/getOpenIdConnectProvider:getOpenIdConnectProvider") {
+                    const arn = String(call.inputs.arn);
+                    const url = arn.replace(/^arn:aws:iam::\d{12}:oidc-provider\//, "");
+                    return { arn, url, clientIdLists: [url === GITHUB_ISSUER_HOST ? GITHUB_AUDIENCE : organization], thumbprintLists: [], tags: {} };
+                }
                 throw new Error(`deploy offline mocks: unmocked invoke ${call.token}`);
             },
         },

@@ -1,6 +1,7 @@
 /**
  * `npm run plan:deploy -- <account>`: what deploy/ would create for one AWS account, offline (mocked
- * providers): the IAM OIDC providers and roles with the subjects each role trusts, and per platform
+ * providers): the IAM OIDC providers (or the existing ones it references, under Outputs) and roles with
+ * their session length and the subjects each role trusts, and per platform
  * stack the Pulumi Deployments settings, drift schedule, team permissions and webhook.
  * Exit codes: 0 printed, 1 invalid config or program error, 2 usage/unknown stack.
  */
@@ -25,12 +26,12 @@ function details(type: string, i: Record<string, any>): string {
         case "aws:iam/role:Role": {
             const trust = JSON.parse(i.assumeRolePolicy) as { Statement: Array<{ Sid: string; Condition: { StringEquals: Record<string, unknown> } }> };
             const subs = trust.Statement.flatMap((s) => Object.entries(s.Condition.StringEquals).filter(([k]) => k.endsWith(":sub")).flatMap(([, v]) => (Array.isArray(v) ? v : [v])));
-            return `${i.name} trusts:\n${subs.map((s) => `        ${s}`).join("\n")}`;
+            return `${i.name} maxSession=${Number(i.maxSessionDuration) / 3600}h trusts:\n${subs.map((s) => `        ${s}`).join("\n")}`;
         }
         case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
             return String(i.policyArn);
         case "pulumiservice:index:DeploymentSettings":
-            return `push-to-deploy=${i.vcs?.deployCommits} pr-previews=${i.vcs?.previewPullRequests} image=${i.executorContext?.executorImage} role=${i.operationContext?.oidc?.aws?.roleARN} pre-run=[${list(i.operationContext?.preRunCommands)}] paths=[${list(i.vcs?.paths)}]`;
+            return `push-to-deploy=${i.vcs?.deployCommits} pr-previews=${i.vcs?.previewPullRequests} image=${i.executorContext?.executorImage} role=${i.operationContext?.oidc?.aws?.roleARN} session=${i.operationContext?.oidc?.aws?.duration} pre-run=[${list(i.operationContext?.preRunCommands)}] paths=[${list(i.vcs?.paths)}]`;
         case "pulumiservice:index:DriftSchedule":
             return `cron="${i.scheduleCron}" autoRemediate=${i.autoRemediate}`;
         case "pulumiservice:index:TeamStackPermission":

@@ -153,6 +153,8 @@ export function mockState(args: pulumi.runtime.MockResourceArgs, region: string)
         }
         case "aws:secretsmanager/secret:Secret":
             return { ...base, arn: `arn:aws:secretsmanager:${region}:${ACCOUNT_ID}:secret:${name}` };
+        case "aws:ec2/instance:Instance":
+            return { ...base, primaryNetworkInterfaceId: `eni-${name}`, arn: `arn:aws:ec2:${region}:${ACCOUNT_ID}:instance/${mockId(name)}` };
         case "pulumi:pulumi:StackReference":
             // A recovery stack's view of its primary (offline/primary-outputs.ts).
             return { name: inputs.name, outputs: mockPrimaryOutputs(String(inputs.name)), secretOutputNames: [] };
@@ -176,6 +178,12 @@ export function mockCall(call: pulumi.runtime.MockCallArgs): Record<string, unkn
             const subnets: string[] = subnetFilter?.values ?? [];
             return { ids: subnets.map((s) => `rtb-${s}`), id: "rtbs" };
         }
+        case "aws:ec2/getRouteTable:getRouteTable":
+            // One route table per subnet (awsx), named like getRouteTables' answers.
+            return { id: `rtb-${call.inputs.subnetId}`, routeTableId: `rtb-${call.inputs.subnetId}`, subnetId: call.inputs.subnetId };
+        case "aws:ssm/getParameter:getParameter":
+            // The AL2023 AMI parameters (components/network/nat-instance.ts): an AMI id per parameter.
+            return { id: call.inputs.name, name: call.inputs.name, type: "String", value: `ami-${String(call.inputs.name).split("-").pop()}`, version: 1 };
         case "aws:ec2/getSecurityGroup:getSecurityGroup": {
             // The group CloudFront creates in a VPC for its VPC origins (looked up by name and VPC).
             const byName = (call.inputs.filters ?? []).find((f: { name: string }) => f.name === "group-name");

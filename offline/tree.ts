@@ -103,6 +103,10 @@ const DETAILS: Record<string, (i: Record<string, any>) => string> = {
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (i) => `ownership=${i.rule?.objectOwnership}`,
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": (i) => `rules=${(i.rules ?? []).map((r: any) => r.id).join(",")}`,
     "aws:s3/bucket:Bucket": (i) => `forceDestroy=${i.forceDestroy ?? false}`,
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": (i) =>
+        (i.rules ?? [])
+            .map((r: any) => `→ ${short(r.destination?.bucket)} deleteMarkers=${r.deleteMarkerReplication?.status ?? "Disabled"} kms=${short(r.destination?.encryptionConfiguration?.replicaKmsKeyId)} metrics=${r.destination?.metrics?.status ?? "Disabled"} rtc=${r.destination?.replicationTime?.status ?? "Disabled"}`)
+            .join("; "),
     "aws:backup/plan:Plan": (i) =>
         (i.rules ?? []).map((r: any) => `${r.schedule} keep=${r.lifecycle?.deleteAfter}d copies=${(r.copyActions ?? []).length}`).join("; "),
     "aws:backup/vault:Vault": (i) => `kms=${i.kmsKeyArn ? "cmk" : "aws-managed"}${i.region ? ` region=${i.region}` : ""}`,
@@ -156,6 +160,10 @@ const DETAILS: Record<string, (i: Record<string, any>) => string> = {
     "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": (i) => `region=${i.region ?? "-"} redacted=${(i.redactedFields ?? []).map((f: any) => f.singleHeader?.name).join(",")}`,
     "aws:acm/certificate:Certificate": (i) => `${i.domainName}${i.region ? ` region=${i.region}` : ""}`,
     "aws:route53/healthCheck:HealthCheck": (i) => `${i.type} ${short(i.fqdn)}${i.resourcePath} every ${i.requestInterval}s`,
+    "aws:ecr/replicationConfiguration:ReplicationConfiguration": (i) =>
+        (i.replicationConfiguration?.rules ?? [])
+            .map((r: any) => `${(r.repositoryFilters ?? []).map((f: any) => `${f.filter}*`).join(",") || "every repository"} → ${(r.destinations ?? []).map((d: any) => d.region).join(",")}`)
+            .join("; "),
     "aws:ecr/repository:Repository": (i) => `tags=${i.imageTagMutability} scanOnPush=${i.imageScanningConfiguration?.scanOnPush} encryption=${i.encryptionConfigurations?.[0]?.encryptionType}`,
 };
 

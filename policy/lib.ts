@@ -76,7 +76,8 @@ function judge(policy: string, tier: Tier | undefined, subject: Omit<WaiverSubje
     const out: Outcome = { violations: [], waived: [] };
     for (const f of findings) {
         const on = f.resource ?? subject;
-        const waiver = waiverFor({ policy, tier: f.resource ? tierOfResource(f.resource) : tier, type: on.type, name: on.name, urn: on.urn, detail: f.detail });
+        const recoveryRole = f.resource ? recoveryRoleOf(f.resource) : subject.recoveryRole;
+        const waiver = waiverFor({ policy, tier: f.resource ? tierOfResource(f.resource) : tier, type: on.type, name: on.name, urn: on.urn, detail: f.detail, recoveryRole });
         if (waiver) out.waived.push({ ...f, reason: waiver.reason });
         else out.violations.push(f);
     }
@@ -95,7 +96,7 @@ export function resourcePolicy(meta: PolicyMeta & { types: string[] }, check: Re
         const tier = tierOf(args);
         if (!applies(meta, tier)) return { violations: [], waived: [] };
         const findings = (check(args.props, args) ?? []).map((f) => (typeof f === "string" ? { message: f } : f));
-        return judge(meta.name, tier, args, findings);
+        return judge(meta.name, tier, { type: args.type, name: args.name, urn: args.urn, recoveryRole: recoveryRoleOf(args) }, findings);
     };
     return {
         ...basics(meta, "resource"),
@@ -150,6 +151,15 @@ function asTier(v: unknown): Tier | undefined {
 export function tierOf(args: { props: Record<string, any>; provider?: { props: Record<string, any> }; stackTags?: ReadonlyMap<string, string> }): Tier | undefined {
     const own = parseMaybeJson(args.props?.tags) as Record<string, string> | undefined;
     return asTier(own?.tier) ?? asTier(providerDefaultTags(args.provider).tier) ?? asTier(args.stackTags?.get("tier"));
+}
+
+/** The tag a recovery stack's provider sets on every resource (the program's config/merge.ts): its disaster-recovery role. */
+export const RECOVERY_ROLE_TAG = "recovery-role";
+
+/** The resource's `recovery-role` tag, else its provider's default one; undefined outside a recovery stack. Never the stack name. */
+export function recoveryRoleOf(args: { props: Record<string, any>; provider?: { props: Record<string, any> } }): string | undefined {
+    const own = parseMaybeJson(args.props?.tags) as Record<string, string> | undefined;
+    return own?.[RECOVERY_ROLE_TAG] ?? providerDefaultTags(args.provider)[RECOVERY_ROLE_TAG];
 }
 
 function tierOfResource(r: PolicyResource): Tier | undefined {

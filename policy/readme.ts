@@ -14,6 +14,7 @@ const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 function where(w: Waiver): string {
     const parts = [
         w.tiers ? `tiers ${w.tiers.join(", ")}` : "",
+        w.recoveryRoles ? `recovery role ${w.recoveryRoles.join(", ")} (recovery-role tag)` : "",
         w.name ? `names matching ${w.name.source.replace(/\$$/, "").replace(/^-/, "*-")}` : "",
         w.insideType ? `inside ${w.insideType}` : "",
         w.details ? w.details.join(", ") : "",

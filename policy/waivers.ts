@@ -9,9 +9,14 @@
  */
 import type { Tier } from "./lib";
 
+/** A recovery stack's role (the program's `recovery.role`), as its `recovery-role` tag carries it. */
+export type RecoveryRole = "recovery";
+
 export interface WaiverSubject {
     policy: string;
     tier: Tier | undefined;
+    /** The resource's `recovery-role` tag (own or its provider's default): set on a recovery stack's resources only. */
+    recoveryRole?: string;
     type: string;
     name: string;
     urn: string;
@@ -32,6 +37,11 @@ export interface Waiver {
     insideType?: string;
     /** Only findings whose detail is one of these. */
     details?: string[];
+    /**
+     * Only resources of a stack with this disaster-recovery role (their `recovery-role` tag, set by the
+     * program's provider on a recovery stack: never the stack name). @default - any stack, with or without a role
+     */
+    recoveryRoles?: RecoveryRole[];
 }
 
 /** Logical names of the logs bucket and its side resources (components/data/buckets.ts: `<stack>-data-logs`). */
@@ -91,6 +101,13 @@ export const WAIVERS: Waiver[] = [
         reason: "Enhanced monitoring is prod-only (cost); dev and staging rely on the standard CloudWatch metrics.",
     },
     {
+        policy: "rds-no-default-admin",
+        control: "RDS.25",
+        recoveryRoles: ["recovery"],
+        name: /-data-db$/,
+        reason: "A recovery stack's database is created as a cross-region read replica: its master user comes from the primary (app_admin, components/data/database.ts), so after promotion (`recovery.active: true`) the instance carries no username input for the policy to read. Passive, the replica is recognised as one and needs no waiver.",
+    },
+    {
         policy: "rds-non-default-port",
         control: "RDS.23",
         reason: "PostgreSQL stays on 5432: the port is no secret and the data security group admits the app tier only.",
@@ -100,6 +117,12 @@ export const WAIVERS: Waiver[] = [
         control: "ElastiCache.3",
         tiers: ["dev"],
         reason: "dev runs one cache node by design (no replica to fail over to).",
+    },
+    {
+        policy: "elasticache-failover",
+        control: "ElastiCache.3",
+        recoveryRoles: ["recovery"],
+        reason: "A passive recovery stack runs one cache node (RECOVERY_RELAXATIONS in config/rules/recovery.ts: the cache is rebuilt, not replicated). `recovery.active: true` restores the stack file's nodes, which prod's rules hold at 2 or more, so an active recovery stack has nothing here to waive (policy/tests/recovery.spec.ts).",
     },
     {
         policy: "s3-ownership-enforced",
@@ -158,10 +181,24 @@ export const WAIVERS: Waiver[] = [
         reason: "The cache AUTH token is rotated by changing its RandomPassword in a reviewed `pulumi up`, not by a rotation Lambda.",
     },
     {
+        policy: "secrets-rotation",
+        control: "SecretsManager.1",
+        recoveryRoles: ["recovery"],
+        name: /-data-db-credentials$/,
+        reason: "A passive recovery stack's database is a cross-region read replica, which cannot change its password: its credentials secret gets its rotation when `recovery.active: true` promotes the replica (README \"Disaster recovery\", runbook step 3), so an active recovery stack has nothing here to waive.",
+    },
+    {
         policy: "internet-facing-entry-points",
         control: "seed: only the edge is internet-facing",
         details: ["aws:apigatewayv2/api:Api"],
         reason: "An http worker's HTTP API is a public entry point by design (README \"Workers\"): throttled, access-logged, requests authenticated by the application. The CloudFront edge fronts the services' internal load balancer, not these APIs (routing them through the edge is not built).",
+    },
+    {
+        policy: "internet-facing-entry-points",
+        control: "EC2.9",
+        name: /-network-nat-(arm64|x86_64)$/,
+        details: ["aws:ec2/instance:Instance"],
+        reason: "The NAT instance (network.natGateways: instance, never in prod) needs a public IPv4 to translate the private subnets' traffic, as a NAT gateway's EIP does. Nothing on the internet can open a connection to it: its security group admits only the VPC, on HTTPS.",
     },
     {
         policy: "apigateway-route-authorization",
@@ -187,6 +224,7 @@ export function waiverFor(s: WaiverSubject): Waiver | undefined {
             (!w.tiers || (s.tier !== undefined && w.tiers.includes(s.tier))) &&
             (!w.name || w.name.test(s.name)) &&
             (!w.insideType || urnTypes(s.urn).slice(0, -1).includes(w.insideType)) &&
-            (!w.details || (s.detail !== undefined && w.details.includes(s.detail))),
+            (!w.details || (s.detail !== undefined && w.details.includes(s.detail))) &&
+            (!w.recoveryRoles || (s.recoveryRole !== undefined && (w.recoveryRoles as string[]).includes(s.recoveryRole))),
     );
 }

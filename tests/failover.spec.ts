@@ -89,7 +89,7 @@ describe("failover of the site's name (synthesized: prod, prod-dr passive and ac
         assert.deepEqual(ofType(passive, RECORD).filter((r) => r.inputs.name === SITE), [], "prod-dr writes no record of prod's site name (one owner per record)");
     });
 
-    it("the health-check alarm exists in us-east-1 on both sides of the failover (prod, prod-dr), on the health check prod exports", () => {
+    it("the health-check alarm exists in us-east-1 on prod, on the health check it exports; prod-dr has one only once active (no page for a pilot light)", () => {
         const alarm = (run: ProgramRun) => ofType(run, ALARM).filter((a) => String(a.inputs.name).endsWith("edge-health-check"));
         const prodAlarm = alarm(prod);
         assert.equal(prodAlarm.length, 1);
@@ -98,8 +98,9 @@ describe("failover of the site's name (synthesized: prod, prod-dr passive and ac
         assert.equal(healthCheck.length, 1);
         assert.equal(prodAlarm[0].inputs.dimensions.HealthCheckId, `${healthCheck[0].name}-id`);
         assert.equal((prod.outputs.failover as Record<string, unknown>).healthCheckId, `${healthCheck[0].name}-id`);
-        assert.equal(alarm(passive).length, 1);
-        assert.equal(alarm(passive)[0].inputs.region, "us-east-1");
+        assert.equal(alarm(passive).length, 0, "passive: RECOVERY_RELAXATIONS turns the health check off");
+        assert.equal(alarm(active).length, 1);
+        assert.equal(alarm(active)[0].inputs.region, "us-east-1");
     });
 
     it("failover pieces are present only with a domain: dev (no domain) has no records, no health check and no health-check alarm", () => {

@@ -174,6 +174,21 @@ describe("recovery stack prod-dr (synthesized, prod's outputs through a mocked S
         assert.deepEqual(selection.inputs.resources, ["arn:aws:rds:us-west-2:111111111111:db:platform-prod-dr-postgres"]);
     });
 
+    it("the promoted database's secret does not rotate at once (the instance still has prod's password until the runbook sets it); prod's does", () => {
+        assert.equal(one(active, "aws:secretsmanager/secretRotation:SecretRotation").inputs.rotateImmediately, false);
+        assert.equal(one(prod, "aws:secretsmanager/secretRotation:SecretRotation").inputs.rotateImmediately, true);
+    });
+
+    it("passive pages nobody for the tasks it does not run: no health check on its site, no no-healthy-targets alarm; active has both, as prod", () => {
+        const alarms = (run: ProgramRun) => ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => a.name);
+        const paging = (run: ProgramRun) => alarms(run).filter((n) => /no-healthy-targets|health-check/.test(n)).map((n) => n.replace(/^prod(-dr)?-/, ""));
+        assert.equal(ofType(passive, "aws:route53/healthCheck:HealthCheck").length, 0);
+        assert.deepEqual(paging(passive), []);
+        assert.equal(ofType(active, "aws:route53/healthCheck:HealthCheck").length, 1);
+        assert.ok(paging(prod).length >= 2, "prod has them");
+        assert.deepEqual(paging(active).sort(), paging(prod).sort());
+    });
+
     it("the database is protected and retained (prod tier)", async () => {
         const opts = await recordResourceOptions("prod-dr");
         const db = opts.find((o) => o.type === "aws:rds/instance:Instance")!;
@@ -202,12 +217,17 @@ describe("recovery stack prod-dr (synthesized, prod's outputs through a mocked S
         const before = new Map(passive.resources.map((r) => [key(r), r]));
         const after = new Map(active.resources.map((r) => [key(r), r]));
         const removed = [...before.keys()].filter((k) => !after.has(k));
-        assert.deepEqual(removed, [], "nothing is removed");
+        // Only the passive replica's lag alarms go: a promoted primary has no source to lag behind.
+        assert.deepEqual(removed.sort(), ["warning", "critical"].map((l) => `aws:cloudwatch/metricAlarm:MetricAlarm::prod-dr-monitoring-db-cross-region-replica-lag-${l}`).sort(), "nothing else is removed");
         const changedStateful = [...after.values()].filter((r) => STATEFUL.has(r.type) && before.has(key(r)) && inputDiff(before.get(key(r))!, r).length > 0);
         assert.deepEqual(changedStateful.map(key).sort(), ["aws:elasticache/replicationGroup:ReplicationGroup::prod-dr-data-cache", "aws:rds/instance:Instance::prod-dr-data-db"]);
 
         const db = "aws:rds/instance:Instance::prod-dr-data-db";
-        assert.deepEqual(inputDiff(before.get(db)!, after.get(db)!), ["backupRetentionPeriod", "replicateSourceDb"]);
+        // skipFinalSnapshot / finalSnapshotIdentifier are provider-side (used only on delete): a read replica cannot be
+        // deleted with a final snapshot (DeleteDBInstance API), the promoted primary keeps prod's final snapshot.
+        assert.deepEqual(inputDiff(before.get(db)!, after.get(db)!), ["backupRetentionPeriod", "finalSnapshotIdentifier", "replicateSourceDb", "skipFinalSnapshot"]);
+        assert.deepEqual([before.get(db)!.inputs.skipFinalSnapshot, before.get(db)!.inputs.finalSnapshotIdentifier], [true, undefined], "passive replica: no final snapshot");
+        assert.equal(after.get(db)!.inputs.skipFinalSnapshot, false, "promoted: final snapshot, as prod");
         assert.equal(after.get(db)!.inputs.replicateSourceDb, undefined, "promoted: no source");
         assert.equal(after.get(db)!.inputs.backupRetentionPeriod, 30);
         const cache = "aws:elasticache/replicationGroup:ReplicationGroup::prod-dr-data-cache";

@@ -97,10 +97,10 @@ describe("review: idle cost (npm run plan -- <stack> --cost)", function () {
         const snap: Snapshot = {
             stack: "t",
             region: "us-east-1",
-            resources: [res("aws:ec2/instance:Instance", "t-bastion"), res("aws:rds/instance:Instance", "t-db", { instanceClass: "db.x2g.large", allocatedStorage: 20, storageType: "gp3" })],
+            resources: [res("aws:lightsail/instance:Instance", "t-bastion"), res("aws:rds/instance:Instance", "t-db", { instanceClass: "db.x2g.large", allocatedStorage: 20, storageType: "gp3" })],
         };
         const report = estimateCost(snap);
-        assert.ok(report.notPriced.some((n) => n.startsWith("t-bastion (aws:ec2/instance:Instance): type not in the price table")), report.notPriced.join("\n"));
+        assert.ok(report.notPriced.some((n) => n.startsWith("t-bastion (aws:lightsail/instance:Instance): type not in the price table")), report.notPriced.join("\n"));
         assert.ok(report.notPriced.some((n) => n.includes("db.x2g.large is not in RDS_POSTGRES_HOURLY")), report.notPriced.join("\n"));
         assert.ok(report.notPriced.some((n) => n.includes("data transfer")));
         assert.ok(report.notPriced.some((n) => n.includes("requests")));

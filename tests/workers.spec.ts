@@ -303,6 +303,12 @@ describe("workers", () => {
                 refused({ ...H, trigger: { type: "http", routes: [route] } }, "workers.inference.trigger.routes[0]", /<METHOD> \/path/);
             }
             refused({ ...H, trigger: { type: "http" } }, "workers.inference.trigger.routes", /at least one route/);
+            // Throttle limits: 0 would answer every request 429 (API Gateway applies it as a limit, not as "none").
+            for (const [field, max] of [["burstLimit", 5000], ["rateLimit", 10000]] as const) {
+                const throttle = (v: number) => ({ ...H, trigger: { type: "http", routes: ["GET /a"], throttle: { burstLimit: 100, rateLimit: 50, [field]: v } } });
+                for (const ok of [1, max]) assert.deepEqual(issues(throttle(ok)), [], `${field} ${ok}`);
+                for (const bad of [0, max + 1]) refused(throttle(bad), `workers.inference.trigger.throttle.${field}`, new RegExp(`1 to ${max}`));
+            }
             refused({ ...H, trigger: { type: "http", routes: ["GET /a"], batchSize: 5 } }, "workers.inference.trigger.batchSize", /only for queue triggers/);
         });
 

@@ -21,6 +21,8 @@ export interface HardenedBucketArgs {
     extraStatements?: (bucketArn: pulumi.Output<string>) => PolicyStatement[];
     forceDestroy: boolean;
     protectData: boolean;
+    /** A fixed physical name (a replication destination another stack derives). @default - auto-named from the logical name */
+    bucketName?: pulumi.Input<string>;
 }
 
 /** Deny any request not made over TLS (FSBP S3.5). */
@@ -49,18 +51,20 @@ export const ABORT_INCOMPLETE_UPLOADS: LifecycleRule = {
 export function createHardenedBucket(name: string, args: HardenedBucketArgs, parent: pulumi.Resource): HardenedBucket {
     const guarded = createGuardedBucket(name, args, parent);
     const policy = attachBucketPolicy(name, guarded, args.extraStatements?.(guarded.bucket.arn) ?? [], parent);
-    return { bucket: guarded.bucket, policy };
+    return { bucket: guarded.bucket, policy, versioning: guarded.versioning };
 }
 
 /** A hardened bucket before its policy: for a bucket whose policy names something created after it (a CloudFront distribution reading it through OAC). */
 export interface GuardedBucket {
     bucket: aws.s3.Bucket;
     publicAccess: aws.s3.BucketPublicAccessBlock;
+    /** Versioning, when on (what a replication configuration must wait for). */
+    versioning?: aws.s3.BucketVersioning;
 }
 
 /** Every guard of createHardenedBucket except the policy; attach it with attachBucketPolicy. */
 export function createGuardedBucket(name: string, args: Omit<HardenedBucketArgs, "extraStatements">, parent: pulumi.Resource): GuardedBucket {
-    const bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, { parent, ...statefulOptions(args.protectData) });
+    const bucket = new aws.s3.Bucket(name, { ...(args.bucketName !== undefined ? { bucket: args.bucketName } : {}), forceDestroy: args.forceDestroy }, { parent, ...statefulOptions(args.protectData) });
     const opts = { parent };
 
     const publicAccess = new aws.s3.BucketPublicAccessBlock(
@@ -81,9 +85,7 @@ export function createGuardedBucket(name: string, args: Omit<HardenedBucketArgs,
         },
         opts,
     );
-    if (args.versioned) {
-        new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
-    }
+    const versioning = args.versioned ? new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts) : undefined;
     new aws.s3.BucketLifecycleConfiguration(name, { bucket: bucket.id, rules: [...args.lifecycle, ABORT_INCOMPLETE_UPLOADS] }, opts);
     if (args.accessLogs) {
         new aws.s3.BucketLogging(
@@ -92,7 +94,7 @@ export function createGuardedBucket(name: string, args: Omit<HardenedBucketArgs,
             opts,
         );
     }
-    return { bucket, publicAccess };
+    return { bucket, publicAccess, versioning };
 }
 
 /** The bucket's policy: TLS only (FSBP S3.5) plus `extra` statements. */
@@ -114,6 +116,7 @@ export function attachBucketPolicy(name: string, guarded: GuardedBucket, extra: 
 export interface HardenedBucket {
     bucket: aws.s3.Bucket;
     policy: aws.s3.BucketPolicy;
+    versioning?: aws.s3.BucketVersioning;
 }
 
 export interface Buckets {
@@ -183,7 +186,15 @@ export function uploadsLifecycle(s: StorageSettings["uploads"]): LifecycleRule[]
  */
 export function createBuckets(
     name: string,
-    args: { settings: StorageSettings; region: string; dataKeyArn: pulumi.Input<string>; accountId: pulumi.Input<string>; protectData: boolean },
+    args: {
+        settings: StorageSettings;
+        region: string;
+        dataKeyArn: pulumi.Input<string>;
+        accountId: pulumi.Input<string>;
+        protectData: boolean;
+        /** The uploads bucket's fixed name (a recovery stack's: its primary replicates there). @default - auto-named */
+        uploadsBucketName?: pulumi.Input<string>;
+    },
     parent: pulumi.Resource,
 ): Buckets {
     const s = args.settings;
@@ -229,6 +240,7 @@ export function createBuckets(
             accessLogs: { bucket: logs.bucket.bucket, prefix: `${LOG_PREFIXES.s3}uploads/` },
             forceDestroy: s.forceDestroy,
             protectData: args.protectData,
+            bucketName: args.uploadsBucketName,
         },
         parent,
     );

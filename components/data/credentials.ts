@@ -44,6 +44,8 @@ export interface CredentialsArgs {
     protectData: boolean;
     /** false while the database is a passive cross-region replica: rotation would fail on a read-only instance. @default true */
     rotate?: boolean;
+    /** Rotate once as soon as rotation is configured (the API default). @default true */
+    rotateImmediately?: boolean;
 }
 
 export interface Credentials {
@@ -142,6 +144,7 @@ export function createDatabaseCredentials(name: string, args: CredentialsArgs, p
             }),
             rotationRules: { automaticallyAfterDays: ROTATION_DAYS },
             // Rotates once right away (the API default), so the password Pulumi generated stops being valid.
+            rotateImmediately: args.rotateImmediately ?? true,
         },
         { parent, dependsOn: [version, args.primary] },
     );

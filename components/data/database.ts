@@ -131,6 +131,7 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
     // from the source; its storage is encrypted with this region's data key (cross-region replicas take
     // the destination region's key). Same logical name in both states, so promotion is an update.
     const replica = args.replicaOf;
+    const finalSnapshot = s.finalSnapshot && (!replica || replica.promoted);
     const ownCredentials = replica
         ? { replicateSourceDb: replica.promoted ? undefined : replica.sourceArn }
         : { dbName: s.dbName, username: MASTER_USERNAME, manageMasterUserPassword: false, password: password.result };
@@ -158,8 +159,11 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
             backupWindow: "03:00-04:00",
             // After the RDS backup window (03:00) and the AWS Backup job (05:00, 60-minute start window).
             maintenanceWindow: "sun:06:30-sun:07:30",
-            skipFinalSnapshot: !s.finalSnapshot,
-            finalSnapshotIdentifier: s.finalSnapshot ? pulumi.interpolate`${identifier}-final-${snapshotSuffix.hex}` : undefined,
+            // A read replica cannot be deleted with a final snapshot (DeleteDBInstance: FinalDBSnapshotIdentifier
+            // "can't be specified when deleting a read replica"; SkipFinalSnapshot must be set): only a standalone
+            // primary (or a promoted one) keeps it.
+            skipFinalSnapshot: !finalSnapshot,
+            finalSnapshotIdentifier: finalSnapshot ? pulumi.interpolate`${identifier}-final-${snapshotSuffix.hex}` : undefined,
             // Keep automated backups (point-in-time recovery) after the instance is deleted.
             deleteAutomatedBackups: !s.finalSnapshot,
         },
@@ -211,6 +215,10 @@ export function createDatabase(name: string, args: DatabaseArgs, parent: pulumi.
             logRetentionDays: args.logRetentionDays,
             protectData: args.protectData,
             rotate: !replica || replica.promoted,
+            // A promoted replica still has the primary's password, not this secret's: an immediate rotation
+            // would fail to log in (the single-user rotation function tries the secret's current/pending
+            // values). The failover runbook sets the password from the secret, then starts rotation.
+            rotateImmediately: !replica,
         },
         parent,
     );

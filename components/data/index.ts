@@ -6,7 +6,8 @@ import { createBuckets } from "./buckets";
 import { cacheEndpoint, createCache } from "./cache";
 import { createDatabase } from "./database";
 import { createKeys } from "./keys";
-import { NameScope, namePrefix } from "../naming";
+import { kmsAliasName, NameScope, namePrefix, replicaBucketName, replicaKeyAliasArn } from "../naming";
+import { createUploadsReplication } from "./replication";
 import type { NetworkHandle } from "../network";
 import type { ReplicaOf } from "./database";
 import { pickHandle } from "../shared/handle";
@@ -32,6 +33,16 @@ export interface DataArgs {
     network: Pick<NetworkHandle, "privateSubnetIds" | "securityGroups">;
     /** A recovery stack's database: a cross-region replica of the primary stack's, or its promotion (README "Disaster recovery"). */
     replicaOf?: ReplicaOf;
+    /**
+     * A primary's uploads replication (README "Disaster recovery"): the recovery stack (its scope) and
+     * region whose uploads bucket receives this one's objects (replication.ts). @default - none
+     */
+    replicateUploadsTo?: { scope: NameScope; region: string };
+    /**
+     * This stack is a recovery stack: its uploads bucket carries the fixed name its primary replicates
+     * to (`replicaBucketName()`). @default false - auto-named
+     */
+    uploadsReplicaDestination?: boolean;
 }
 
 /** What the data tier exposes to later components (and the stack outputs). Secrets appear as ARNs only. */
@@ -137,9 +148,33 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
         );
         const buckets = createBuckets(
             name,
-            { settings: args.storage, region: args.region, dataKeyArn: keys.data.arn, accountId, protectData: args.protectData },
+            {
+                settings: args.storage,
+                region: args.region,
+                dataKeyArn: keys.data.arn,
+                accountId,
+                protectData: args.protectData,
+                uploadsBucketName: args.uploadsReplicaDestination ? accountId.apply((id) => replicaBucketName(args.scope, id)) : undefined,
+            },
             this,
         );
+        const to = args.replicateUploadsTo;
+        if (to) {
+            createUploadsReplication(
+                name,
+                {
+                    source: { bucket: buckets.uploads.bucket, versioning: buckets.uploads.versioning!, keyArn: keys.data.arn, region: args.region },
+                    destination: {
+                        bucketName: accountId.apply((id) => replicaBucketName(to.scope, id)),
+                        region: to.region,
+                        keyAliasArn: accountId.apply((id) => replicaKeyAliasArn(to.scope, to.region, id)),
+                        keyAlias: kmsAliasName(namePrefix(to.scope), "data"),
+                    },
+                    accountId,
+                },
+                this,
+            );
+        }
         const backup = createBackup(
             name,
             { settings: args.backup, resources: args.replicaOf && !args.replicaOf.promoted ? [] : [database.primary.arn], dataKeyArn: keys.data.arn, accountId, protectData: args.protectData, keepOnDestroy: keepBackups },

@@ -260,6 +260,13 @@ export const ALARM_KINDS = {
         meaning: "The public health check fails from Route 53's checkers: users cannot reach the stack.",
         firstResponse: "Open the URL; then the service and load-balancer alarms; then the edge (CloudFront, WAF) and DNS.",
     },
+    "nat-instance-status": {
+        resource: "NAT instance",
+        signal: "status check failed (instance or system; `network.natGateways: instance` only)",
+        when: { critical: () => "> 0 for 3 consecutive minutes" },
+        meaning: "The NAT instance is impaired: the private subnets' traffic to the internet (HTTPS to AWS APIs, image pulls, third parties) fails.",
+        firstResponse: "A failed system check recovers by itself (EC2 automatic recovery, same IP); a failed instance check needs `aws ec2 reboot-instances --instance-ids <InstanceId in the alarm>`; if it persists, switch to `natGateways: single` (README \"NAT instance\").",
+    },
 } as const satisfies Record<string, AlarmKind>;
 
 export type AlarmKindId = keyof typeof ALARM_KINDS;

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { CacheSettings, DatabaseSettings, MonitoringSettings, ServiceSettings, WorkerSettings } from "../../config";
 import type { ComputeHandle } from "../compute";
 import type { DataHandle } from "../data";
+import type { NetworkHandle } from "../network";
 import { childName, NameScope, namePrefix } from "../naming";
 import { pickHandle } from "../shared/handle";
 import type { QueuesHandle, WorkersHandle } from "../workers";
@@ -26,6 +27,8 @@ export interface MonitoringArgs {
     /** Services that deploy as ECS canaries (two target groups each). @default - none */
     canaryServices?: string[];
     database: Pick<DatabaseSettings, "allocatedStorageGb" | "instanceClass" | "readReplicas">;
+    /** The database is a cross-region read replica (a passive recovery stack): its replica lag gets the `db-replica-lag` alarm. @default false */
+    databaseIsCrossRegionReplica?: boolean;
     cache: Pick<CacheSettings, "nodes" | "clusterMode" | "shards" | "replicasPerShard">;
     workers: WorkerSettings[];
     data: Pick<DataHandle, "database" | "cache">;
@@ -38,6 +41,8 @@ export interface MonitoringArgs {
      * @default - no edge alarms
      */
     edge?: EdgeTargets;
+    /** The network's NAT instance, when there is one (its status-check alarm). @default - no NAT instance alarm */
+    network?: Pick<NetworkHandle, "natInstanceId">;
 }
 
 /** Alarm names by what they watch: the `alarms` stack output. */
@@ -137,6 +142,7 @@ export function monitoredTargets(args: MonitoringArgs): Targets {
             replicaIdentifiers: Array.from({ length: args.database.readReplicas }, (_, i) => args.data.database.replicaIdentifiers.apply((ids) => ids[i])),
             allocatedStorageGb: args.database.allocatedStorageGb,
             instanceClass: args.database.instanceClass,
+            crossRegionReplica: args.databaseIsCrossRegionReplica ?? false,
         },
         cache: args.cache.clusterMode
             ? { replicationGroupId: args.data.cache.replicationGroupId, nodes: 1 + args.cache.replicasPerShard, shards: args.cache.shards }
@@ -159,6 +165,7 @@ export function monitoredTargets(args: MonitoringArgs): Targets {
             ...Object.entries(args.queues.scheduleDlqs).map(([worker, dlq]) => ({ name: worker, dlqName: queueNameOf(dlq.arn) })),
         ],
         edge: args.edge,
+        natInstanceId: args.network?.natInstanceId,
     };
 }
 

@@ -39,6 +39,8 @@ export interface DatabaseTarget {
     replicaIdentifiers: pulumi.Input<string>[];
     allocatedStorageGb: number;
     instanceClass: string;
+    /** The instance itself is a cross-region read replica (a passive recovery stack's): its ReplicaLag is watched too. @default false */
+    crossRegionReplica?: boolean;
 }
 
 export interface WorkerTarget {
@@ -69,6 +71,8 @@ export interface Targets {
     workers: WorkerTarget[];
     queues: QueueTarget[];
     edge?: EdgeTargets;
+    /** The NAT instance (`network.natGateways: instance`). @default - none: NAT gateways are managed by AWS */
+    natInstanceId?: pulumi.Input<string>;
 }
 
 const MINUTE = 60;
@@ -84,6 +88,7 @@ export function alarmSpecs(scope: NameScope, t: Targets, m: MonitoringSettings):
     for (const w of t.workers) workerAlarms(b, w);
     for (const q of t.queues) queueAlarms(b, q);
     if (t.edge) edgeAlarms(b, t.edge);
+    if (t.natInstanceId !== undefined) natInstanceAlarms(b, t.natInstanceId);
     return b.specs;
 }
 
@@ -180,11 +185,14 @@ function serviceAlarms(b: SpecBuilder, svc: ServiceTarget): void {
     b.levels(`${svc.name}-p95`, b.m.thresholds.latencyP95Seconds, above("service-p95", owner, latency("p95")));
     b.levels(`${svc.name}-p99`, b.m.thresholds.latencyP99Seconds, above("service-p99", owner, latency("p99")));
     b.add(`${svc.name}-unhealthy-targets`, "warning", 0, above("service-unhealthy-targets", owner, unhealthySum));
-    b.add(`${svc.name}-no-healthy-targets`, "critical", 1, {
-        ...above("service-no-healthy-targets", owner, { expression: sumOf(Object.keys(healthy)), label: "healthy targets", metrics: healthy }, 3, 2),
-        comparison: "LessThanThreshold",
-        treatMissingData: "breaching",
-    });
+    // A service that may run no task (minTasks 0, e.g. a passive recovery stack's) has no healthy target by design.
+    if (svc.minTasks > 0) {
+        b.add(`${svc.name}-no-healthy-targets`, "critical", 1, {
+            ...above("service-no-healthy-targets", owner, { expression: sumOf(Object.keys(healthy)), label: "healthy targets", metrics: healthy }, 3, 2),
+            comparison: "LessThanThreshold",
+            treatMissingData: "breaching",
+        });
+    }
 
     // The alarms that roll a deployment back, under the names compute gave ECS (deploymentAlarmNames).
     // Fast: 2 of 3 one-minute periods, so ECS sees them within its bake time.
@@ -219,6 +227,10 @@ function databaseAlarms(b: SpecBuilder, db: DatabaseTarget): void {
         b.levels("db-connections", b.m.thresholds.dbConnectionsPercent, above("db-connections", owner, { metric: rds("DatabaseConnections", "Maximum") }, 3, 3), (pct) =>
             Math.floor((max * pct) / 100),
         );
+    }
+    // A passive recovery stack's database is a replica of the primary in another region: its lag is the RPO of a failover.
+    if (db.crossRegionReplica) {
+        b.levels("db-cross-region-replica-lag", b.m.thresholds.replicationLagSeconds, above("db-replica-lag", owner, { metric: rds("ReplicaLag", "Maximum") }, 3, 3));
     }
     db.replicaIdentifiers.forEach((id, i) => {
         b.levels(`db-replica-${i + 1}-lag`, b.m.thresholds.replicationLagSeconds, above("db-replica-lag", owner, { metric: rds("ReplicaLag", "Maximum", id) }, 3, 3));
@@ -302,4 +314,13 @@ function edgeAlarms(b: SpecBuilder, edge: EdgeTargets): void {
             region,
         });
     }
+}
+
+/**
+ * The NAT instance carries all private egress. StatusCheckFailed (instance or system) is published every
+ * minute at no charge, detailed monitoring or not (EC2 User Guide, "Status checks").
+ */
+function natInstanceAlarms(b: SpecBuilder, instanceId: pulumi.Input<string>): void {
+    const owner: AlarmOwner = { type: "network" };
+    b.add("nat-instance-status", "critical", 0, above("nat-instance-status", owner, { metric: metric("AWS/EC2", "StatusCheckFailed", { InstanceId: instanceId }, "Maximum") }, 3, 3));
 }

@@ -1,6 +1,6 @@
 /**
  * The stack's image registry and release model, shared by everything that runs an image (ECS
- * services and Lambda workers; the DR region's replication later):
+ * services and Lambda workers; the recovery region through ECR replication, replication.ts):
  * - one ECR repository per image (`<project>/<stack>/<image>`): immutable tags (a tag is a commit,
  *   forever), scan on push, encrypted with the data key, a lifecycle keeping the last N release
  *   images and expiring untagged layers; protected in prod like every stateful resource;
@@ -11,7 +11,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImageRelease } from "../../config";
-import { childName, NameScope, repositoryName } from "../naming";
+import { childName, NameScope, repositoryName, repositoryPrefix } from "../naming";
+import { createImageReplication } from "./replication";
 import type { DataHandle } from "../data";
 import { outputRecord, pickHandle } from "../shared/handle";
 import { policyDocument } from "../shared/iam";
@@ -41,6 +42,17 @@ export interface ReleasesArgs {
      * they carry `aliases` and moving them replaced nothing; `images`: the ones that were (services). @default - no aliases
      */
     formerParent?: { name: string; type: string; images: string[] };
+    /**
+     * The names the repositories carry (`<project>/<stack>/<image>`). A recovery stack passes its
+     * primary's: ECR replication keeps repository names across regions, so the copies land in the
+     * repositories this stack creates (replication.ts). @default - `scope`
+     */
+    repositoryScope?: NameScope;
+    /**
+     * Replicate every repository of this stack to a recovery region (the registry's one replication
+     * configuration: replication.ts). @default - none
+     */
+    replicateTo?: { region: string };
 }
 
 /** One image's repository, as consumers use it: push/pull URL and the ARN their roles name. */
@@ -52,7 +64,7 @@ export interface Repository {
 /** What a stack runs, per image: exported as the `release` stack output and promoted from it. */
 export type ReleaseOutput = Record<string, { repositoryUrl: string; tag: string; digest: string }>;
 
-/** What consumers of the registry use (compute now; workers and DR later) and the stack outputs show. */
+/** What consumers of the registry use (compute, workers) and the stack outputs show. */
 export interface ReleasesHandle {
     /** Per image: its repository. */
     repositories: Record<string, Repository>;
@@ -82,8 +94,12 @@ export class Releases extends pulumi.ComponentResource implements ReleasesHandle
 
         const repos = Object.fromEntries(args.images.map((image) => [image, this.createRepository(name, image, args)] as const));
         const lambdaImages = (args.lambdaImages ?? []).filter((image) => repos[image]);
-        if (lambdaImages.length > 0) {
-            const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+        const needsAccount = lambdaImages.length > 0 || args.replicateTo !== undefined;
+        const accountId = needsAccount ? aws.getCallerIdentityOutput({}, { parent: this }).accountId : undefined;
+        if (args.replicateTo && accountId) {
+            createImageReplication(name, { repositoryPrefix: repositoryPrefix(args.repositoryScope ?? args.scope), region: args.replicateTo.region, accountId }, this);
+        }
+        if (lambdaImages.length > 0 && accountId) {
             for (const image of lambdaImages) {
                 new aws.ecr.RepositoryPolicy(childName(name, image), { repository: repos[image].name, policy: lambdaPullPolicy(accountId) }, { parent: this });
             }
@@ -96,7 +112,7 @@ export class Releases extends pulumi.ComponentResource implements ReleasesHandle
                 repos[image] ? [[image, pulumi.output({ repositoryUrl: repos[image].repositoryUrl, tag: rel.tag, digest: rel.digest })] as const] : [],
             ),
         );
-        this.unreleased = unreleasedImages(args.scope, args.images.filter((image) => !args.release[image]));
+        this.unreleased = unreleasedImages(args.repositoryScope ?? args.scope, args.images.filter((image) => !args.release[image]), args.scope.stack);
         for (const [image, message] of Object.entries(this.unreleased)) pulumi.log.info(`image ${image} ${message}`, this);
 
         this.registerOutputs(pickHandle<ReleasesHandle>(this, HANDLE));
@@ -109,7 +125,7 @@ export class Releases extends pulumi.ComponentResource implements ReleasesHandle
         const repo = new aws.ecr.Repository(
             logical,
             {
-                name: repositoryName(args.scope, image),
+                name: repositoryName(args.repositoryScope ?? args.scope, image),
                 imageTagMutability: "IMMUTABLE",
                 imageScanningConfiguration: { scanOnPush: true },
                 encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.data.keys.dataArn }],
@@ -143,13 +159,13 @@ export function lambdaPullPolicy(accountId: pulumi.Input<string>): pulumi.Output
     ]);
 }
 
-/** How to ship the first image of each image with no release pinned. */
-export function unreleasedImages(scope: NameScope, images: string[]): Record<string, string> {
+/** How to ship the first image of each image with no release pinned (`stack`: the stack file to edit; default the scope's). */
+export function unreleasedImages(scope: NameScope, images: string[], stack: string = scope.stack): Record<string, string> {
     return Object.fromEntries(
         images.map((image) => [
             image,
             `not deployed: no release pinned. Push an image tagged with the commit SHA to ${repositoryName(scope, image)}, ` +
-                `then set release.${image}.tag and .digest in Pulumi.${scope.stack}.yaml (README: "First deploy").`,
+                `then set release.${image}.tag and .digest in Pulumi.${stack}.yaml (README: "First deploy").`,
         ]),
     );
 }

@@ -11,11 +11,13 @@ import type { Rule, RuleContext } from "./context";
 import { databaseRules } from "./database";
 import { domainRules } from "./domain";
 import { monitoringRules } from "./monitoring";
+import { networkRules } from "./network";
 import { edgeRules } from "./edge";
 import { failoverRules } from "./failover";
 import { prodRules } from "./prod";
 import { recoveryRules } from "./recovery";
 import { releaseRules } from "./release";
+import { replicationRules } from "./replication";
 import { serviceRules } from "./services";
 import { stackRules, tagRules } from "./stack";
 import { storageRules } from "./storage";
@@ -29,7 +31,7 @@ export type { RecoveryRelaxation } from "./recovery";
 export { ALB_RULE_LIMITS, RESERVED_ENV } from "./services";
 export type { Rule, RuleContext } from "./context";
 
-export const RULES: readonly Rule[] = [stackRules, prodRules, databaseRules, cacheRules, storageRules, serviceRules, workerRules, releaseRules, domainRules, edgeRules, backupRules, tagRules, monitoringRules, recoveryRules, failoverRules];
+export const RULES: readonly Rule[] = [stackRules, prodRules, networkRules, databaseRules, cacheRules, storageRules, serviceRules, workerRules, releaseRules, domainRules, edgeRules, backupRules, tagRules, monitoringRules, recoveryRules, replicationRules, failoverRules];
 
 export function ruleIssues(s: Settings, ctx: RuleContext): ConfigIssue[] {
     return RULES.flatMap((rule) => rule(s, ctx));

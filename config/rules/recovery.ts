@@ -27,6 +27,13 @@ export const RECOVERY_RELAXATIONS: readonly RecoveryRelaxation[] = [
         apply: (s, passive) => (passive ? { ...s, services: s.services.map((svc) => ({ ...svc, minTasks: s.recovery!.passiveTasks, maxTasks: s.recovery!.passiveTasks })) } : s),
     },
     {
+        what: "edge.healthCheck (Route 53 health check on /health and its critical alarm)",
+        passive: "off",
+        active: "the stack file's (prod tier: on)",
+        reason: "with no task running the internal load balancer answers 503: a health check on the passive site would fail every 30 s and page on-call for as long as the pilot light exists",
+        apply: (s, passive) => (passive ? { ...s, edge: { ...s.edge, healthCheck: false } } : s),
+    },
+    {
         what: "workers: schedules and provisioned concurrency",
         passive: "schedules DISABLED, provisionedConcurrency 0",
         active: "the stack file's (schedules enabled; prod's http workers keep 1 warm)",

@@ -3,6 +3,7 @@ import { ConfigError, ConfigIssue } from "../../config/errors";
 import { DeploySettings, resolveDeploySettings, RepoFacts } from "../config";
 import { runDeploy } from "../offline";
 import { readRepoFacts } from "../repo";
+import { checkProviderAudience } from "../aws";
 
 /** deploy/ refuses unsafe or incomplete settings, every problem at once, before any resource exists. */
 const REPO: RepoFacts = { project: "platform", stacks: { dev: "dev", staging: "staging", prod: "prod" } };
@@ -37,6 +38,7 @@ describe("deploy/ config", () => {
         const facts = readRepoFacts();
         assert.equal(facts.project, "platform");
         assert.deepEqual(["dev", "staging", "prod"].map((s) => facts.stacks[s]), ["dev", "staging", "prod"]);
+        assert.deepEqual(["dev", "staging", "prod", "prod-dr"].map((s) => facts.regions?.[s]), ["us-east-1", "us-east-1", "us-east-1", "us-west-2"]);
         assert.deepEqual(ok(base(), "nonprod").stacks.map((s) => s.name), ["dev", "staging"]);
     });
 
@@ -89,7 +91,7 @@ describe("deploy/ config", () => {
         raw.stacks.prod.pushToDeploy = true;
         assert.deepEqual(keys(raw), ["stacks.prod.pushToDeploy"]);
         const s = ok(base(), "nonprod");
-        assert.deepEqual(s.stacks.map((x) => [x.name, x.pushToDeploy, x.deploymentsAccess]), [["dev", true, "write"], ["staging", false, "read"]]);
+        assert.deepEqual(s.stacks.map((x) => [x.name, x.pushToDeploy, x.deploymentsAccess]), [["dev", true, "write"], ["staging", false, "drift"]]);
     });
 
     it("refuses prod and non-prod stacks in one account", () => {
@@ -143,6 +145,59 @@ describe("deploy/ config", () => {
         assert.deepEqual(ok(base()).policy, { pack: "platform-policy", versionTag: undefined, mode: "preventative" });
         assert.equal(ok({ ...base(), policy: { enabled: false } }).policy, undefined);
         assert.deepEqual(keys({ ...base(), policy: { mode: "enforce", enabled: "no" } }).sort(), ["policy.enabled", "policy.mode"]);
+    });
+
+    it("refuses Deployments pull-request previews on a stack whose Deployments role can read secrets (push-to-deploy, drift detection)", () => {
+        const dev = base();
+        dev.stacks.dev.previewPullRequests = true; // dev deploys on push: its Deployments role is the deploy role
+        const found = issues(dev);
+        assert.deepEqual(found.map((i) => i.key), ["stacks.dev.previewPullRequests"]);
+        assert.match(found[0].allowed, /push-to-deploy.*can read secrets/);
+        const prod = base();
+        prod.stacks.prod.previewPullRequests = true; // prod always detects drift
+        assert.match(issues(prod)[0].allowed, /drift detection.*can read secrets/);
+        const stagingDrift = base();
+        stagingDrift.stacks.staging.previewPullRequests = true;
+        stagingDrift.stacks.staging.driftCron = "0 7 * * *";
+        assert.deepEqual(keys(stagingDrift), ["stacks.staging.previewPullRequests"]);
+        assert.deepEqual(keys({ ...base(), stacks: { ...base().stacks, staging: { ...base().stacks.staging, previewPullRequests: "yes" } } }), ["stacks.staging.previewPullRequests"]);
+    });
+
+    it("Deployments role per stack: deploy role with push-to-deploy, preview role with PR previews, else the drift role", () => {
+        const raw = base();
+        raw.stacks.staging.previewPullRequests = true;
+        const s = ok(raw, "nonprod");
+        assert.deepEqual(s.stacks.map((x) => [x.name, x.deploymentsAccess, x.previewPullRequests, [...x.deploymentOperations]]), [
+            ["dev", "write", false, ["update", "refresh", "destroy", "detect-drift", "remediate-drift"]],
+            ["staging", "read", true, ["preview"]],
+        ]);
+        const p = ok(base()).stacks[0];
+        assert.deepEqual([p.deploymentsAccess, [...p.deploymentOperations], p.roles.drift], ["drift", ["refresh", "detect-drift"], "platform-prod-drift"]);
+    });
+
+    it("deploy roles' session: 3 hours by default, 1-12 whole hours (IAM MaxSessionDuration), read-only roles an hour", () => {
+        assert.deepEqual(ok(base()).sessionSeconds, { write: 10800, drift: 3600, read: 3600 });
+        assert.equal(ok({ ...base(), sessionHours: 1 }).sessionSeconds.write, 3600);
+        assert.equal(ok({ ...base(), sessionHours: 12 }).sessionSeconds.write, 43200);
+        for (const bad of [0, 13, 2.5, "3"]) assert.deepEqual(keys({ ...base(), sessionHours: bad }), ["sessionHours"], String(bad));
+    });
+
+    it("OIDC providers: created by default; an existing one referenced by its fixed ARN in this account", () => {
+        assert.deepEqual(ok(base()).oidcProviders, { pulumi: { create: true }, github: { create: true } });
+        const github = "arn:aws:iam::333333333333:oidc-provider/token.actions.githubusercontent.com";
+        assert.deepEqual(ok({ ...base(), oidcProviders: { github: "existing" } }).oidcProviders.github, { arn: github });
+        assert.deepEqual(ok({ ...base(), oidcProviders: { github } }).oidcProviders.github, { arn: github });
+        assert.deepEqual(ok({ ...base(), oidcProviders: { pulumi: "existing" } }, "nonprod").oidcProviders.pulumi, { arn: "arn:aws:iam::222222222222:oidc-provider/api.pulumi.com/oidc" });
+        for (const bad of ["arn:aws:iam::222222222222:oidc-provider/token.actions.githubusercontent.com", "arn:aws:iam::333333333333:oidc-provider/example.com", "reuse"]) {
+            assert.deepEqual(keys({ ...base(), oidcProviders: { github: bad } }), ["oidcProviders.github"], bad);
+        }
+        assert.deepEqual(keys({ ...base(), oidcProviders: { gitlab: "existing" } }), ["oidcProviders.gitlab"]);
+    });
+
+    it("an existing provider must accept the audience its tokens carry; the error says how to add it", () => {
+        const arn = "arn:aws:iam::333333333333:oidc-provider/api.pulumi.com/oidc";
+        assert.equal(checkProviderAudience(arn, ["acme", "aws:acme"], "acme"), arn);
+        assert.throws(() => checkProviderAudience(arn, ["aws:acme"], "acme"), /does not accept the audience "acme".*add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn arn:aws:iam::333333333333:oidc-provider\/api\.pulumi\.com\/oidc --client-id acme/);
     });
 
     it("the program stops with the config error before registering any resource", async function () {

@@ -61,7 +61,8 @@ describe("GitHub Actions workflows", () => {
             for (const [name, job] of Object.entries(w.jobs)) {
                 const perms = job.permissions ?? {};
                 const writes = Object.entries(perms).filter(([, v]) => v === "write").map(([k]) => k).sort();
-                const expected = f === "promote.yml" ? ["contents", "id-token", "pull-requests"] : f === "preview.yml" ? ["id-token", "pull-requests"] : (job.steps ?? []).some((s) => s.uses?.startsWith("./")) ? ["id-token"] : [];
+                // promote.yml writes through its GitHub App's token; its own GITHUB_TOKEN only reads.
+                const expected = f === "preview.yml" ? ["id-token", "pull-requests"] : (job.steps ?? []).some((s) => s.uses?.startsWith("./")) ? ["id-token"] : [];
                 assert.deepEqual(writes, expected, `${f} ${name}`);
             }
         }
@@ -143,14 +144,59 @@ describe("GitHub Actions workflows", () => {
         assert.equal(stackStep(job)!.with!.command, undefined, "reads outputs, deploys nothing");
         const runs = (job.steps ?? []).map((s) => s.run ?? "").join("\n");
         assert.match(runs, /npm run --silent promote -- "\$UPSTREAM" "\$TARGET"/);
-        assert.match(runs, /gh pr create --base main/);
+        assert.match(runs, /gh pr create --repo "\$GITHUB_REPOSITORY" --base main/);
+    });
+
+    it("promotion pushes and opens the pull request with a GitHub App token (GITHUB_TOKEN's PRs start no preview workflow)", () => {
+        const steps = wf("promote.yml").jobs.promote.steps ?? [];
+        const app = steps.findIndex((s) => s.uses?.startsWith("actions/create-github-app-token@") === true);
+        assert.ok(app >= 0, "an app token step");
+        const appStep = steps[app] as Step & { id?: string };
+        // Least privilege: exactly what a branch push and a pull request need, no inherited installation permissions.
+        const perms = Object.entries(appStep.with ?? {}).filter(([k]) => k.startsWith("permission-"));
+        assert.deepEqual(Object.fromEntries(perms), { "permission-contents": "write", "permission-pull-requests": "write" });
+        assert.match(String(appStep.with?.["private-key"]), /^\$\{\{ secrets\.[A-Z_]+ \}\}$/, "the key comes from a secret");
+        assert.ok(app > steps.findIndex((s) => /npm run --silent promote/.test(s.run ?? "")), "minted after the tests and the promotion ran");
+        const pr = steps.find((s) => /gh pr create/.test(s.run ?? "")) as Step & { env?: Record<string, string> };
+        assert.equal(pr.env?.GH_TOKEN, `\${{ steps.${appStep.id}.outputs.token }}`, "gh uses the app token");
+        assert.match(pr.run!, /extraheader=AUTHORIZATION: basic .*\$GH_TOKEN.* push origin/, "git pushes with the app token");
+        const checkout = steps.find((s) => s.uses?.startsWith("actions/checkout@"))!;
+        assert.equal(checkout.with?.["persist-credentials"], false, "GITHUB_TOKEN is not left in the clone");
+        assert.doesNotMatch(text("promote.yml"), /github\.token|GITHUB_TOKEN \}|secrets\.GITHUB_TOKEN/, "no step uses GITHUB_TOKEN");
     });
 
     it("the context the jobs read from the repository matches deploy/ (prod in the prod account, approved by its team)", () => {
-        assert.deepEqual(ciContext("prod"), { "aws-account-id": "333333333333", "aws-region": "us-east-1", "pulumi-org": "acme", "pulumi-team": "prod-approvers", project: "platform", "push-to-deploy": "false" });
+        assert.deepEqual(ciContext("prod"), { "aws-account-id": "333333333333", "aws-region": "us-east-1", "pulumi-org": "acme", "pulumi-team": "prod-approvers", "session-seconds": "10800", project: "platform", "push-to-deploy": "false" });
         assert.equal(ciContext("dev")["aws-account-id"], "222222222222");
         assert.equal(ciContext("dev")["push-to-deploy"], "true", "dev's merge deploys through Pulumi Deployments; the workflow's up defers");
         assert.equal(ciContext("prod", "read")["pulumi-team"], "developers", "prod previews use a reader team's token");
+    });
+
+    it("sessions: deploy jobs run past an hour, and their role session and Pulumi token outlast the job", () => {
+        const steps = (yaml.load(fs.readFileSync(ACTION, "utf8")) as { runs: { steps: Step[] } }).runs.steps;
+        const aws = steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
+        const auth = steps.find((s) => s.uses?.startsWith("pulumi/auth-actions@"))!;
+        assert.equal(aws.with?.["role-duration-seconds"], "${{ steps.context.outputs.session-seconds }}");
+        assert.equal(auth.with?.["token-expiration"], "${{ steps.context.outputs.session-seconds }}");
+        const w = wf("deploy.yml") as Workflow & { jobs: Record<string, Job & { "timeout-minutes"?: number }> };
+        for (const stack of ["dev", "staging", "prod"]) {
+            const minutes = w.jobs[stack]["timeout-minutes"]!;
+            const session = Number(ciContext(stack, "write")["session-seconds"]);
+            assert.ok(minutes > 60, `${stack}: a first deploy (Multi-AZ RDS, ElastiCache, CloudFront) can take more than an hour`);
+            assert.ok(minutes * 60 <= session, `${stack}: the job (${minutes} min) must not outlive its credentials (${session} s)`);
+        }
+        assert.equal(ciContext("prod", "read")["session-seconds"], "3600", "previews keep an hour");
+    });
+
+    it("Node.js: CI and the Deployments executor run the same LTS (24), nothing pins Node 20", () => {
+        const steps = (yaml.load(fs.readFileSync(ACTION, "utf8")) as { runs: { steps: Step[] } }).runs.steps;
+        const node = String(steps.find((s) => s.uses?.startsWith("actions/setup-node@"))!.with?.["node-version"]);
+        assert.equal(node, "24");
+        const image = String((yaml.load(fs.readFileSync(path.join(REPO_ROOT, "deploy", "Pulumi.yaml"), "utf8")) as { config: Record<string, { default?: unknown }> }).config["platform-deploy:executorImage"].default);
+        assert.equal(/^pulumi\/pulumi-nodejs-(\d+):/.exec(image)?.[1], node, image);
+        for (const file of [...files.map((f) => path.join(WORKFLOWS, f)), ACTION]) {
+            assert.doesNotMatch(fs.readFileSync(file, "utf8"), /node-version:\s*["']?20\b|node20/, file);
+        }
     });
 
     it("a push-to-deploy stack's update on push is left to Pulumi Deployments (one deployment per merge); tags and previews always run", () => {

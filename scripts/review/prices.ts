@@ -63,7 +63,17 @@ export const PRICES = {
     interfaceEndpointAzHour: r(0.01, "per interface endpoint ENI (AZ)-hour", "S2 raw/vpc.json; S1 vpc_endpoint_test.golden"),
     lambdaProvisionedGbSecondX86: r(0.0000041667, "per GB-second of provisioned concurrency configured, x86", "S2 raw/lambda.json"),
     lambdaProvisionedGbSecondArm: r(0.0000033334, "per GB-second of provisioned concurrency configured, arm64", "S2 raw/lambda.json"),
+    ebsGp3GbMonth: r(0.08, "per GB-month EBS gp3 (an instance's root volume)", "S3 data/ebs/ebs.json"),
 } as const;
+
+/**
+ * EC2 Linux on-demand, per instance-hour (S3 data/ec2/us-east-1-ondemand.json; aws-prices.md "NAT
+ * instance"). Only the types the program runs at its defaults; another allowed NAT instance type
+ * (config/catalog.ts NAT_INSTANCE_ARCHITECTURES) is reported as not priced until its rate is added.
+ */
+export const EC2_LINUX_HOURLY: Record<string, number> = {
+    "t4g.nano": 0.0042,
+};
 
 /** RDS for PostgreSQL on-demand, per instance-hour [Single-AZ, Multi-AZ] (S3 RDS RI feed `OnDemand:PricePerUnit`). */
 export const RDS_POSTGRES_HOURLY: Record<string, [number, number]> = {
@@ -113,6 +123,20 @@ function natGateways(i: Record<string, any>): number {
     const azs = Number(i.numberOfAvailabilityZones ?? 3);
     const strategy = i.natGateways?.strategy ?? "OnePerAz";
     return strategy === "None" ? 0 : strategy === "Single" ? 1 : azs;
+}
+
+/** An EC2 instance (the NAT instance): its hours, its root volume, and a public IPv4 when it asks for one. */
+function ec2Instance(i: SnapResource) {
+    const type = String(i.inputs.instanceType);
+    const rate = EC2_LINUX_HOURLY[type];
+    const gb = Number(i.inputs.rootBlockDevice?.volumeSize ?? 8);
+    const volumeType = i.inputs.rootBlockDevice?.volumeType ?? "gp3";
+    const lines: CostLine[] = [];
+    if (rate !== undefined) lines.push({ what: `${type} Linux on-demand`, monthly: rate * HOURS_PER_MONTH, arithmetic: `${rate} × ${HOURS_PER_MONTH} h` });
+    if (volumeType === "gp3") lines.push(monthly(`${gb} GB gp3 root volume`, gb, PRICES.ebsGp3GbMonth));
+    if (i.inputs.associatePublicIpAddress === true) lines.push(hourly("public IPv4", 1, PRICES.publicIpv4Hour));
+    const unpriced = rate === undefined ? `instance type ${type} is not in EC2_LINUX_HOURLY` : volumeType !== "gp3" ? `${volumeType} root volume is not in the price table (gp3 only)` : undefined;
+    return { lines, notes: ["data transfer out is usage; burstable CPU credits above the baseline (unlimited mode) are usage"], unpriced };
 }
 
 function fargate(service: SnapResource, snap: Snapshot) {
@@ -208,6 +232,9 @@ export const TYPE_PRICING: Record<string, Pricing> = {
         },
     },
     "aws:ec2/natGateway:NatGateway": { kind: "priced", price: () => ({ lines: [hourly("NAT gateway", 1, PRICES.natGatewayHour)] }) },
+    "aws:ec2/instance:Instance": { kind: "priced", price: ec2Instance },
+    "aws:ec2/route:Route": free("routes have no charge"),
+    "aws:iam/instanceProfile:InstanceProfile": free("IAM has no charge"),
     "aws:ec2/eip:Eip": { kind: "priced", price: () => ({ lines: [hourly("public IPv4", 1, PRICES.publicIpv4Hour)] }) },
     "aws:ec2/vpcEndpoint:VpcEndpoint": {
         kind: "priced",
@@ -252,6 +279,7 @@ export const TYPE_PRICING: Record<string, Pricing> = {
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": free("bucket configuration (transitions are per request)"),
     "aws:s3/bucketPolicy:BucketPolicy": free("bucket configuration"),
     "aws:s3/bucketLogging:BucketLogging": free("bucket configuration (the logs are storage)"),
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": usage("inter-region transfer $0.02/GB replicated, replication requests, replication metrics as CloudWatch custom metrics (no Replication Time Control: +$0.015/GB); the copy's storage is the destination bucket's"),
     "aws:backup/vault:Vault": usage("backup storage $0.095/GB-month and cross-region copy transfer"),
     "aws:backup/plan:Plan": free("billed as vault storage"),
     "aws:backup/selection:Selection": free("billed as vault storage"),
@@ -259,6 +287,7 @@ export const TYPE_PRICING: Record<string, Pricing> = {
     "aws:ecr/repository:Repository": usage("image storage $0.10/GB-month"),
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": free("no charge"),
     "aws:ecr/repositoryPolicy:RepositoryPolicy": free("no charge"),
+    "aws:ecr/replicationConfiguration:ReplicationConfiguration": usage("inter-region transfer $0.02/GB per replicated image layer; the copies' storage is the destination repositories'"),
     // compute
     "aws:ecs/cluster:Cluster": free("no charge (Fargate bills tasks)"),
     "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": free("no charge"),
