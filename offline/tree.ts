@@ -158,7 +158,9 @@ const DETAILS: Record<string, (i: Record<string, any>) => string> = {
             .map((r: any) => (r.statement?.rateBasedStatement ? `rate ${r.statement.rateBasedStatement.limit}/${r.statement.rateBasedStatement.evaluationWindowSec ?? 300}s per IP` : r.name))
             .join(", ")}`,
     "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": (i) => `region=${i.region ?? "-"} redacted=${(i.redactedFields ?? []).map((f: any) => f.singleHeader?.name).join(",")}`,
-    "aws:acm/certificate:Certificate": (i) => `${i.domainName}${i.region ? ` region=${i.region}` : ""}`,
+    "aws:acm/certificate:Certificate": (i) => `${[i.domainName, ...(i.subjectAlternativeNames ?? [])].join(" + ")}${i.region ? ` region=${i.region}` : ""}`,
+    // Only the alias-move TXT record says something a reviewer checks: which distribution the next move goes to.
+    "aws:route53/record:Record": (i) => (i.type === "TXT" ? `TXT ${i.name} → ${(i.records ?? []).join(" ")}` : ""),
     "aws:route53/healthCheck:HealthCheck": (i) => `${i.type} ${short(i.fqdn)}${i.resourcePath} every ${i.requestInterval}s`,
     "aws:ecr/replicationConfiguration:ReplicationConfiguration": (i) =>
         (i.replicationConfiguration?.rules ?? [])
