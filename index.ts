@@ -18,6 +18,8 @@ export const vpcId = platform.network.vpcId;
 export const publicSubnetIds = platform.network.publicSubnetIds;
 /** Private subnets (services, workers, database, cache). */
 export const privateSubnetIds = platform.network.privateSubnetIds;
+/** The NAT instance's id (network.natGateways: instance), for Session Manager and reboots; undefined with NAT gateways. */
+export const natInstanceId = platform.network.natInstanceId;
 /** Security groups of the three tiers: load balancer → app → data. */
 export const securityGroupIds = {
     loadBalancer: platform.network.securityGroups.loadBalancer,

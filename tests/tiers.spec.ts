@@ -12,7 +12,7 @@ import { ofType, one, recordResourceOptions, settingsFor, stackRun, TIER_STACKS 
 const TIERS = {
     dev: {
         protectData: false,
-        network: { cidr: "10.0.0.0/16", azCount: 2, natGateways: "single" },
+        network: { cidr: "10.0.0.0/16", azCount: 2, natGateways: "instance" },
         logs: { retentionDays: 7 },
         database: {
             instanceClass: "db.t4g.micro", engineVersion: "17", allocatedStorageGb: 20, maxAllocatedStorageGb: 100,
