@@ -93,3 +93,11 @@ export function baseComputeArgs(stackFile: { services: unknown; release: unknown
         queues: fakeQueues(settings.workers.filter((w) => w.trigger.type === "queue").map((w) => w.name)),
     };
 }
+
+/**
+ * The smallest stack file of a tier that config accepts: staging and prod need a domain (the site's own
+ * certificate; CloudFront's default one is dev-only, config/rules/domain.ts), dev needs nothing.
+ */
+export function tierOnly(tier: string): Record<string, unknown> {
+    return tier === "dev" ? { tier } : { tier, domain: { name: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" } };
+}

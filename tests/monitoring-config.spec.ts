@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { rdsInstanceMemoryGib, rdsMaxConnections } from "../config/catalog";
+import { tierOnly } from "./fixtures";
 import { configIssues, settingsFor } from "./helpers";
 
 /** The issues of a dev stack whose only config is `platform:monitoring` (plus `extra`). */
@@ -72,7 +73,7 @@ describe("monitoring config (platform:monitoring)", () => {
         assert.match(issue.fix, /pulumi config rm --path 'monitoring\.thresholds\.errorRatePercent\.warning' --stack test/);
         // Set to true, the same warning is kept; set false explicitly in another tier, it is refused there too.
         assert.deepEqual(keys({ warningLevels: true, thresholds: { errorRatePercent: { warning: 2 } } }), []);
-        const staging = configIssues({ tier: "staging", monitoring: { warningLevels: false, thresholds: { cpuPercent: { warning: 70 }, memoryPercent: { warning: 70 } } } });
+        const staging = configIssues({ ...tierOnly("staging"), monitoring: { warningLevels: false, thresholds: { cpuPercent: { warning: 70 }, memoryPercent: { warning: 70 } } } });
         assert.deepEqual(staging.map((i) => i.key), ["monitoring.thresholds.cpuPercent.warning", "monitoring.thresholds.memoryPercent.warning"]);
         assert.match(staging[0].allowed, /while monitoring\.warningLevels is false:/);
         // One problem per key: a dropped warning above its critical level is reported once, as dropped.
