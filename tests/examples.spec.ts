@@ -10,6 +10,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { EXAMPLES_DIR, knownExamples, ProgramRun, runProgram } from "../offline/run";
 import { findPlaceholders } from "../scripts/placeholders";
+import { evaluatePack, mandatoryViolations, synthesizedResources } from "../offline/policy";
 import { ofType, Res, runPlan } from "./helpers";
 
 const STACKS = ["dev", "staging", "prod"] as const;
@@ -39,6 +40,8 @@ const T = {
 } as const;
 
 const EXAMPLES = ["roof-ml", "rideshare", "serverless-api", "monorepo-web", "marketplace"];
+/** The examples without a public service: no load balancer (and, without any service, no cluster). */
+const NO_PUBLIC_SERVICE: Record<string, { cluster: boolean }> = { "roof-ml": { cluster: false }, "serverless-api": { cluster: false }, "monorepo-web": { cluster: true } };
 
 /** The example's stack file, as the team reads it (for the release pins it declares). */
 function stackFile(example: string, stack: Stack): { config: Record<string, any> } {
@@ -223,6 +226,23 @@ const SEED_CHECKS: Record<string, (runs: Runs, example: string) => void> = {
     },
 };
 
+/** What a stack without public services leaves out (no load balancer to reach) and without any service (no cluster). */
+function checkComputeShape(runs: Runs, expected: { cluster: boolean }): void {
+    for (const stack of STACKS) {
+        it(`${stack}: no load balancer, no VPC origin, no API behaviour (no public service)${expected.cluster ? "; the cluster for its services" : "; no ECS cluster (no service)"}`, () => {
+            const run = runs[stack];
+            assert.equal(ofType(run, "aws:lb/loadBalancer:LoadBalancer").length + ofType(run, "aws:lb/listener:Listener").length, 0);
+            assert.equal(ofType(run, "aws:cloudfront/vpcOrigin:VpcOrigin").length, 0);
+            const dist = only(ofType(run, T.dist), "distribution");
+            assert.deepEqual((dist.inputs.origins as any[]).filter((o) => o.vpcOriginConfig), [], "no VPC origin on the distribution");
+            assert.deepEqual(dist.inputs.orderedCacheBehaviors ?? [], [], "nothing routed to a load balancer");
+            assert.equal(ofType(run, "aws:ecs/cluster:Cluster").length, expected.cluster ? 1 : 0);
+            assert.equal(ofType(run, "aws:cloudwatch/eventRule:EventRule").filter((r) => r.name.endsWith("-deploy-failed")).length, expected.cluster ? 1 : 0, "ECS deployment failures are watched where ECS deploys");
+            assert.equal(run.outputs.loadBalancerDnsName, undefined);
+        });
+    }
+}
+
 describe("examples (README \"Examples\")", () => {
     it("are the five seed systems, each with a stack file per tier and a README", () => {
         assert.deepEqual(knownExamples(), [...EXAMPLES].sort());
@@ -258,6 +278,13 @@ describe("examples (README \"Examples\")", () => {
                 });
             }
             SEED_CHECKS[example](runs, example);
+            if (NO_PUBLIC_SERVICE[example] !== undefined) checkComputeShape(runs, NO_PUBLIC_SERVICE[example]);
+            it("every stack: zero mandatory policy violations (what config accepts, the policy pack accepts)", () => {
+                for (const stack of STACKS) {
+                    const violations = mandatoryViolations(evaluatePack(synthesizedResources(runs[stack])));
+                    assert.deepEqual(violations.map((r) => `${stack}: ${r.policy} on ${r.name}: ${r.message}`), []);
+                }
+            });
         });
     }
 });
