@@ -5,7 +5,7 @@
  * here copies a handle's fields into another args type.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { canaryServices, recoveryState, testRulePriority } from "../config";
+import { canaryServices, recoveryState, testRulePriority, uploadsKeyPrefix } from "../config";
 import type { Settings } from "../config";
 import { Compute } from "./compute";
 import { Data } from "./data";
@@ -57,6 +57,10 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
         componentOpts,
     );
 
+    // Uploads through CloudFront (edge.uploads): the uploads bucket's policy names the distribution the
+    // edge creates later, so the data tier takes its ARN as an output resolved once the edge exists.
+    const uploadsCdn = settings.edge.uploads && { keyPrefix: uploadsKeyPrefix(settings.edge.uploads.path), arn: pulumi.deferredOutput<string>() };
+
     const data = new Data(
         componentName(settings.stack, "data"),
         {
@@ -70,6 +74,7 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             protectData: settings.protectData,
             network,
             replicaOf: primary ? { sourceArn: primary.dbArn, promoted: settings.recovery!.active } : undefined,
+            uploadsCdn: uploadsCdn && { keyPrefix: uploadsCdn.keyPrefix, distributionArn: uploadsCdn.arn[0] },
         },
         componentOpts,
     );
@@ -155,6 +160,8 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
         },
         componentOpts,
     );
+
+    uploadsCdn?.arn[1](edge.distributionArn);
 
     const monitoring = new Monitoring(
         componentName(settings.stack, "monitoring"),

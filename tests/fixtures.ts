@@ -40,7 +40,7 @@ export function fakeData(): DataHandle {
             replicaIdentifiers: out([]),
         },
         cache: { endpoint: out("cache.example.internal"), readerEndpoint: out("cache-ro.example.internal"), authSecretArn: secret("cache"), replicationGroupId: out("cache-1"), clusterMode: false },
-        buckets: { uploadsName: out("uploads"), uploadsArn: out("arn:aws:s3:::uploads"), logsName: out("logs"), logsReadyName: out("logs") },
+        buckets: { uploadsName: out("uploads"), uploadsArn: out("arn:aws:s3:::uploads"), uploadsRegionalDomainName: out("uploads.s3.us-east-1.amazonaws.com"), logsName: out("logs"), logsReadyName: out("logs") },
         keys: { dataArn: key("data"), logsArn: key("logs") },
         backupVaultName: out("vault"),
     };

@@ -5,6 +5,7 @@ import type { PolicyStatement } from "../shared/iam";
 import { LOG_PREFIXES } from "../shared/logs";
 import { statefulOptions } from "../shared/protection";
 import { albLogDeliveryPrincipals } from "./log-delivery";
+import { cloudFrontReadsUploads, UploadsCdn } from "./uploads-cdn";
 
 type LifecycleRule = aws.types.input.s3.BucketLifecycleConfigurationRule;
 
@@ -183,7 +184,7 @@ export function uploadsLifecycle(s: StorageSettings["uploads"]): LifecycleRule[]
  */
 export function createBuckets(
     name: string,
-    args: { settings: StorageSettings; region: string; dataKeyArn: pulumi.Input<string>; accountId: pulumi.Input<string>; protectData: boolean },
+    args: { settings: StorageSettings; region: string; dataKeyArn: pulumi.Input<string>; accountId: pulumi.Input<string>; protectData: boolean; uploadsCdn?: UploadsCdn },
     parent: pulumi.Resource,
 ): Buckets {
     const s = args.settings;
@@ -227,6 +228,8 @@ export function createBuckets(
             objectOwnership: "BucketOwnerEnforced",
             lifecycle: uploadsLifecycle(s.uploads),
             accessLogs: { bucket: logs.bucket.bucket, prefix: `${LOG_PREFIXES.s3}uploads/` },
+            // Read through CloudFront (edge.uploads): the distribution, on the served key prefix only (uploads-cdn.ts).
+            ...(args.uploadsCdn ? { extraStatements: (arn: pulumi.Output<string>) => [cloudFrontReadsUploads(arn, args.uploadsCdn!)] } : {}),
             forceDestroy: s.forceDestroy,
             protectData: args.protectData,
         },

@@ -9,6 +9,8 @@ import { createKeys } from "./keys";
 import { NameScope, namePrefix } from "../naming";
 import type { NetworkHandle } from "../network";
 import type { ReplicaOf } from "./database";
+import { cloudFrontDecryptsUploads, UploadsCdn } from "./uploads-cdn";
+export type { UploadsCdn } from "./uploads-cdn";
 import { pickHandle } from "../shared/handle";
 
 
@@ -32,6 +34,11 @@ export interface DataArgs {
     network: Pick<NetworkHandle, "privateSubnetIds" | "securityGroups">;
     /** A recovery stack's database: a cross-region replica of the primary stack's, or its promotion (README "Disaster recovery"). */
     replicaOf?: ReplicaOf;
+    /**
+     * The uploads served by the edge's CloudFront distribution (edge.uploads): its bucket policy and the
+     * data key admit that distribution (uploads-cdn.ts). @default - none: uploads are reachable with IAM only
+     */
+    uploadsCdn?: UploadsCdn;
 }
 
 /** What the data tier exposes to later components (and the stack outputs). Secrets appear as ARNs only. */
@@ -65,6 +72,8 @@ export interface DataHandle {
     buckets: {
         uploadsName: pulumi.Output<string>;
         uploadsArn: pulumi.Output<string>;
+        /** `<bucket>.s3.<region>.amazonaws.com`: the uploads bucket as a CloudFront S3 origin. */
+        uploadsRegionalDomainName: pulumi.Output<string>;
         logsName: pulumi.Output<string>;
         /** The logs bucket's name, resolving only once its policy admits log writers (the ALB checks it can write when logging is turned on). */
         logsReadyName: pulumi.Output<string>;
@@ -101,7 +110,7 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
         const { privateSubnetIds } = args.network;
         const { data: dataSecurityGroupId, app: appSecurityGroupId } = args.network.securityGroups;
         const keepBackups = args.protectData || args.database.finalSnapshot;
-        const keys = createKeys(name, prefix, args.region, accountId, { protectData: args.protectData, keepOnDestroy: keepBackups }, this);
+        const keys = createKeys(name, prefix, args.region, accountId, { protectData: args.protectData, keepOnDestroy: keepBackups }, this, args.uploadsCdn ? [cloudFrontDecryptsUploads(accountId)] : []);
         const database = createDatabase(
             name,
             {
@@ -132,7 +141,7 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
         );
         const buckets = createBuckets(
             name,
-            { settings: args.storage, region: args.region, dataKeyArn: keys.data.arn, accountId, protectData: args.protectData },
+            { settings: args.storage, region: args.region, dataKeyArn: keys.data.arn, accountId, protectData: args.protectData, uploadsCdn: args.uploadsCdn },
             this,
         );
         const backup = createBackup(
@@ -162,6 +171,7 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
         this.buckets = {
             uploadsName: buckets.uploads.bucket.bucket,
             uploadsArn: buckets.uploads.bucket.arn,
+            uploadsRegionalDomainName: buckets.uploads.bucket.bucketRegionalDomainName,
             logsName: buckets.logs.bucket.bucket,
             logsReadyName: pulumi.all([buckets.logs.bucket.bucket, buckets.logs.policy.id]).apply(([bucket]) => bucket),
         };

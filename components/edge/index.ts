@@ -11,9 +11,11 @@ import { pickHandle } from "../shared/handle";
 import { LOG_PREFIXES } from "../shared/logs";
 import { PORTS } from "../shared/ports";
 import { createFrontendBucket, createFrontendPieces, frontendBucketPolicy } from "./frontend";
+import { createUploadsPieces, uploadsBehaviour, uploadsOrigin, UploadsPieces } from "./uploads";
 import { createWaf, EDGE_REGION } from "./waf";
 
 export { FRONTEND_TTL, HSTS_MAX_AGE_SECONDS, SPA_ROUTING_CODE } from "./frontend";
+export { CACHING_OPTIMIZED, UPLOADS_CSP, UPLOADS_METHODS } from "./uploads";
 export { EDGE_REGION, MANAGED_RULE_GROUPS, REDACTED_HEADERS, SQL_RULE_GROUP, wafLogGroupName } from "./waf";
 
 /**
@@ -150,7 +152,8 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
         const loadBalancer = args.compute.loadBalancer;
         const api = loadBalancer && { loadBalancer, vpcOrigin: this.createVpcOrigin(name, args, loadBalancer) };
         const certificateArn = this.certificate(name, args);
-        const distribution = this.createDistribution(name, args, { bucket: bucket.bucket, pieces, webAclArn: waf.webAcl.arn, api, certificateArn });
+        const uploads = args.settings.uploads && { path: args.settings.uploads.path, pieces: createUploadsPieces(name, this) };
+        const distribution = this.createDistribution(name, args, { bucket: bucket.bucket, pieces, webAclArn: waf.webAcl.arn, api, uploads, certificateArn });
         frontendBucketPolicy(name, bucket, distribution.arn, this);
         if (api) this.admitVpcOrigin(name, args, [api.vpcOrigin, distribution]);
         this.createDnsRecords(name, args, distribution);
@@ -212,10 +215,12 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
             webAclArn: pulumi.Output<string>;
             /** The API origin: the load balancer through its VPC origin (no public service: none). */
             api?: { loadBalancer: LoadBalancerRef; vpcOrigin: aws.cloudfront.VpcOrigin };
+            /** The uploads bucket at its path (edge.uploads): read-only, cached (uploads.ts). */
+            uploads?: { path: string; pieces: UploadsPieces };
             certificateArn?: pulumi.Input<string>;
         },
     ): aws.cloudfront.Distribution {
-        const { pieces, api } = parts;
+        const { pieces, api, uploads } = parts;
         const paths = api ? apiPaths(args.services) : [];
         return new aws.cloudfront.Distribution(
             childName(name, "cdn"),
@@ -231,6 +236,7 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
                 origins: [
                     { originId: FRONTEND_ORIGIN, domainName: parts.bucket.bucketRegionalDomainName, originAccessControlId: pieces.oac.id },
                     ...(api ? [{ originId: API_ORIGIN, domainName: api.loadBalancer.dnsName, vpcOriginConfig: { vpcOriginId: api.vpcOrigin.id } }] : []),
+                    ...(uploads ? [uploadsOrigin(args.data.buckets.uploadsRegionalDomainName, uploads.pieces)] : []),
                 ],
                 defaultCacheBehavior: {
                     targetOriginId: FRONTEND_ORIGIN,
@@ -242,17 +248,21 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
                     responseHeadersPolicyId: pieces.headers.id,
                     functionAssociations: [{ eventType: "viewer-request", functionArn: pieces.spaRouting.arn }],
                 },
-                orderedCacheBehaviors: paths.map((pathPattern) => ({
-                    pathPattern,
-                    targetOriginId: API_ORIGIN,
-                    viewerProtocolPolicy: "redirect-to-https",
-                    allowedMethods: ALL_METHODS,
-                    cachedMethods: ["GET", "HEAD"],
-                    compress: true,
-                    cachePolicyId: MANAGED_POLICIES.cachingDisabled,
-                    originRequestPolicyId: MANAGED_POLICIES.allViewer,
-                    responseHeadersPolicyId: pieces.headers.id,
-                })),
+                // Config keeps the uploads path clear of every API path (config/rules/edge.ts), so their order does not matter.
+                orderedCacheBehaviors: [
+                    ...paths.map((pathPattern) => ({
+                        pathPattern,
+                        targetOriginId: API_ORIGIN,
+                        viewerProtocolPolicy: "redirect-to-https",
+                        allowedMethods: ALL_METHODS,
+                        cachedMethods: ["GET", "HEAD"],
+                        compress: true,
+                        cachePolicyId: MANAGED_POLICIES.cachingDisabled,
+                        originRequestPolicyId: MANAGED_POLICIES.allViewer,
+                        responseHeadersPolicyId: pieces.headers.id,
+                    })),
+                    ...(uploads ? [uploadsBehaviour(uploads.path, uploads.pieces)] : []),
+                ],
                 restrictions: { geoRestriction: { restrictionType: "none" } },
                 viewerCertificate: parts.certificateArn
                     ? { acmCertificateArn: parts.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: VIEWER_TLS_POLICY }
