@@ -287,6 +287,13 @@ function checkComputeShape(runs: Runs, expected: { cluster: boolean }): void {
             assert.equal(ofType(run, "aws:ecs/cluster:Cluster").length, expected.cluster ? 1 : 0);
             assert.equal(ofType(run, "aws:cloudwatch/eventRule:EventRule").filter((r) => r.name.endsWith("-deploy-failed")).length, expected.cluster ? 1 : 0, "ECS deployment failures are watched where ECS deploys");
             assert.equal(run.outputs.loadBalancerDnsName, undefined);
+            if (stack !== "dev") {
+                // No load balancer certificate to share its DNS validation record: the edge's certificate has its own.
+                const validations = ofType(run, "aws:acm/certificateValidation:CertificateValidation");
+                assert.equal(validations.length, 1, "one certificate: CloudFront's, in us-east-1");
+                assert.equal(validations[0].inputs.region, "us-east-1");
+                assert.equal(ofType(run, "aws:route53/record:Record").filter((r) => r.name.endsWith("-edge-site-cert-validation")).length, 1, "its validation record");
+            }
         });
     }
 }
