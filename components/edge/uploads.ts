@@ -13,7 +13,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { childName } from "../naming";
-import { HSTS_MAX_AGE_SECONDS } from "./frontend";
+import { s3OriginAccessControl, SITE_SECURITY_HEADERS } from "./frontend";
 
 /** Managed cache policy CachingOptimized (CloudFront Developer Guide, "Use managed cache policies"): TTL 1 s-1 year, 1 day by default or the object's Cache-Control; no cookie, header or query string in the key; gzip and brotli. */
 export const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
@@ -34,23 +34,12 @@ export interface UploadsPieces {
 /** The uploads origin's access control (SigV4, always signed) and its response headers (the site's, plus the sandbox CSP). */
 export function createUploadsPieces(name: string, parent: pulumi.Resource): UploadsPieces {
     const opts = { parent };
-    const oac = new aws.cloudfront.OriginAccessControl(
-        childName(name, "uploads-oac"),
-        { description: "CloudFront reads the uploads bucket (SigV4)", originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" },
-        opts,
-    );
+    const oac = s3OriginAccessControl(childName(name, "uploads-oac"), "uploads", parent);
     const headers = new aws.cloudfront.ResponseHeadersPolicy(
         childName(name, "uploads-headers"),
         {
             comment: "User files: the site's security headers, and a sandbox CSP so no uploaded file runs as the site",
-            securityHeadersConfig: {
-                strictTransportSecurity: { accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS, includeSubdomains: true, preload: false, override: true },
-                contentTypeOptions: { override: true },
-                frameOptions: { frameOption: "DENY", override: true },
-                referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
-                xssProtection: { protection: true, modeBlock: true, override: true },
-                contentSecurityPolicy: { contentSecurityPolicy: UPLOADS_CSP, override: true },
-            },
+            securityHeadersConfig: { ...SITE_SECURITY_HEADERS, contentSecurityPolicy: { contentSecurityPolicy: UPLOADS_CSP, override: true } },
         },
         opts,
     );
