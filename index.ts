@@ -53,9 +53,9 @@ export const kmsKeyArns = { data: platform.data.keys.dataArn, logs: platform.dat
 export const backupVaultName = platform.data.backupVaultName;
 /** Base URL of the public services: through CloudFront (https://<domain>, or the distribution's name without one). */
 export const url = platform.edge.apiUrl;
-/** Load balancer DNS name (internal: reachable only inside the VPC and through CloudFront's VPC origin). */
-export const loadBalancerDnsName = platform.compute.loadBalancerDnsName;
-/** ECS cluster name. */
+/** Load balancer DNS name (internal: reachable only inside the VPC and through CloudFront's VPC origin); absent without public services. */
+export const loadBalancerDnsName = platform.compute.loadBalancer?.dnsName;
+/** ECS cluster name; absent without services. */
 export const clusterName = platform.compute.clusterName;
 /** ECR repository per image: CI pushes `<url>:<commit sha>` here. */
 export const repositories = platform.releases.repositoryUrls;

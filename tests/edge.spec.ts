@@ -47,6 +47,16 @@ describe("edge", () => {
 
     for (const stack of ["dev", "prod"] as const) {
         describe(stack, () => {
+            it("without edge.uploads (the reference stacks): no uploads origin, and neither the uploads bucket nor the data key admits CloudFront", async () => {
+                const run = await stackRun(stack);
+                assert.equal((stackFile(stack) as { "platform:edge"?: { uploads?: unknown } })["platform:edge"]?.uploads, undefined, "the reference stacks leave uploads off (the examples turn it on)");
+                const d = one(run, DISTRIBUTION);
+                assert.deepEqual(d.inputs.origins.map((o: any) => o.originId).sort(), ["api", "frontend"]);
+                const cloudFront = (statements: Array<Record<string, any>>) => statements.filter((st) => JSON.stringify(st.Principal ?? {}).includes("cloudfront"));
+                assert.deepEqual(cloudFront(policy(one(run, "aws:s3/bucketPolicy:BucketPolicy", `${stack}-data-uploads`).inputs.policy).Statement), []);
+                assert.deepEqual(cloudFront(policy(one(run, "aws:kms/key:Key", `${stack}-data-data-key`).inputs.policy).Statement), []);
+            });
+
             it("the frontend bucket is reachable only through CloudFront origin access control, by this distribution", async () => {
                 const run = await stackRun(stack);
                 const statements = policy(one(run, "aws:s3/bucketPolicy:BucketPolicy", `${stack}-edge-frontend`).inputs.policy).Statement;
