@@ -12,7 +12,7 @@ import { tierOnly } from "./fixtures";
  * row in PROD_RULES (config/rules/prod.ts), so README cannot promise a refusal the code lacks.
  */
 const README_REFUSALS: Record<string, SettingKey[]> = {
-    "AZs / NAT gateways": ["network.natGateways"],
+    "AZs / NAT": ["network.natGateways"],
     "log retention": ["logs.retentionDays"],
     PostgreSQL: ["database.multiAz"],
     "database backups (RDS, PITR)": ["database.backupRetentionDays"],

@@ -104,10 +104,10 @@ describe("stack config", () => {
             });
         }
 
-        it("dev and staging share one NAT gateway over 2 AZs; prod has one NAT per AZ over 3", () => {
+        it("dev egresses through one NAT instance (issue 14's cost target) and staging through one NAT gateway, over 2 AZs; prod has one NAT gateway per AZ over 3", () => {
             assert.deepEqual(
                 TIER_STACKS.map((t) => [TIER_DEFAULTS[t].network.azCount, TIER_DEFAULTS[t].network.natGateways]),
-                [[2, "single"], [2, "single"], [3, "perAz"]],
+                [[2, "instance"], [2, "single"], [3, "perAz"]],
             );
         });
 

@@ -146,7 +146,13 @@ describe("edge", () => {
                 assert.equal(intoLb.length, 1, "one rule: weight 1 of the group's 60");
                 assert.equal(intoLb[0].inputs.referencedSecurityGroupId, "sg-cloudfront-vpcorigins-service-sg");
                 assert.equal(intoLb[0].inputs.fromPort, stack === "prod" ? 443 : 80);
-                for (const r of ofType(run, INGRESS)) assert.equal(r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6 ?? r.inputs.prefixListId, undefined, `${r.name}: no address range anywhere`);
+                // No address range anywhere, except the NAT instance's (dev: natGateways instance), which forwards for the VPC's own range only.
+                const vpcCidr = one(run, "awsx:ec2:Vpc").inputs.cidrBlock;
+                for (const r of ofType(run, INGRESS)) {
+                    const range = r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6 ?? r.inputs.prefixListId;
+                    if (r.inputs.securityGroupId === mockId(`${stack}-network-nat-sg`)) assert.equal(range, vpcCidr, `${r.name}: the VPC's range only`);
+                    else assert.equal(range, undefined, `${r.name}: no address range`);
+                }
                 const lookup = run.invokes.find((i) => i.token === "aws:ec2/getSecurityGroup:getSecurityGroup")!;
                 assert.deepEqual(lookup.inputs.filters, [
                     { name: "group-name", values: ["CloudFront-VPCOrigins-Service-SG"] },

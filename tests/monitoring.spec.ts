@@ -189,7 +189,7 @@ describe("monitoring", () => {
                     if (r.type === "aws:sqs/queue:Queue") add(`${r.name}-abc1234`);
                     if (r.type === "aws:lambda/alias:Alias") (add(r.inputs.functionName), add(`${r.inputs.functionName}:live`), add(r.inputs.functionVersion));
                     // Edge (us-east-1): the distribution's id, the web ACL's metric name (+ the rule dimension ALL), the health check's id.
-                    if (r.type === "aws:cloudfront/distribution:Distribution" || r.type === "aws:route53/healthCheck:HealthCheck") add(mockId(r.name));
+                    if (r.type === "aws:cloudfront/distribution:Distribution" || r.type === "aws:route53/healthCheck:HealthCheck" || r.type === "aws:ec2/instance:Instance") add(mockId(r.name));
                     if (r.type === "aws:wafv2/webAcl:WebAcl") (add(r.inputs.visibilityConfig.metricName), add("ALL"));
                     // HTTP workers' APIs: the ApiId dimension, the first label of the API's endpoint (the workers output).
                     if (r.type === "aws:apigatewayv2/api:Api") for (const w of Object.values<any>(run.outputs.workers ?? {})) if (w.endpoint) add(new URL(w.endpoint).hostname.split(".")[0]);
