@@ -43,6 +43,8 @@ export const dbSecretArn = platform.data.database.secretArn;
 export const cacheEndpoint = platform.data.cache.endpoint;
 /** Cache reader endpoint (spreads reads over replicas); the configuration endpoint in cluster mode. */
 export const cacheReaderEndpoint = platform.data.cache.readerEndpoint;
+/** The cache's replication group id (runbooks: failover changes by hand, README "Disaster recovery"). */
+export const cacheReplicationGroupId = platform.data.cache.replicationGroupId;
 /** Secrets Manager ARN of the cache host/port/AUTH token. */
 export const cacheAuthSecretArn = platform.data.cache.authSecretArn;
 /** Bucket names: user uploads, and the logs bucket (S3, ALB, CloudFront logs). */
