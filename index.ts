@@ -18,6 +18,8 @@ export const vpcId = platform.network.vpcId;
 export const publicSubnetIds = platform.network.publicSubnetIds;
 /** Private subnets (services, workers, database, cache). */
 export const privateSubnetIds = platform.network.privateSubnetIds;
+/** The NAT instance's id (network.natGateways: instance), for Session Manager and reboots; undefined with NAT gateways. */
+export const natInstanceId = platform.network.natInstanceId;
 /** Security groups of the three tiers: load balancer → app → data. */
 export const securityGroupIds = {
     loadBalancer: platform.network.securityGroups.loadBalancer,
@@ -41,6 +43,8 @@ export const dbSecretArn = platform.data.database.secretArn;
 export const cacheEndpoint = platform.data.cache.endpoint;
 /** Cache reader endpoint (spreads reads over replicas); the configuration endpoint in cluster mode. */
 export const cacheReaderEndpoint = platform.data.cache.readerEndpoint;
+/** The cache's replication group id (runbooks: failover changes by hand, README "Disaster recovery"). */
+export const cacheReplicationGroupId = platform.data.cache.replicationGroupId;
 /** Secrets Manager ARN of the cache host/port/AUTH token. */
 export const cacheAuthSecretArn = platform.data.cache.authSecretArn;
 /** Bucket names: user uploads, and the logs bucket (S3, ALB, CloudFront logs). */
@@ -55,9 +59,9 @@ export const backupRoleArn = platform.data.backupRoleArn;
 export const dbSubnetGroupName = platform.data.database.subnetGroupName;
 /** Base URL of the public services: through CloudFront (https://<domain>, or the distribution's name without one). */
 export const url = platform.edge.apiUrl;
-/** Load balancer DNS name (internal: reachable only inside the VPC and through CloudFront's VPC origin). */
-export const loadBalancerDnsName = platform.compute.loadBalancerDnsName;
-/** ECS cluster name. */
+/** Load balancer DNS name (internal: reachable only inside the VPC and through CloudFront's VPC origin); absent without public services. */
+export const loadBalancerDnsName = platform.compute.loadBalancer?.dnsName;
+/** ECS cluster name; absent without services. */
 export const clusterName = platform.compute.clusterName;
 /** ECR repository per image: CI pushes `<url>:<commit sha>` here. */
 export const repositories = platform.releases.repositoryUrls;

@@ -5,7 +5,7 @@
  * here copies a handle's fields into another args type.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { canaryServices, recoveryState, testRulePriority } from "../config";
+import { canaryServices, recoveryState, testRulePriority, uploadsKeyPrefix } from "../config";
 import type { Settings } from "../config";
 import { Compute } from "./compute";
 import { Data } from "./data";
@@ -58,6 +58,10 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
         componentOpts,
     );
 
+    // Uploads through CloudFront (edge.uploads): the uploads bucket's policy names the distribution the
+    // edge creates later, so the data tier takes its ARN as an output resolved once the edge exists.
+    const uploadsCdn = settings.edge.uploads && { keyPrefix: uploadsKeyPrefix(settings.edge.uploads.path), arn: pulumi.deferredOutput<string>() };
+
     const data = new Data(
         componentName(settings.stack, "data"),
         {
@@ -74,6 +78,7 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             // Uploads replication (README "Disaster recovery"): the primary owns the rule, the recovery stack the destination bucket.
             replicateUploadsTo: settings.replicateTo ? { scope: { project: settings.project, stack: settings.replicateTo.stack }, region: settings.replicateTo.region } : undefined,
             uploadsReplicaDestination: settings.recovery !== undefined,
+            uploadsCdn: uploadsCdn && { keyPrefix: uploadsCdn.keyPrefix, distributionArn: uploadsCdn.arn[0] },
         },
         componentOpts,
     );
@@ -163,6 +168,8 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
         },
         componentOpts,
     );
+
+    uploadsCdn?.arn[1](edge.distributionArn);
 
     const monitoring = new Monitoring(
         componentName(settings.stack, "monitoring"),

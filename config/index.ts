@@ -16,6 +16,7 @@ export { CONFIG_KEYS } from "./schema";
 export * from "./settings";
 export { TIER_DEFAULTS } from "./tiers";
 export { rulePriority } from "./routing";
+export { uploadsKeyPrefix } from "./uploads";
 export { canaryServices, testRulePriority } from "./rules";
 export { RECOVERY_RELAXATIONS, recoveryState } from "./rules";
 export type { RecoveryRelaxation } from "./rules";

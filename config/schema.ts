@@ -9,6 +9,7 @@ import { backupScheduleProblem, CACHE_ENGINE_VERSIONS, isAwsRegion, isTimeZone, 
 
 export { CACHE_ENGINE_VERSIONS, POSTGRES_MAJOR_VERSIONS };
 import { bool, checkedText, intIn, numberIn, oneOf, pattern, withMeta } from "./fields";
+import { UPLOADS_PATH, UPLOADS_PATH_ALLOWED } from "./uploads";
 import {
     ARCHITECTURES,
     CACHE_ENGINES,
@@ -279,6 +280,8 @@ export const edgeSchema = z.strictObject({
     priceClass: oneOf(PRICE_CLASSES, "PriceClass_100").optional(),
     rateLimitPerIp: intIn(WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max, "2000").optional(),
     healthCheck: bool("true").optional(),
+    /** Uploads through CloudFront: collisions with the services' paths are checked in rules/edge.ts. */
+    uploads: z.strictObject({ path: pattern(UPLOADS_PATH, UPLOADS_PATH_ALLOWED, "/uploads/*") }).optional(),
     /** Region checked in rules/edge.ts (CloudFront takes us-east-1 certificates only). */
     certificateArn: pattern(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/, "an ACM certificate ARN in us-east-1", "arn:aws:acm:us-east-1:123456789012:certificate/<id>").optional(),
     /** Checked in rules/failover.ts. */

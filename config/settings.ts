@@ -295,6 +295,12 @@ export interface EdgeSettings {
     /** An existing ACM certificate in us-east-1 for CloudFront, when the domain brings its own certificate. @default - issued in domain.hostedZoneId, or domain.certificateArn when the stack is in us-east-1 */
     certificateArn?: string;
     /**
+     * Serve the uploads bucket through CloudFront at this path pattern (`/uploads/*` serves the keys under
+     * `uploads/`; config/uploads.ts): GET and HEAD only, cached, read through origin access control.
+     * @default - none: the uploads bucket is reachable only with IAM (services and workers that declare it)
+     */
+    uploads?: { path: string };
+    /**
      * The stack's part in moving the site's name to a recovery stack (README "Failover routing"):
      * `primary` (prod: keeps the health check that detects the outage, exports its site name and
      * distribution), `secondary` (a recovery stack: what CloudFront's move of the primary's name to its

@@ -13,7 +13,7 @@ const DAILY_05_UTC = "cron(0 5 * * ? *)";
 export const TIER_DEFAULTS: Record<Tier, TierDefaults> = {
     dev: {
         protectData: false,
-        network: { cidr: "10.0.0.0/16", azCount: 2, natGateways: "single" },
+        network: { cidr: "10.0.0.0/16", azCount: 2, natGateways: "instance" },
         logs: { retentionDays: 7 },
         database: {
             instanceClass: "db.t4g.micro",

@@ -108,6 +108,7 @@ async function main(): Promise<void> {
     out.push("");
     out.push("Outputs:");
     for (const [key, value] of Object.entries(run.outputs)) {
+        if (value === undefined) continue; // Pulumi records no stack output for an undefined value (e.g. natInstanceId with NAT gateways)
         out.push(`  ${key}: ${formatOutput(value, run.secretOutputs.includes(key))}`);
     }
     out.push("");

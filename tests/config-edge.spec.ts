@@ -91,4 +91,49 @@ describe("edge config (platform:edge) refuses bad values before any resource exi
         assert.match(i.allowed, /\/health/);
         assert.deepEqual(keys(withPaths(["/api/*", "/health"], { edge: { healthCheck: true } })), []);
     });
+
+    it("edge.uploads.path is a path prefix ending in /* (it names the key prefix CloudFront may read), at its edges", () => {
+        for (const ok of ["/uploads/*", "/media/images/*", "/u/*", "/user_files.v2/*"]) assert.deepEqual(keys({ tier: "dev", edge: { uploads: { path: ok } } }), [], ok);
+        for (const bad of ["/*", "/uploads", "/uploads/", "uploads/*", "/uploads*", "/up*/x/*", "/uploads/*.jpg", "/a b/*", "/a/b/c/d/e/f/g/h/i/*"]) {
+            const i = issue({ tier: "dev", edge: { uploads: { path: bad } } }, "edge.uploads.path");
+            assert.ok(i, bad);
+            assert.equal(i.value, bad);
+            assert.match(i.allowed, /ending in \/\*/);
+            assert.match(i.fix, /pulumi config set --path 'edge\.uploads\.path' '\/uploads\/\*'/);
+        }
+        assert.deepEqual(keys({ tier: "dev", edge: { uploads: {} } }), ["edge.uploads.path"], "the path is required once uploads are on");
+        assert.deepEqual(keys({ tier: "dev", edge: { uploads: { path: "/uploads/*", cache: true } } }), ["edge.uploads.cache"]);
+    });
+
+    it("edge.uploads.path may not overlap a public service's path (one cache behaviour per request), whichever is wider", () => {
+        const on = (paths: string[], path: string) => issue(withPaths(paths, { edge: { uploads: { path } } }), "edge.uploads.path");
+        for (const [paths, path] of [
+            [["/api/*", "/health"], "/uploads/*"],
+            [["/uploads"], "/uploads/*"], // the exact path /uploads is no request under /uploads/
+            [["/upload/*"], "/uploads/*"],
+            [["/uploads-old/*"], "/uploads/*"],
+        ] as const) {
+            assert.equal(on([...paths], path), undefined, `${paths.join(",")} vs ${path}`);
+        }
+        for (const [paths, path] of [
+            [["/uploads/*"], "/uploads/*"],
+            [["/uploads/thumbs/*"], "/uploads/*"], // narrower service path inside the uploads prefix
+            [["/up*"], "/uploads/*"], // wider service path
+            [["/api/*", "/uploads/avatar.png"], "/uploads/*"], // an exact path the uploads pattern matches
+            [["/media/*"], "/media/images/*"],
+        ] as const) {
+            const i = on([...paths], path);
+            assert.ok(i, `${paths.join(",")} vs ${path}`);
+            assert.match(i.allowed, /no public service path overlaps: services\.api\.paths\[\d\]/);
+        }
+        assert.match(on(["/uploads/*"], "/uploads/*")!.fix, /'\/files\/\*'/, "the suggested path does not collide again");
+        // Internal services have no CloudFront behaviour: nothing to collide with.
+        assert.deepEqual(keys({ tier: "dev", services: { jobs: { cpu: 256, memory: 512, port: 8080, expose: "internal" } }, edge: { uploads: { path: "/uploads/*" } } }), []);
+    });
+
+    it("the uploads behaviour counts against the cache-behaviour quota", () => {
+        const paths = (n: number) => Array.from({ length: n }, (_, i) => `/p${i}/*`);
+        assert.ok(!keys(withPaths(paths(24), { edge: { uploads: { path: "/uploads/*" } } })).includes("services"));
+        assert.ok(keys(withPaths(paths(25), { edge: { uploads: { path: "/uploads/*" } } })).includes("services"));
+    });
 });

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { ConfigError, resolveSettings, TIER_DEFAULTS } from "../config";
 import { PROD_RULES, SettingKey } from "../config/rules/prod";
 import { settingsFor } from "./helpers";
+import { tierOnly } from "./fixtures";
 
 /**
  * README "Stack matrix", column "prod refuses": the keys each row's refusal stands for. A new row
@@ -11,7 +12,7 @@ import { settingsFor } from "./helpers";
  * row in PROD_RULES (config/rules/prod.ts), so README cannot promise a refusal the code lacks.
  */
 const README_REFUSALS: Record<string, SettingKey[]> = {
-    "AZs / NAT gateways": ["network.natGateways"],
+    "AZs / NAT": ["network.natGateways"],
     "log retention": ["logs.retentionDays"],
     PostgreSQL: ["database.multiAz"],
     "database backups (RDS, PITR)": ["database.backupRetentionDays"],
@@ -63,7 +64,7 @@ describe("prod refusals (config/rules/prod.ts)", () => {
     });
 
     it("every prod rule holds for prod's defaults and fails for dev's", () => {
-        const prod = settingsFor({ tier: "prod" });
+        const prod = settingsFor(tierOnly("prod"));
         const dev = settingsFor({ tier: "dev" });
         assert.deepEqual(PROD_RULES.filter((r) => !r.holds(prod)).map((r) => r.key), [], "prod defaults refused by prod");
         assert.deepEqual(PROD_RULES.filter((r) => r.holds(dev)).map((r) => r.key), [], "rules dev's defaults already pass (no test of the refusal)");
@@ -71,7 +72,7 @@ describe("prod refusals (config/rules/prod.ts)", () => {
 
     it("a prod stack with dev's settings is refused on every row, in table order, with the row's allowed text and fix", () => {
         const d = TIER_DEFAULTS.dev;
-        const raw = { tier: "prod", network: d.network, logs: d.logs, database: d.database, cache: d.cache, storage: d.storage, backup: d.backup, compute: d.compute };
+        const raw = { ...tierOnly("prod"), network: d.network, logs: d.logs, database: d.database, cache: d.cache, storage: d.storage, backup: d.backup, compute: d.compute };
         let issues: ConfigError["issues"] = [];
         try {
             resolveSettings(raw, { project: "platform", stack: "prod" });

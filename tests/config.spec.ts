@@ -3,6 +3,7 @@ import { z } from "zod";
 import { CONFIG_KEYS, ConfigError, resolveSettings, TIER_DEFAULTS } from "../config";
 import { vpcCidrProblem } from "../config/cidr";
 import { configIssues, variantRun, settingsFor, TIER_STACKS } from "./helpers";
+import { tierOnly } from "./fixtures";
 
 const issuesOf = (raw: Record<string, unknown>, awsRegion?: string, stack = "test") => configIssues(raw, { stack, awsRegion });
 
@@ -82,6 +83,9 @@ const BAD: Array<{ rule: string; config: Record<string, unknown>; key: string; a
     { rule: "a certificate from another region", config: { domain: { name: "api.example.com", certificateArn: "arn:aws:acm:eu-west-1:111111111111:certificate/abc" } }, key: "domain.certificateArn", allowed: /in us-east-1/ },
     { rule: "a prod load balancer without deletion protection", config: { tier: "prod", compute: { loadBalancerDeletionProtection: false } }, key: "compute.loadBalancerDeletionProtection", allowed: /true in prod/ },
     { rule: "prod serving plain HTTP", config: { tier: "prod", compute: { allowHttpWithoutDomain: true } }, key: "compute.allowHttpWithoutDomain", allowed: /HTTPS only/ },
+    // The policy pack waives CloudFront's default certificate (CloudFront.7, .15) and HTTP to the load balancer (ELB.1, .18, CloudFront.9) in dev only.
+    { rule: "a staging stack without a domain, even without public services", config: { tier: "staging" }, key: "domain.name", allowed: /dev-only: FSBP CloudFront\.7/ },
+    { rule: "staging serving plain HTTP", config: { ...tierOnly("staging"), compute: { allowHttpWithoutDomain: true } }, key: "compute.allowHttpWithoutDomain", allowed: /false in staging/ },
     { rule: "a stack name AWS names cannot carry", config: {}, key: "(stack name)", allowed: /lowercase letter/, stack: "Prod_EU" },
     { rule: "aws:region disagreeing with platform:region", config: { "aws:region": "eu-west-1" }, key: "aws:region", allowed: /platform:region/ },
 ];
@@ -89,8 +93,8 @@ const BAD: Array<{ rule: string; config: Record<string, unknown>; key: string; a
 describe("stack config", () => {
     describe("tier defaults", () => {
         for (const tier of TIER_STACKS) {
-            it(`a ${tier} stack with only its tier set gets the ${tier} defaults and passes its own invariants`, () => {
-                const s = settingsFor({ tier });
+            it(`a ${tier} stack with only its tier set (and, outside dev, its domain) gets the ${tier} defaults and passes its own invariants`, () => {
+                const s = settingsFor(tierOnly(tier));
                 const d = TIER_DEFAULTS[tier];
                 assert.equal(s.tier, tier);
                 assert.deepEqual(s.network, d.network);
@@ -100,10 +104,10 @@ describe("stack config", () => {
             });
         }
 
-        it("dev and staging share one NAT gateway over 2 AZs; prod has one NAT per AZ over 3", () => {
+        it("dev egresses through one NAT instance (issue 14's cost target) and staging through one NAT gateway, over 2 AZs; prod has one NAT gateway per AZ over 3", () => {
             assert.deepEqual(
                 TIER_STACKS.map((t) => [TIER_DEFAULTS[t].network.azCount, TIER_DEFAULTS[t].network.natGateways]),
-                [[2, "single"], [2, "single"], [3, "perAz"]],
+                [[2, "instance"], [2, "single"], [3, "perAz"]],
             );
         });
 
@@ -118,7 +122,7 @@ describe("stack config", () => {
 
     describe("overrides", () => {
         it("a stack file overrides single fields and keeps the tier default for the rest", () => {
-            const s = settingsFor({ tier: "staging", network: { azCount: 3 } });
+            const s = settingsFor({ ...tierOnly("staging"), network: { azCount: 3 } });
             assert.equal(s.network.azCount, 3);
             assert.equal(s.network.natGateways, TIER_DEFAULTS.staging.network.natGateways);
             assert.equal(s.network.cidr, TIER_DEFAULTS.staging.network.cidr);
@@ -152,6 +156,15 @@ describe("stack config", () => {
         }
     });
 
+    it("a domain outside dev: asked for the site's certificate, and for the public services' HTTPS where they exist; dev needs none", () => {
+        const [bare] = issuesOf({ tier: "prod" }).filter((i) => i.key === "domain.name");
+        assert.doesNotMatch(bare.allowed, /public services/);
+        const [withApi] = issuesOf({ tier: "staging", ...svc({}) }).filter((i) => i.key === "domain.name");
+        assert.match(withApi.allowed, /CloudFront\.7 .* and public services over HTTPS only/);
+        assert.deepEqual(issuesOf({ tier: "dev", compute: { allowHttpWithoutDomain: false } }), [], "dev without public services: nothing is served over HTTP");
+        assert.deepEqual(issuesOf({ ...tierOnly("staging"), compute: { allowHttpWithoutDomain: false } }), []);
+    });
+
     describe("bad configuration stops the program before any resource is registered", () => {
         // A stack's name comes from its file, so the stack-name rule is covered by the pure test above.
         for (const bad of BAD.filter((b) => b.stack === undefined)) {
@@ -168,7 +181,7 @@ describe("stack config", () => {
     describe("error messages", () => {
         it("reports every problem at once", () => {
             const issues = issuesOf({ tier: "prod", network: { cidr: "10.0.0.0/8", azCount: 9 }, logs: { retentionDays: 7 }, colour: "blue" });
-            assert.deepEqual(issues.map((i) => i.key).sort(), ["colour", "logs.retentionDays", "network.azCount", "network.cidr"]);
+            assert.deepEqual(issues.map((i) => i.key).sort(), ["colour", "domain.name", "logs.retentionDays", "network.azCount", "network.cidr"]);
         });
 
         it("names the key, shows the bad value, what is allowed and a command that fixes it", () => {
@@ -398,7 +411,7 @@ describe("stack config: every problem at once", () => {
 
     it("a stack named after a tier but missing its tier is still checked by that tier's rules", () => {
         const keys = issuesOf({ database: { backupRetentionDays: 14 } }, undefined, "prod").map((i) => i.key);
-        assert.deepEqual(keys.sort(), ["database.backupRetentionDays", "tier"]);
+        assert.deepEqual(keys.sort(), ["database.backupRetentionDays", "domain.name", "tier"]);
     });
 
     it("with no tier to go by, only what every tier refuses is reported (no rule runs on guessed defaults)", () => {

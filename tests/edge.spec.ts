@@ -47,6 +47,16 @@ describe("edge", () => {
 
     for (const stack of ["dev", "prod"] as const) {
         describe(stack, () => {
+            it("without edge.uploads (the reference stacks): no uploads origin, and neither the uploads bucket nor the data key admits CloudFront", async () => {
+                const run = await stackRun(stack);
+                assert.equal((stackFile(stack) as { "platform:edge"?: { uploads?: unknown } })["platform:edge"]?.uploads, undefined, "the reference stacks leave uploads off (the examples turn it on)");
+                const d = one(run, DISTRIBUTION);
+                assert.deepEqual(d.inputs.origins.map((o: any) => o.originId).sort(), ["api", "frontend"]);
+                const cloudFront = (statements: Array<Record<string, any>>) => statements.filter((st) => JSON.stringify(st.Principal ?? {}).includes("cloudfront"));
+                assert.deepEqual(cloudFront(policy(one(run, "aws:s3/bucketPolicy:BucketPolicy", `${stack}-data-uploads`).inputs.policy).Statement), []);
+                assert.deepEqual(cloudFront(policy(one(run, "aws:kms/key:Key", `${stack}-data-data-key`).inputs.policy).Statement), []);
+            });
+
             it("the frontend bucket is reachable only through CloudFront origin access control, by this distribution", async () => {
                 const run = await stackRun(stack);
                 const statements = policy(one(run, "aws:s3/bucketPolicy:BucketPolicy", `${stack}-edge-frontend`).inputs.policy).Statement;
@@ -136,7 +146,13 @@ describe("edge", () => {
                 assert.equal(intoLb.length, 1, "one rule: weight 1 of the group's 60");
                 assert.equal(intoLb[0].inputs.referencedSecurityGroupId, "sg-cloudfront-vpcorigins-service-sg");
                 assert.equal(intoLb[0].inputs.fromPort, stack === "prod" ? 443 : 80);
-                for (const r of ofType(run, INGRESS)) assert.equal(r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6 ?? r.inputs.prefixListId, undefined, `${r.name}: no address range anywhere`);
+                // No address range anywhere, except the NAT instance's (dev: natGateways instance), which forwards for the VPC's own range only.
+                const vpcCidr = one(run, "awsx:ec2:Vpc").inputs.cidrBlock;
+                for (const r of ofType(run, INGRESS)) {
+                    const range = r.inputs.cidrIpv4 ?? r.inputs.cidrIpv6 ?? r.inputs.prefixListId;
+                    if (r.inputs.securityGroupId === mockId(`${stack}-network-nat-sg`)) assert.equal(range, vpcCidr, `${r.name}: the VPC's range only`);
+                    else assert.equal(range, undefined, `${r.name}: no address range`);
+                }
                 const lookup = run.invokes.find((i) => i.token === "aws:ec2/getSecurityGroup:getSecurityGroup")!;
                 assert.deepEqual(lookup.inputs.filters, [
                     { name: "group-name", values: ["CloudFront-VPCOrigins-Service-SG"] },

@@ -10,7 +10,9 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { EXAMPLES_DIR, knownExamples, ProgramRun, runProgram } from "../offline/run";
 import { findPlaceholders } from "../scripts/placeholders";
-import { ofType, Res, runPlan } from "./helpers";
+import { evaluatePack, mandatoryViolations, synthesizedResources } from "../offline/policy";
+import { ACCOUNT_ID, mockId, mockPhysicalName } from "../offline/mocks";
+import { ofType, policy, Res, runPlan } from "./helpers";
 
 const STACKS = ["dev", "staging", "prod"] as const;
 type Stack = (typeof STACKS)[number];
@@ -39,6 +41,10 @@ const T = {
 } as const;
 
 const EXAMPLES = ["roof-ml", "rideshare", "serverless-api", "monorepo-web", "marketplace"];
+/** The examples whose seeds put CloudFront in front of the stored files (000, 001, 004), at the path their stack files choose. */
+const UPLOADS_PATH: Record<string, string> = { "roof-ml": "/uploads/*", rideshare: "/uploads/*", marketplace: "/images/*" };
+/** The examples without a public service: no load balancer (and, without any service, no cluster). */
+const NO_PUBLIC_SERVICE: Record<string, { cluster: boolean }> = { "roof-ml": { cluster: false }, "serverless-api": { cluster: false }, "monorepo-web": { cluster: true } };
 
 /** The example's stack file, as the team reads it (for the release pins it declares). */
 function stackFile(example: string, stack: Stack): { config: Record<string, any> } {
@@ -58,8 +64,8 @@ function synthesize(example: string): Runs {
 const containers = (td: Res): Array<Record<string, any>> => JSON.parse(td.inputs.containerDefinitions);
 const envOf = (c: Record<string, any>): Record<string, string> => Object.fromEntries((c.environment ?? []).map((e: { name: string; value: string }) => [e.name, e.value]));
 const named = (rs: Res[], part: string): Res[] => rs.filter((r) => r.name.includes(part));
-const only = (rs: Res[], what: string): Res => {
-    assert.equal(rs.length, 1, `exactly one ${what}, got ${rs.map((r) => r.name).join(", ") || "none"}`);
+const only = <R = Res>(rs: R[], what: string): R => {
+    assert.equal(rs.length, 1, `exactly one ${what}, got ${rs.map((r: any) => r.name ?? r.originId ?? r.pathPattern).join(", ") || "none"}`);
     return rs[0];
 };
 /** Every metric an alarm reads (its own, or each of a metric-math alarm's). */
@@ -223,6 +229,75 @@ const SEED_CHECKS: Record<string, (runs: Runs, example: string) => void> = {
     },
 };
 
+/**
+ * Uploads through CloudFront (seeds 000 and 001 "S3 + CloudFront", 004 "S3 Bucket (Images)" behind
+ * CloudFront): a read-only, HTTPS-only behaviour at `path` to the uploads bucket through origin access
+ * control, the bucket readable by this distribution only and only under the served key prefix, and the
+ * data key (SSE-KMS) decryptable by CloudFront for this account's distributions only.
+ */
+function checkUploadsThroughCdn(runs: Runs, path: string): void {
+    for (const stack of STACKS) {
+        it(`${stack}: CloudFront in front of the uploads at ${path}: GET/HEAD over HTTPS through OAC, the bucket and its key admit this distribution only`, () => {
+            const run = runs[stack];
+            const dist = only(ofType(run, T.dist), "distribution");
+            const uploadsBucket = only(ofType(run, T.bucket).filter((b) => b.name.endsWith("-data-uploads")), "uploads bucket");
+            const bucketName = uploadsBucket.inputs.bucket ?? mockPhysicalName(uploadsBucket.name);
+            const origin = only((dist.inputs.origins as any[]).filter((o) => /^(.+)\.s3\.[a-z0-9-]+\.amazonaws\.com$/.exec(o.domainName)?.[1] === bucketName), "uploads origin");
+            assert.ok(origin.originAccessControlId, "read through origin access control");
+            const oac = only(ofType(run, T.oac).filter((o) => mockId(o.name) === origin.originAccessControlId), "the origin's OAC");
+            assert.equal(oac.inputs.signingBehavior, "always");
+            const behaviour = only((dist.inputs.orderedCacheBehaviors as any[]).filter((b) => b.pathPattern === path), `behaviour ${path}`);
+            assert.equal(behaviour.targetOriginId, origin.originId);
+            assert.deepEqual([...behaviour.allowedMethods].sort(), ["GET", "HEAD"], "read-only: the app writes with its IAM role");
+            assert.equal(behaviour.viewerProtocolPolicy, "https-only");
+            assert.ok(behaviour.cachePolicyId, "cached");
+            const headers = only(ofType(run, "aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy").filter((h) => mockId(h.name) === behaviour.responseHeadersPolicyId), "the behaviour's headers policy");
+            assert.match(headers.inputs.securityHeadersConfig.contentSecurityPolicy.contentSecurityPolicy, /\bsandbox\b/, "an uploaded file never runs as the site");
+
+            const distributionArn = `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${mockId(dist.name)}`;
+            const bucketPolicy = policy(only(ofType(run, "aws:s3/bucketPolicy:BucketPolicy").filter((b) => b.name === uploadsBucket.name), "uploads bucket policy").inputs.policy);
+            const cdn = bucketPolicy.Statement.filter((st) => st.Principal?.Service === "cloudfront.amazonaws.com");
+            assert.equal(cdn.length, 1);
+            assert.equal(cdn[0].Effect, "Allow");
+            assert.equal(cdn[0].Action, "s3:GetObject");
+            assert.deepEqual(cdn[0].Condition, { StringEquals: { "AWS:SourceArn": distributionArn } }, "this distribution only");
+            assert.equal(cdn[0].Resource, `arn:aws:s3:::${bucketName}/${path.slice(1, -1)}*`, "the served key prefix only");
+            assert.ok(bucketPolicy.Statement.some((st) => st.Effect === "Deny" && st.Condition?.Bool?.["aws:SecureTransport"] === "false"), "still TLS only");
+
+            const dataKey = only(ofType(run, "aws:kms/key:Key").filter((k) => k.name.endsWith("-data-data-key")), "data key");
+            const grants = policy(dataKey.inputs.policy).Statement.filter((st) => st.Principal?.Service === "cloudfront.amazonaws.com");
+            assert.equal(grants.length, 1);
+            assert.deepEqual(grants[0].Action, ["kms:Decrypt"], "decrypt only: CloudFront never writes");
+            assert.deepEqual(grants[0].Condition, { StringEquals: { "aws:SourceAccount": ACCOUNT_ID }, ArnLike: { "aws:SourceArn": `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/*` } });
+        });
+    }
+}
+
+/** What a stack without public services leaves out (no load balancer to reach) and without any service (no cluster). */
+function checkComputeShape(runs: Runs, expected: { cluster: boolean }): void {
+    for (const stack of STACKS) {
+        it(`${stack}: no load balancer, no VPC origin, no API behaviour (no public service)${expected.cluster ? "; the cluster for its services" : "; no ECS cluster (no service)"}`, () => {
+            const run = runs[stack];
+            assert.equal(ofType(run, "aws:lb/loadBalancer:LoadBalancer").length + ofType(run, "aws:lb/listener:Listener").length, 0);
+            assert.equal(ofType(run, "aws:cloudfront/vpcOrigin:VpcOrigin").length, 0);
+            const dist = only(ofType(run, T.dist), "distribution");
+            assert.deepEqual((dist.inputs.origins as any[]).filter((o) => o.vpcOriginConfig), [], "no VPC origin on the distribution");
+            const s3Origins = (dist.inputs.origins as any[]).filter((o) => o.originAccessControlId).map((o) => o.originId);
+            assert.deepEqual((dist.inputs.orderedCacheBehaviors ?? []).filter((b: any) => !s3Origins.includes(b.targetOriginId)), [], "nothing routed to a load balancer: every behaviour reads a bucket");
+            assert.equal(ofType(run, "aws:ecs/cluster:Cluster").length, expected.cluster ? 1 : 0);
+            assert.equal(ofType(run, "aws:cloudwatch/eventRule:EventRule").filter((r) => r.name.endsWith("-deploy-failed")).length, expected.cluster ? 1 : 0, "ECS deployment failures are watched where ECS deploys");
+            assert.equal(run.outputs.loadBalancerDnsName, undefined);
+            if (stack !== "dev") {
+                // No load balancer certificate to share its DNS validation record: the edge's certificate has its own.
+                const validations = ofType(run, "aws:acm/certificateValidation:CertificateValidation");
+                assert.equal(validations.length, 1, "one certificate: CloudFront's, in us-east-1");
+                assert.equal(validations[0].inputs.region, "us-east-1");
+                assert.equal(ofType(run, "aws:route53/record:Record").filter((r) => r.name.endsWith("-edge-site-cert-validation")).length, 1, "its validation record");
+            }
+        });
+    }
+}
+
 describe("examples (README \"Examples\")", () => {
     it("are the five seed systems, each with a stack file per tier and a README", () => {
         assert.deepEqual(knownExamples(), [...EXAMPLES].sort());
@@ -258,6 +333,14 @@ describe("examples (README \"Examples\")", () => {
                 });
             }
             SEED_CHECKS[example](runs, example);
+            if (NO_PUBLIC_SERVICE[example] !== undefined) checkComputeShape(runs, NO_PUBLIC_SERVICE[example]);
+            if (UPLOADS_PATH[example] !== undefined) checkUploadsThroughCdn(runs, UPLOADS_PATH[example]);
+            it("every stack: zero mandatory policy violations (what config accepts, the policy pack accepts)", () => {
+                for (const stack of STACKS) {
+                    const violations = mandatoryViolations(evaluatePack(synthesizedResources(runs[stack])));
+                    assert.deepEqual(violations.map((r) => `${stack}: ${r.policy} on ${r.name}: ${r.message}`), []);
+                }
+            });
         });
     }
 });

@@ -53,8 +53,9 @@ describe("failover config (platform:edge.failover)", () => {
         assert.deepEqual(keys({ ...PROD, edge: { failover: "primary", healthCheck: true } }, "prod"), []);
     });
 
-    it("refuses primary on a recovery stack, and secondary on a stack that is no recovery stack", () => {
+    it("refuses primary on a passive recovery stack (an active one may be the primary: prod after a failback), and secondary on a stack that is no recovery stack", () => {
         assert.deepEqual(keys({ ...DR, edge: { failover: "primary" } }, "prod-dr"), ["edge.failover"]);
+        assert.deepEqual(keys({ ...DR, edge: { failover: "primary" }, recovery: { ...DR.recovery, active: true } }, "prod-dr"), []);
         assert.deepEqual(keys({ ...PROD, edge: { failover: "secondary" } }, "prod"), ["edge.failover"]);
         assert.deepEqual(keys({ ...DR, edge: { failover: "none" } }, "prod-dr"), [], "a recovery stack may opt out");
     });

@@ -41,7 +41,7 @@ export function fakeData(): DataHandle {
             subnetGroupName: out("platform-unit-db"),
         },
         cache: { endpoint: out("cache.example.internal"), readerEndpoint: out("cache-ro.example.internal"), authSecretArn: secret("cache"), replicationGroupId: out("cache-1"), clusterMode: false },
-        buckets: { uploadsName: out("uploads"), uploadsArn: out("arn:aws:s3:::uploads"), logsName: out("logs"), logsReadyName: out("logs") },
+        buckets: { uploadsName: out("uploads"), uploadsArn: out("arn:aws:s3:::uploads"), uploadsRegionalDomainName: out("uploads.s3.us-east-1.amazonaws.com"), logsName: out("logs"), logsReadyName: out("logs") },
         keys: { dataArn: key("data"), logsArn: key("logs") },
         backupVaultName: out("vault"),
         backupRoleArn: out(`arn:aws:iam::${ACCOUNT_ID}:role/backup`),
@@ -94,4 +94,12 @@ export function baseComputeArgs(stackFile: { services: unknown; release: unknown
         releases: fakeReleases(settings.services.map((svc) => svc.name)),
         queues: fakeQueues(settings.workers.filter((w) => w.trigger.type === "queue").map((w) => w.name)),
     };
+}
+
+/**
+ * The smallest stack file of a tier that config accepts: staging and prod need a domain (the site's own
+ * certificate; CloudFront's default one is dev-only, config/rules/domain.ts), dev needs nothing.
+ */
+export function tierOnly(tier: string): Record<string, unknown> {
+    return tier === "dev" ? { tier } : { tier, domain: { name: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" } };
 }

@@ -8,7 +8,7 @@ import { ofType, one, Res, stackRun } from "./helpers";
  */
 const MATRIX = {
     dev: {
-        azs: 2, nat: "Single", logDays: 7,
+        azs: 2, nat: "None", logDays: 7, // dev: the NAT instance (awsx strategy None + one instance)
         db: { instanceClass: "db.t4g.micro", multiAz: false, backupRetentionPeriod: 7, deletionProtection: false, skipFinalSnapshot: true, monitoringInterval: 0 },
         replicas: 0,
         cache: { numCacheClusters: 1, automaticFailoverEnabled: false, multiAzEnabled: false, snapshotRetentionLimit: 1 },

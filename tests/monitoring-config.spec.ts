@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { rdsInstanceMemoryGib, rdsMaxConnections } from "../config/catalog";
+import { tierOnly } from "./fixtures";
 import { configIssues, settingsFor } from "./helpers";
 
 /** The issues of a dev stack whose only config is `platform:monitoring` (plus `extra`). */
@@ -34,7 +35,7 @@ describe("monitoring config (platform:monitoring)", () => {
     });
 
     it("refuses negative thresholds (0 is allowed)", () => {
-        assert.deepEqual(keys({ thresholds: { errorRatePercent: { warning: 0 } } }), []);
+        assert.deepEqual(keys({ warningLevels: true, thresholds: { errorRatePercent: { warning: 0 } } }), []);
         assert.deepEqual(keys({ thresholds: { errorRatePercent: { warning: -0.01 } } }), ["monitoring.thresholds.errorRatePercent.warning"]);
         assert.deepEqual(keys({ thresholds: { queueAgeSeconds: { warning: -1 } } }), ["monitoring.thresholds.queueAgeSeconds.warning"]);
         assert.deepEqual(keys({ deployment: { latencyP99Seconds: -1 } }), ["monitoring.deployment.latencyP99Seconds"]);
@@ -50,13 +51,33 @@ describe("monitoring config (platform:monitoring)", () => {
     });
 
     it("refuses a warning level above its critical level (equal is allowed), naming the warning key", () => {
-        assert.deepEqual(keys({ thresholds: { errorRatePercent: { warning: 5, critical: 5 } } }), []);
-        const refused = issues({ thresholds: { errorRatePercent: { warning: 5.01, critical: 5 } } });
+        assert.deepEqual(keys({ warningLevels: true, thresholds: { errorRatePercent: { warning: 5, critical: 5 } } }), []);
+        const refused = issues({ warningLevels: true, thresholds: { errorRatePercent: { warning: 5.01, critical: 5 } } });
         assert.deepEqual(refused.map((i) => i.key), ["monitoring.thresholds.errorRatePercent.warning"]);
         assert.match(refused[0].allowed, /at most the critical level \(5\)/);
         // Against the tier's other level too: a warning alone above the default critical (3 s).
-        assert.deepEqual(keys({ thresholds: { latencyP95Seconds: { warning: 3 } } }), []);
-        assert.deepEqual(keys({ thresholds: { latencyP95Seconds: { warning: 3.5 } } }), ["monitoring.thresholds.latencyP95Seconds.warning"]);
+        assert.deepEqual(keys({ warningLevels: true, thresholds: { latencyP95Seconds: { warning: 3 } } }), []);
+        assert.deepEqual(keys({ warningLevels: true, thresholds: { latencyP95Seconds: { warning: 3.5 } } }), ["monitoring.thresholds.latencyP95Seconds.warning"]);
+    });
+
+    it("refuses a warning level the stack file sets while warning levels are off (dev's default): it would be dropped silently", () => {
+        // Dev's tier default is warningLevels false: its own default warning levels are not the person's and pass.
+        assert.deepEqual(keys({}), []);
+        assert.deepEqual(keys({ thresholds: { errorRatePercent: { critical: 4 } } }), [], "a critical level alone is kept");
+        const [issue, ...rest] = issues({ thresholds: { errorRatePercent: { warning: 2, critical: 5 } } });
+        assert.deepEqual(rest, []);
+        assert.equal(issue.key, "monitoring.thresholds.errorRatePercent.warning");
+        assert.equal(issue.value, 2);
+        assert.match(issue.allowed, /monitoring\.warningLevels is false \(the dev tier's default\)/);
+        assert.match(issue.fix, /pulumi config set --path 'monitoring\.warningLevels' 'true' --stack test/);
+        assert.match(issue.fix, /pulumi config rm --path 'monitoring\.thresholds\.errorRatePercent\.warning' --stack test/);
+        // Set to true, the same warning is kept; set false explicitly in another tier, it is refused there too.
+        assert.deepEqual(keys({ warningLevels: true, thresholds: { errorRatePercent: { warning: 2 } } }), []);
+        const staging = configIssues({ ...tierOnly("staging"), monitoring: { warningLevels: false, thresholds: { cpuPercent: { warning: 70 }, memoryPercent: { warning: 70 } } } });
+        assert.deepEqual(staging.map((i) => i.key), ["monitoring.thresholds.cpuPercent.warning", "monitoring.thresholds.memoryPercent.warning"]);
+        assert.match(staging[0].allowed, /while monitoring\.warningLevels is false:/);
+        // One problem per key: a dropped warning above its critical level is reported once, as dropped.
+        assert.deepEqual(issues({ thresholds: { cpuPercent: { warning: 96, critical: 95 } } }).map((i) => i.allowed.startsWith("no warning level")), [true]);
     });
 
     it("refuses malformed email addresses and HTTPS endpoints", () => {
@@ -91,7 +112,7 @@ describe("monitoring config (platform:monitoring)", () => {
     });
 
     it("reports every monitoring problem at once", () => {
-        const all = keys({ thresholds: { cpuPercent: { warning: 101 }, memoryPercent: { warning: 96 } }, emails: { critical: ["x"] }, canary: { percent: 200 } });
+        const all = keys({ warningLevels: true, thresholds: { cpuPercent: { warning: 101 }, memoryPercent: { warning: 96 } }, emails: { critical: ["x"] }, canary: { percent: 200 } });
         assert.deepEqual(all.sort(), ["monitoring.canary.percent", "monitoring.emails.critical[0]", "monitoring.thresholds.cpuPercent.warning", "monitoring.thresholds.memoryPercent.warning"]);
     });
 

@@ -187,10 +187,12 @@ describe("monitoring", () => {
                     if (r.type === "aws:lb/loadBalancer:LoadBalancer") add(`app/${r.inputs.name}/0123456789`);
                     if (r.type === "aws:rds/instance:Instance") add(r.inputs.identifier);
                     if (r.type === "aws:sqs/queue:Queue") add(`${r.name}-abc1234`);
-                    if (r.type === "aws:lambda/alias:Alias") (add(r.inputs.functionName), add(`${r.inputs.functionName}:live`));
+                    if (r.type === "aws:lambda/alias:Alias") (add(r.inputs.functionName), add(`${r.inputs.functionName}:live`), add(r.inputs.functionVersion));
                     // Edge (us-east-1): the distribution's id, the web ACL's metric name (+ the rule dimension ALL), the health check's id.
-                    if (r.type === "aws:cloudfront/distribution:Distribution" || r.type === "aws:route53/healthCheck:HealthCheck") add(mockId(r.name));
+                    if (r.type === "aws:cloudfront/distribution:Distribution" || r.type === "aws:route53/healthCheck:HealthCheck" || r.type === "aws:ec2/instance:Instance") add(mockId(r.name));
                     if (r.type === "aws:wafv2/webAcl:WebAcl") (add(r.inputs.visibilityConfig.metricName), add("ALL"));
+                    // HTTP workers' APIs: the ApiId dimension, the first label of the API's endpoint (the workers output).
+                    if (r.type === "aws:apigatewayv2/api:Api") for (const w of Object.values<any>(run.outputs.workers ?? {})) if (w.endpoint) add(new URL(w.endpoint).hostname.split(".")[0]);
                     // Member clusters of a replication group: <group id>-001, -002, … (the group's id is the mock's `<name>-id`).
                     if (r.type === "aws:elasticache/replicationGroup:ReplicationGroup") {
                         for (let i = 1; i <= r.inputs.numCacheClusters; i++) add(`${mockId(r.name)}-00${i}`);
@@ -201,9 +203,32 @@ describe("monitoring", () => {
                 for (const d of dims) assert.ok(known.has(d), `dashboard dimension ${d} is no resource of ${stack}`);
                 const titles: string[] = body.widgets.map((w: any) => w.properties.title);
                 assert.equal(titles.filter((t) => t.startsWith("Service ")).length, ofType(run, SERVICE).length + ofType(run, "aws:lb/targetGroup:TargetGroup").length);
-                assert.equal(titles.filter((t) => t.startsWith("Worker ")).length, ofType(run, "aws:lambda/alias:Alias").filter((a) => a.name.includes("-workers-")).length);
+                assert.equal(titles.filter((t) => t.startsWith("Worker ")).length, 2 * ofType(run, "aws:lambda/alias:Alias").filter((a) => a.name.includes("-workers-")).length, "per worker: its alias, and its newest version");
+                assert.equal(titles.filter((t) => t.startsWith("HTTP API ")).length, ofType(run, "aws:apigatewayv2/api:Api").length);
                 assert.equal(titles.filter((t) => t.startsWith("Edge")).length, ofType(run, "aws:cloudfront/distribution:Distribution").length + ofType(run, "aws:wafv2/webAcl:WebAcl").length + ofType(run, "aws:route53/healthCheck:HealthCheck").length, "one edge widget per edge resource the stack has");
                 assert.equal(titles.some((t) => t.startsWith("Database replicas")), ofType(run, "aws:rds/instance:Instance").length > 1);
+            });
+
+            it("every metric an alarm reads is on the dashboard (same namespace, metric and dimensions), so whoever is paged can see it", () => {
+                const body = JSON.parse(one(run, "aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody);
+                const key = (namespace: string, metricName: string, dims: Array<[string, string]>) => `${namespace} ${metricName} ${JSON.stringify([...dims].sort())}`;
+                const shown = new Set<string>(
+                    body.widgets.flatMap((w: any) =>
+                        w.properties.metrics.map((row: any[]) => {
+                            const dims = row.slice(2, -1);
+                            return key(row[0], row[1], dims.filter((_: unknown, i: number) => i % 2 === 0).map((k: string, i: number) => [k, dims[2 * i + 1]]));
+                        }),
+                    ),
+                );
+                const missing = alarms(run).flatMap((a) =>
+                    metricsOf(a)
+                        .map((m) => key(m.namespace, m.metricName, Object.entries(m.dimensions)))
+                        .filter((k) => !shown.has(k))
+                        .map((k) => `${a.inputs.name}: ${k}`),
+                );
+                assert.deepEqual(missing, []);
+                // The HTTP API's latency (seed 002's response-time alarms) among them, where the stack has an HTTP worker.
+                if (ofType(run, "aws:apigatewayv2/api:Api").length > 0) assert.ok([...shown].some((k) => k.startsWith("AWS/ApiGateway Latency ")));
             });
 
             it("alert topics are encrypted with a key CloudWatch, EventBridge and RDS events may use for this account only", () => {

@@ -4,6 +4,7 @@
  * instances", "Create a NAT AMI" for AL2023), FSBP EC2.8 (IMDSv2) and aws-prices.md ("NAT instance").
  */
 import * as assert from "node:assert/strict";
+import { tierOnly } from "./fixtures";
 import { NAT_INSTANCE_TYPES } from "../config/catalog";
 import { al2023AmiParameter, natUserData } from "../components/network/nat-instance";
 import { mockId, mockPhysicalName } from "../offline/mocks";
@@ -24,8 +25,8 @@ describe("NAT instance (network.natGateways: instance)", function () {
     this.timeout(60_000);
     let run: ProgramRun;
     before(async () => {
-        // dev with the one override: a single synthesis shared by every assertion below.
-        run = await variantRun("dev", { "platform:network": { cidr: DEV_CIDR, natGateways: "instance" } });
+        // dev's tier default (issue 14: dev ≤ $100 a month idle): the stack's own synthesis, shared with the other specs.
+        run = await stackRun("dev");
     });
 
     it("asks awsx for no NAT gateway and creates exactly one NAT instance, a t4g.nano by default", () => {
@@ -141,7 +142,7 @@ describe("NAT instance (network.natGateways: instance)", function () {
         assert.equal(onNat[0].type, INSTANCE);
     });
 
-    it("an alarm fires on any failed status check of the instance (1-minute metric, 3 minutes), with ALARM and OK actions; dev's NAT gateway has none", async () => {
+    it("an alarm fires on any failed status check of the instance (1-minute metric, 3 minutes), with ALARM and OK actions; staging's NAT gateway has none", async () => {
         const alarms = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.inputs.namespace === "AWS/EC2");
         assert.equal(alarms.length, 1);
         const [a] = alarms;
@@ -152,8 +153,8 @@ describe("NAT instance (network.natGateways: instance)", function () {
         assert.equal(a.inputs.period, 60);
         assert.equal(a.inputs.evaluationPeriods, 3);
         assert.ok(a.inputs.alarmActions.length > 0 && a.inputs.okActions.length > 0);
-        const dev = await stackRun("dev");
-        assert.equal(ofType(dev, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((x) => x.inputs.namespace === "AWS/EC2").length, 0);
+        const staging = await stackRun("staging");
+        assert.equal(ofType(staging, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((x) => x.inputs.namespace === "AWS/EC2").length, 0);
     });
 
     it("the network's idle cost is the hand-computed NAT-instance sum from aws-prices.md, $29.14 under one NAT gateway with its EIP", async () => {
@@ -162,7 +163,7 @@ describe("NAT instance (network.natGateways: instance)", function () {
         const expected = 0.0042 * h + 0.005 * h + 8 * 0.08;
         const withInstance = estimateCost(fromRun(run));
         assert.equal(cents(withInstance.perComponent["platform:network:Network"]), cents(expected));
-        const withGateway = estimateCost(fromRun(await stackRun("dev")));
+        const withGateway = estimateCost(fromRun(await stackRun("staging"))); // staging: natGateways single
         // One NAT gateway (0.045/h) and its EIP (0.005/h).
         assert.equal(cents(withGateway.perComponent["platform:network:Network"]), cents((0.045 + 0.005) * h));
         assert.equal(cents(withGateway.perComponent["platform:network:Network"] - withInstance.perComponent["platform:network:Network"]), 2914);
@@ -187,7 +188,7 @@ describe("NAT instance of the other architecture (natInstanceType: t3.nano)", fu
 });
 
 describe("NAT instance config", () => {
-    const issues = (network: Record<string, unknown>, tier = "dev") => configIssues({ tier, network }, { stack: tier });
+    const issues = (network: Record<string, unknown>, tier = "dev") => configIssues({ ...tierOnly(tier), network }, { stack: tier });
 
     it("accepts every listed instance type with natGateways: instance, and no type at all (the t4g.nano default)", () => {
         for (const type of NAT_INSTANCE_TYPES) assert.deepEqual(issues({ natGateways: "instance", natInstanceType: type }), [], type);
@@ -207,16 +208,17 @@ describe("NAT instance config", () => {
     });
 
     it("refuses natInstanceType with a NAT gateway (it would be ignored), saying how to switch or remove it", () => {
-        // The tier's default (dev: single) and the same strategy written out.
-        for (const network of [{ natInstanceType: "t4g.micro" }, { natGateways: "single", natInstanceType: "t4g.micro" }]) {
-            const [issue, ...rest] = issues(network);
+        // The tier's default (staging: single) and the same strategy written out (in dev, whose default is the instance).
+        for (const [network, tier] of [[{ natInstanceType: "t4g.micro" }, "staging"], [{ natGateways: "single", natInstanceType: "t4g.micro" }, "dev"]] as const) {
+            const [issue, ...rest] = issues(network, tier);
             assert.deepEqual(rest, []);
             assert.equal(issue.key, "network.natGateways");
             assert.equal(issue.value, "single");
             assert.match(issue.allowed, /^instance while network\.natInstanceType is set \(t4g\.micro sizes a NAT instance/);
-            assert.match(issue.fix, /pulumi config set --path 'network\.natGateways' 'instance' --stack dev/);
-            assert.match(issue.fix, /remove network\.natInstanceType from Pulumi\.dev\.yaml/);
+            assert.match(issue.fix, new RegExp(`pulumi config set --path 'network\\.natGateways' 'instance' --stack ${tier}`));
+            assert.match(issue.fix, new RegExp(`remove network\\.natInstanceType from Pulumi\\.${tier}\\.yaml`));
         }
+        assert.deepEqual(issues({ natInstanceType: "t4g.micro" }), [], "dev's default is the instance");
     });
 
     it("prod refuses a NAT instance (perAz only), and with a natInstanceType the fix is removing it, never the instance", () => {

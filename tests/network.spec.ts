@@ -30,7 +30,9 @@ describe("network", () => {
                 const vpc = one(run, VPC);
                 const d = TIER_DEFAULTS[stack].network;
                 assert.equal(vpc.inputs.numberOfAvailabilityZones, d.azCount);
-                assert.equal(vpc.inputs.natGateways.strategy, d.natGateways === "perAz" ? "OnePerAz" : "Single");
+                // A NAT instance (dev) is no awsx NAT gateway: strategy None, and the instance routes (tests/nat-instance.spec.ts).
+                assert.equal(vpc.inputs.natGateways.strategy, { perAz: "OnePerAz", single: "Single", instance: "None" }[d.natGateways]);
+                assert.equal(ofType(run, "aws:ec2/instance:Instance").length, d.natGateways === "instance" ? 1 : 0);
                 assert.match(vpc.inputs.cidrBlock, /^10\.\d+\.0\.0\/16$/);
                 assert.equal(vpc.inputs.enableDnsHostnames, true);
             });
@@ -91,6 +93,11 @@ describe("network", () => {
                 const run = await stackRun(stack);
                 assert.deepEqual(ofType(run, "aws:ec2/securityGroupRule:SecurityGroupRule"), [], "rules are vpc.SecurityGroup*Rule resources only");
                 for (const rule of ofType(run, INGRESS)) {
+                    // The NAT instance (dev's natGateways: instance) forwards for the whole VPC: its one rule admits the VPC's own range, on 443.
+                    if (rule.inputs.securityGroupId === mockId(`${stack}-network-nat-sg`)) {
+                        assert.deepEqual([rule.inputs.cidrIpv4, rule.inputs.fromPort, rule.inputs.toPort], [one(run, VPC).inputs.cidrBlock, 443, 443], rule.name);
+                        continue;
+                    }
                     assert.equal(rule.inputs.cidrIpv4 ?? rule.inputs.cidrIpv6 ?? rule.inputs.prefixListId, undefined, `${rule.name} admits an address range`);
                     assert.ok(rule.inputs.referencedSecurityGroupId, `${rule.name} admits only another security group`);
                 }
@@ -135,11 +142,11 @@ describe("network", () => {
                 );
             });
 
-            it("every egress rule belongs to the load balancer, the app tier or a VPC worker's group; no group may send everywhere on every port", async () => {
+            it("every egress rule belongs to the load balancer, the app tier, the NAT instance or a VPC worker's group; no group may send everywhere on every port", async () => {
                 const run = await stackRun(stack);
                 const workerGroups = ofType(run, "aws:ec2/securityGroup:SecurityGroup").filter((g) => g.name.startsWith(`${stack}-workers-`)).map((g) => `${g.name}-id`);
                 for (const rule of ofType(run, EGRESS)) {
-                    assert.ok([sgId(stack, "lb"), sgId(stack, "app"), ...workerGroups].includes(rule.inputs.securityGroupId), rule.name);
+                    assert.ok([sgId(stack, "lb"), sgId(stack, "app"), mockId(`${stack}-network-nat-sg`), ...workerGroups].includes(rule.inputs.securityGroupId), rule.name);
                     assert.notEqual(rule.inputs.ipProtocol, "-1", `${rule.name} allows every protocol`);
                     assert.equal(rule.inputs.fromPort, rule.inputs.toPort, `${rule.name} opens a port range`);
                 }

@@ -21,7 +21,7 @@ describe("npm run plan", function () {
         // The scratch stack file appears only once the runs that list the stacks have finished.
         const listed = Promise.allSettled([run("qa"), run()]);
         runs.set("plantest", listed.then(() => {
-            fs.writeFileSync(SCRATCH_STACK, "config:\n  platform:tier: prod\n  platform:network:\n    natGateways: single\n    azCount: 12\n");
+            fs.writeFileSync(SCRATCH_STACK, "config:\n  platform:tier: prod\n  platform:network:\n    natGateways: single\n    azCount: 12\n  platform:domain:\n    name: api.example.com\n    hostedZoneId: Z0123456789ABCDEFGHIJ\n");
             return plan("plantest");
         }));
     });

@@ -19,8 +19,8 @@ describe("review: idle cost (npm run plan -- <stack> --cost)", function () {
     });
 
     it("dev's idle cost equals the hand-computed sum of aws-prices.md's us-east-1 list prices for what dev runs", () => {
-        // What dev runs (Pulumi.dev.yaml + the dev tier, README "Stack matrix"): one shared NAT gateway with
-        // its EIP, an internal ALB behind CloudFront (VPC origin) with a WAF web ACL, PostgreSQL db.t4g.micro Single-AZ
+        // What dev runs (Pulumi.dev.yaml + the dev tier, README "Stack matrix"): one NAT instance (t4g.nano, public
+        // IPv4, 8 GB gp3 root), an internal ALB behind CloudFront (VPC origin) with a WAF web ACL, PostgreSQL db.t4g.micro Single-AZ
         // with 20 GB gp3, one Valkey cache.t4g.micro node, the api service (512 CPU units, 1024 MB) and the
         // notifier (256, 512) with one ARM64 (Graviton, the services' default) task each on Fargate Spot (the dev
         // tier's `compute.spot`; Spot has no list price: estimated at 50% of on-demand, the low end of the
@@ -32,8 +32,9 @@ describe("review: idle cost (npm run plan -- <stack> --cost)", function () {
         const wafRules = snaps.get("dev")!.resources.find((r) => r.type === "aws:wafv2/webAcl:WebAcl")!.inputs.rules.length;
         const alarmMetrics = alarms.reduce((n, a) => n + (a.inputs.metricQueries ? a.inputs.metricQueries.filter((q: { metric?: unknown }) => q.metric).length : 1), 0);
         const expected =
-            0.045 * h + // NAT gateway-hour
-            0.005 * h + // NAT EIP, public IPv4-hour
+            0.0042 * h + // NAT instance t4g.nano-hour (dev's natGateways: instance)
+            0.005 * h + // its public IPv4-hour
+            8 * 0.08 + // its 8 GB gp3 root volume
             0.0225 * h + // ALB-hour (internal since the edge: no public IPv4)
             5.0 + 1.0 * wafRules + // WAF web ACL + each rule (rate limit and the managed groups)
             0.016 * h + // db.t4g.micro Single-AZ

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { ofType, one, recordResourceOptions, settingsFor, stackRun, TIER_STACKS } from "./helpers";
+import { tierOnly } from "./fixtures";
 
 /**
  * Every tier default that matters for safety or cost, written out as literals: the README's stack
@@ -12,7 +13,7 @@ import { ofType, one, recordResourceOptions, settingsFor, stackRun, TIER_STACKS 
 const TIERS = {
     dev: {
         protectData: false,
-        network: { cidr: "10.0.0.0/16", azCount: 2, natGateways: "single" },
+        network: { cidr: "10.0.0.0/16", azCount: 2, natGateways: "instance" },
         logs: { retentionDays: 7 },
         database: {
             instanceClass: "db.t4g.micro", engineVersion: "17", allocatedStorageGb: 20, maxAllocatedStorageGb: 100,
@@ -81,7 +82,7 @@ describe("tier defaults (a stack file that names only its tier)", () => {
     for (const tier of TIER_STACKS) {
         const expected = TIERS[tier];
         describe(`${tier} tier`, () => {
-            const settings = settingsFor({ tier }, tier);
+            const settings = settingsFor(tierOnly(tier), tier);
 
             for (const section of SECTIONS) {
                 it(`${section}: every field has its reviewed ${tier} value`, () => {

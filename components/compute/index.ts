@@ -76,15 +76,22 @@ export interface ServiceDimensions {
     alternateTargetGroupArnSuffix?: string;
 }
 
-/** What compute exposes to later components (workers, edge, monitoring) and to the stack outputs. */
-export interface ComputeHandle {
-    clusterName: pulumi.Output<string>;
-    /** Load balancer DNS name (internal): the origin edge points at. */
-    loadBalancerDnsName: pulumi.Output<string>;
-    /** Load balancer ARN: the target of the edge's CloudFront VPC origin. */
-    loadBalancerArn: pulumi.Output<string>;
+/** The stack's internal load balancer, as the edge reaches it. */
+export interface LoadBalancerRef {
+    /** DNS name (internal): the origin the edge points at. */
+    dnsName: pulumi.Output<string>;
+    /** ARN: the target of the edge's CloudFront VPC origin. */
+    arn: pulumi.Output<string>;
     /** Base URL at the load balancer: https://<domain> or, without one (dev), http://<internal alb dns> (inside the VPC only; the public URL is the edge's). */
     url: pulumi.Output<string>;
+}
+
+/** What compute exposes to later components (workers, edge, monitoring) and to the stack outputs. */
+export interface ComputeHandle {
+    /** The ECS cluster's name; undefined where the stack declares no service (no cluster is created). */
+    clusterName: pulumi.Output<string> | undefined;
+    /** The load balancer; undefined where no service is public (none is created, and the edge has no API origin). */
+    loadBalancer: LoadBalancerRef | undefined;
     /** Per deployed service: ECS service name, task definition, image, log group and scaling bounds. */
     services: pulumi.Output<Record<string, ServiceOutput>>;
     /** Per service with a migration: the one-off `aws ecs run-task` command. */
@@ -97,9 +104,7 @@ export interface ComputeHandle {
 
 const HANDLE: Record<keyof ComputeHandle, true> = {
     clusterName: true,
-    loadBalancerDnsName: true,
-    loadBalancerArn: true,
-    url: true,
+    loadBalancer: true,
     services: true,
     migrations: true,
     serviceDimensions: true,
@@ -107,7 +112,7 @@ const HANDLE: Record<keyof ComputeHandle, true> = {
 };
 
 /**
- * Container services on ECS Fargate behind a public ALB, running images from the registry
+ * Container services on ECS Fargate behind an internal ALB, running images from the registry
  * (components/releases/): a cluster with Container Insights and Service Connect (cluster.ts), the load balancer with its
  * listeners (load-balancer.ts), and per service the task, roles, routing and autoscaling
  * (service.ts). Services with no pinned release are skipped; everything else still deploys.
@@ -116,10 +121,8 @@ const HANDLE: Record<keyof ComputeHandle, true> = {
  * 0.5 vCPU / 1 GB ≈ $14 per task on demand, ~70% less on Spot; ECR storage $0.10/GB.
  */
 export class Compute extends pulumi.ComponentResource implements ComputeHandle {
-    readonly clusterName: pulumi.Output<string>;
-    readonly loadBalancerDnsName: pulumi.Output<string>;
-    readonly loadBalancerArn: pulumi.Output<string>;
-    readonly url: pulumi.Output<string>;
+    readonly clusterName: pulumi.Output<string> | undefined;
+    readonly loadBalancer: LoadBalancerRef | undefined;
     readonly services: pulumi.Output<Record<string, ServiceOutput>>;
     readonly migrations: pulumi.Output<Record<string, string>>;
     readonly serviceDimensions: pulumi.Output<Record<string, ServiceDimensions>>;
@@ -128,28 +131,34 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
     constructor(name: string, args: ComputeArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:compute:Compute", name, {}, opts);
 
-        const cluster = createCluster(name, this);
-        const lb = createLoadBalancer(
-            name,
-            {
-                scope: args.scope,
-                network: args.network,
-                logsBucketReadyName: args.data.buckets.logsReadyName,
-                deletionProtection: args.settings.loadBalancerDeletionProtection,
-                domain: args.domain,
-            },
-            this,
-        );
-        const deployed = this.createServices(name, args, cluster, lb);
+        // Only what the declared services need (README "Compute and releases"): a cluster for any service
+        // (released or not: the first image then deploys into it), the load balancer for public ones.
+        const cluster = args.services.length > 0 ? createCluster(name, this) : undefined;
+        const lb = args.services.some((svc) => svc.expose === "public")
+            ? createLoadBalancer(
+                  name,
+                  {
+                      scope: args.scope,
+                      network: args.network,
+                      logsBucketReadyName: args.data.buckets.logsReadyName,
+                      deletionProtection: args.settings.loadBalancerDeletionProtection,
+                      domain: args.domain,
+                  },
+                  this,
+              )
+            : undefined;
+        const deployed = cluster ? this.createServices(name, args, cluster, lb) : {};
 
-        this.clusterName = cluster.cluster.name;
-        this.loadBalancerDnsName = lb.loadBalancer.dnsName;
-        this.loadBalancerArn = lb.loadBalancer.arn;
-        this.certificateValidationFqdn = lb.certificateValidationFqdn;
-        this.url = args.domain ? pulumi.output(`https://${args.domain.name}`) : pulumi.interpolate`http://${lb.loadBalancer.dnsName}`;
+        this.clusterName = cluster?.cluster.name;
+        this.loadBalancer = lb && {
+            dnsName: lb.loadBalancer.dnsName,
+            arn: lb.loadBalancer.arn,
+            url: args.domain ? pulumi.output(`https://${args.domain.name}`) : pulumi.interpolate`http://${lb.loadBalancer.dnsName}`,
+        };
+        this.certificateValidationFqdn = lb?.certificateValidationFqdn;
         this.services = servicesOutput(args.services, deployed);
         this.migrations = outputRecord<string>(Object.entries(deployed).flatMap(([svc, d]) => (d.migrationCommand ? [[svc, d.migrationCommand] as const] : [])));
-        this.serviceDimensions = dimensionsOutput(deployed, cluster, lb);
+        this.serviceDimensions = cluster ? dimensionsOutput(deployed, cluster, lb) : outputRecord<ServiceDimensions>([]);
 
         this.registerOutputs(pickHandle<ComputeHandle>(this, HANDLE));
     }
@@ -158,7 +167,7 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
         name: string,
         args: ComputeArgs,
         cluster: Cluster,
-        lb: LoadBalancer,
+        lb: LoadBalancer | undefined,
     ): Record<string, DeployedService> {
         const deployed: Record<string, DeployedService> = {};
         for (const svc of args.services) {
@@ -177,8 +186,7 @@ export class Compute extends pulumi.ComponentResource implements ComputeHandle {
                     vpcId: args.network.vpcId,
                     privateSubnetIds: args.network.privateSubnetIds,
                     appSecurityGroupId: args.network.securityGroups.app,
-                    listenerArn: lb.listener.arn,
-                    loadBalancerArnSuffix: lb.loadBalancer.arnSuffix,
+                    loadBalancer: lb && { listenerArn: lb.listener.arn, arnSuffix: lb.loadBalancer.arnSuffix },
                     repository: args.releases.repositories[svc.name],
                     logsKeyArn: args.data.keys.logsArn,
                     logRetentionDays: args.logRetentionDays,
@@ -228,10 +236,10 @@ function servicesOutput(services: ServiceSettings[], deployed: Record<string, De
 }
 
 /** Per deployed service, the CloudWatch dimensions monitoring alarms on. */
-function dimensionsOutput(deployed: Record<string, DeployedService>, cluster: Cluster, lb: LoadBalancer): pulumi.Output<Record<string, ServiceDimensions>> {
+function dimensionsOutput(deployed: Record<string, DeployedService>, cluster: Cluster, lb: LoadBalancer | undefined): pulumi.Output<Record<string, ServiceDimensions>> {
     return outputRecord<ServiceDimensions>(
         Object.entries(deployed).map(([svc, d]) => {
-            const routed = d.targetGroup ? { targetGroupArnSuffix: d.targetGroup.arnSuffix, loadBalancerArnSuffix: lb.loadBalancer.arnSuffix } : {};
+            const routed = d.targetGroup && lb ? { targetGroupArnSuffix: d.targetGroup.arnSuffix, loadBalancerArnSuffix: lb.loadBalancer.arnSuffix } : {};
             const alternate = d.alternateTargetGroup ? { alternateTargetGroupArnSuffix: d.alternateTargetGroup.arnSuffix } : {};
             return [svc, pulumi.output({ clusterName: cluster.cluster.name, serviceName: d.service.name, ...routed, ...alternate })] as const;
         }),

@@ -16,9 +16,8 @@ export interface ServiceContext {
     vpcId: pulumi.Input<string>;
     privateSubnetIds: pulumi.Input<string[]>;
     appSecurityGroupId: pulumi.Input<string>;
-    /** Listener that routes public services (HTTPS, or HTTP in dev without a domain). */
-    listenerArn: pulumi.Input<string>;
-    loadBalancerArnSuffix: pulumi.Input<string>;
+    /** The load balancer public services are routed from: its listener (HTTPS, or HTTP in dev without a domain) and ARN suffix. @default - none: the stack has no public service */
+    loadBalancer?: { listenerArn: pulumi.Input<string>; arnSuffix: pulumi.Input<string> };
     repository: Repository;
     /** The cluster's capacity-provider association; services using a strategy must wait for it. */
     capacityProviders: pulumi.Resource;
@@ -203,6 +202,9 @@ function ecsRole(name: string, description: string, statements: PolicyStatement[
 }
 
 function createRouting(name: string, svc: ServiceSettings, ctx: ServiceContext, parent: pulumi.Resource) {
+    // Compute creates the load balancer whenever a service is public (components/compute/index.ts).
+    if (!ctx.loadBalancer) throw new Error(`service ${svc.name} is public, but the stack has no load balancer`);
+    const { listenerArn } = ctx.loadBalancer;
     const group = (logical: string, service: string) =>
         new aws.lb.TargetGroup(
             logical,
@@ -225,7 +227,7 @@ function createRouting(name: string, svc: ServiceSettings, ctx: ServiceContext, 
     if (!ctx.canary) {
         const rule = new aws.lb.ListenerRule(
             name,
-            { listenerArn: ctx.listenerArn, priority: ctx.rulePriority, conditions, actions: [{ type: "forward", targetGroupArn: targetGroup.arn }] },
+            { listenerArn, priority: ctx.rulePriority, conditions, actions: [{ type: "forward", targetGroupArn: targetGroup.arn }] },
             { parent },
         );
         return { targetGroup, rule, canary: undefined };
@@ -247,11 +249,11 @@ function createRouting(name: string, svc: ServiceSettings, ctx: ServiceContext, 
         },
     ];
     const ownedByEcs = { parent, ignoreChanges: ["actions"] };
-    const rule = new aws.lb.ListenerRule(name, { listenerArn: ctx.listenerArn, priority: ctx.rulePriority, conditions, actions: weighted(100) }, ownedByEcs);
+    const rule = new aws.lb.ListenerRule(name, { listenerArn, priority: ctx.rulePriority, conditions, actions: weighted(100) }, ownedByEcs);
     const testRule = new aws.lb.ListenerRule(
         childName(name, "test"),
         {
-            listenerArn: ctx.listenerArn,
+            listenerArn,
             priority: ctx.canary.testRulePriority,
             conditions: [{ httpHeader: { httpHeaderName: CANARY_TEST_HEADER, values: [svc.name] } }],
             actions: weighted(100),
@@ -305,8 +307,8 @@ function createAutoscaling(
         );
     track("cpu", "ECSServiceAverageCPUUtilization", svc.cpuTargetPercent);
     track("memory", "ECSServiceAverageMemoryUtilization", svc.memoryTargetPercent);
-    if (targetGroup) {
-        track("requests", "ALBRequestCountPerTarget", svc.requestsPerTarget, pulumi.interpolate`${ctx.loadBalancerArnSuffix}/${targetGroup.arnSuffix}`);
+    if (targetGroup && ctx.loadBalancer) {
+        track("requests", "ALBRequestCountPerTarget", svc.requestsPerTarget, pulumi.interpolate`${ctx.loadBalancer.arnSuffix}/${targetGroup.arnSuffix}`);
     }
 }
 

@@ -5,6 +5,7 @@ import type { PolicyStatement } from "../shared/iam";
 import { LOG_PREFIXES } from "../shared/logs";
 import { statefulOptions } from "../shared/protection";
 import { albLogDeliveryPrincipals } from "./log-delivery";
+import { cloudFrontReadsUploads, UploadsCdn } from "./uploads-cdn";
 
 type LifecycleRule = aws.types.input.s3.BucketLifecycleConfigurationRule;
 
@@ -194,6 +195,8 @@ export function createBuckets(
         protectData: boolean;
         /** The uploads bucket's fixed name (a recovery stack's: its primary replicates there). @default - auto-named */
         uploadsBucketName?: pulumi.Input<string>;
+        /** Reads through the edge's CloudFront distribution (edge.uploads; uploads-cdn.ts). @default - none */
+        uploadsCdn?: UploadsCdn;
     },
     parent: pulumi.Resource,
 ): Buckets {
@@ -238,6 +241,8 @@ export function createBuckets(
             objectOwnership: "BucketOwnerEnforced",
             lifecycle: uploadsLifecycle(s.uploads),
             accessLogs: { bucket: logs.bucket.bucket, prefix: `${LOG_PREFIXES.s3}uploads/` },
+            // Read through CloudFront (edge.uploads): the distribution, on the served key prefix only (uploads-cdn.ts).
+            ...(args.uploadsCdn ? { extraStatements: (arn: pulumi.Output<string>) => [cloudFrontReadsUploads(arn, args.uploadsCdn!)] } : {}),
             forceDestroy: s.forceDestroy,
             protectData: args.protectData,
             bucketName: args.uploadsBucketName,

@@ -10,6 +10,8 @@ import { kmsAliasName, NameScope, namePrefix, replicaBucketName, replicaKeyAlias
 import { createUploadsReplication } from "./replication";
 import type { NetworkHandle } from "../network";
 import type { ReplicaOf } from "./database";
+import { cloudFrontDecryptsUploads, UploadsCdn } from "./uploads-cdn";
+export type { UploadsCdn } from "./uploads-cdn";
 import { pickHandle } from "../shared/handle";
 
 
@@ -43,6 +45,11 @@ export interface DataArgs {
      * to (`replicaBucketName()`). @default false - auto-named
      */
     uploadsReplicaDestination?: boolean;
+    /**
+     * The uploads served by the edge's CloudFront distribution (edge.uploads): its bucket policy and the
+     * data key admit that distribution (uploads-cdn.ts). @default - none: uploads are reachable with IAM only
+     */
+    uploadsCdn?: UploadsCdn;
 }
 
 /** What the data tier exposes to later components (and the stack outputs). Secrets appear as ARNs only. */
@@ -78,6 +85,8 @@ export interface DataHandle {
     buckets: {
         uploadsName: pulumi.Output<string>;
         uploadsArn: pulumi.Output<string>;
+        /** `<bucket>.s3.<region>.amazonaws.com`: the uploads bucket as a CloudFront S3 origin. */
+        uploadsRegionalDomainName: pulumi.Output<string>;
         logsName: pulumi.Output<string>;
         /** The logs bucket's name, resolving only once its policy admits log writers (the ALB checks it can write when logging is turned on). */
         logsReadyName: pulumi.Output<string>;
@@ -117,7 +126,7 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
         const { privateSubnetIds } = args.network;
         const { data: dataSecurityGroupId, app: appSecurityGroupId } = args.network.securityGroups;
         const keepBackups = args.protectData || args.database.finalSnapshot;
-        const keys = createKeys(name, prefix, args.region, accountId, { protectData: args.protectData, keepOnDestroy: keepBackups }, this);
+        const keys = createKeys(name, prefix, args.region, accountId, { protectData: args.protectData, keepOnDestroy: keepBackups }, this, args.uploadsCdn ? [cloudFrontDecryptsUploads(accountId)] : []);
         const database = createDatabase(
             name,
             {
@@ -155,6 +164,7 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
                 accountId,
                 protectData: args.protectData,
                 uploadsBucketName: args.uploadsReplicaDestination ? accountId.apply((id) => replicaBucketName(args.scope, id)) : undefined,
+                uploadsCdn: args.uploadsCdn,
             },
             this,
         );
@@ -203,6 +213,7 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
         this.buckets = {
             uploadsName: buckets.uploads.bucket.bucket,
             uploadsArn: buckets.uploads.bucket.arn,
+            uploadsRegionalDomainName: buckets.uploads.bucket.bucketRegionalDomainName,
             logsName: buckets.logs.bucket.bucket,
             logsReadyName: pulumi.all([buckets.logs.bucket.bucket, buckets.logs.policy.id]).apply(([bucket]) => bucket),
         };

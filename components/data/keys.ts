@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { childName, kmsAliasName } from "../naming";
-import { createKey } from "../shared/kms";
+import { createKey, ServiceKeyGrant } from "../shared/kms";
 import { backupOptions } from "../shared/protection";
 
 
@@ -27,9 +27,11 @@ export function createKeys(
     accountId: pulumi.Input<string>,
     protection: { protectData: boolean; keepOnDestroy: boolean },
     parent: pulumi.Resource,
+    /** Service principals the data key admits (CloudFront reading SSE-KMS uploads). @default - none */
+    dataGrants: ServiceKeyGrant[] = [],
 ): Keys {
     const opts = { parent, ...backupOptions(protection) };
-    const data = createKey(childName(name, "data-key"), { description: `${name}: database, cache, uploads bucket, secrets and backups`, accountId }, opts);
+    const data = createKey(childName(name, "data-key"), { description: `${name}: database, cache, uploads bucket, secrets and backups`, accountId, ...(dataGrants.length > 0 ? { grants: dataGrants } : {}) }, opts);
     const logs = createKey(
         childName(name, "logs-key"),
         {

@@ -91,6 +91,24 @@ export function frontendBucketPolicy(name: string, bucket: GuardedBucket, distri
     );
 }
 
+/** The security headers on every response of the site (HSTS 2 years, nosniff, DENY framing, referrer policy): the frontend's, the API's and the uploads' behaviours. */
+export const SITE_SECURITY_HEADERS = {
+    strictTransportSecurity: { accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS, includeSubdomains: true, preload: false, override: true },
+    contentTypeOptions: { override: true },
+    frameOptions: { frameOption: "DENY", override: true },
+    referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
+    xssProtection: { protection: true, modeBlock: true, override: true },
+} satisfies aws.types.input.cloudfront.ResponseHeadersPolicySecurityHeadersConfig;
+
+/** An origin access control for an S3 origin: SigV4, every request signed (what the pack's CloudFront.13 check and the bucket policies expect). */
+export function s3OriginAccessControl(name: string, bucketRole: string, parent: pulumi.Resource): aws.cloudfront.OriginAccessControl {
+    return new aws.cloudfront.OriginAccessControl(
+        name,
+        { description: `CloudFront reads the ${bucketRole} bucket (SigV4)`, originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" },
+        { parent },
+    );
+}
+
 export interface FrontendPieces {
     oac: aws.cloudfront.OriginAccessControl;
     spaRouting: aws.cloudfront.Function;
@@ -101,11 +119,7 @@ export interface FrontendPieces {
 /** Origin access control (SigV4, always signed), the SPA function, the frontend cache policy and the security headers. */
 export function createFrontendPieces(name: string, parent: pulumi.Resource): FrontendPieces {
     const opts = { parent };
-    const oac = new aws.cloudfront.OriginAccessControl(
-        childName(name, "oac"),
-        { description: "CloudFront reads the frontend bucket (SigV4)", originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" },
-        opts,
-    );
+    const oac = s3OriginAccessControl(childName(name, "oac"), "frontend", parent);
     const spaRouting = new aws.cloudfront.Function(
         childName(name, "spa-routing"),
         { runtime: "cloudfront-js-2.0", comment: "SPA routing: app routes get /index.html (frontend behaviour only)", code: SPA_ROUTING_CODE, publish: true },
@@ -132,13 +146,7 @@ export function createFrontendPieces(name: string, parent: pulumi.Resource): Fro
         childName(name, "security-headers"),
         {
             comment: "HSTS and the usual security headers on every response",
-            securityHeadersConfig: {
-                strictTransportSecurity: { accessControlMaxAgeSec: HSTS_MAX_AGE_SECONDS, includeSubdomains: true, preload: false, override: true },
-                contentTypeOptions: { override: true },
-                frameOptions: { frameOption: "DENY", override: true },
-                referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
-                xssProtection: { protection: true, modeBlock: true, override: true },
-            },
+            securityHeadersConfig: SITE_SECURITY_HEADERS,
         },
         opts,
     );

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DomainSettings, EdgeSettings, ServiceSettings } from "../../config";
 import { rulePriority } from "../../config";
-import type { ComputeHandle } from "../compute";
+import type { ComputeHandle, LoadBalancerRef } from "../compute";
 import type { DataHandle } from "../data";
 import { childName, NameScope, namePrefix } from "../naming";
 import type { NetworkHandle } from "../network";
@@ -12,10 +12,12 @@ import { LOG_PREFIXES } from "../shared/logs";
 import { PORTS } from "../shared/ports";
 import { createSecondaryCertificate, createSiteRecords, EdgeFailoverArgs, failoverOutput, FailoverOutput, siteAliases } from "./failover";
 import { createFrontendBucket, createFrontendPieces, frontendBucketPolicy } from "./frontend";
+import { createUploadsPieces, uploadsBehaviour, uploadsOrigin, UploadsPieces } from "./uploads";
 import { createWaf, EDGE_REGION } from "./waf";
 
 export type { EdgeFailoverArgs, FailoverOutput, PrimaryEdge } from "./failover";
 export { FRONTEND_TTL, HSTS_MAX_AGE_SECONDS, SPA_ROUTING_CODE } from "./frontend";
+export { CACHING_OPTIMIZED, UPLOADS_CSP, UPLOADS_METHODS } from "./uploads";
 export { EDGE_REGION, MANAGED_RULE_GROUPS, REDACTED_HEADERS, SQL_RULE_GROUP, wafLogGroupName } from "./waf";
 
 /**
@@ -53,7 +55,8 @@ export interface EdgeArgs {
     protectData: boolean;
     network: Pick<NetworkHandle, "vpcId" | "securityGroups">;
     data: Pick<DataHandle, "buckets">;
-    compute: Pick<ComputeHandle, "loadBalancerArn" | "loadBalancerDnsName" | "certificateValidationFqdn">;
+    /** Its load balancer, when a service is public: the API origin (a VPC origin). Without one the distribution serves the frontend alone. */
+    compute: Pick<ComputeHandle, "loadBalancer" | "certificateValidationFqdn">;
     /** The edge's part in moving the site's name to a recovery stack (README "Failover routing"). @default - none */
     failover?: EdgeFailoverArgs;
 }
@@ -119,7 +122,8 @@ export function publishCommands(bucket: string, distributionId: string): string[
 /**
  * The stack's public entry: one CloudFront distribution serving the frontend (S3 through origin
  * access control, SPA routing by a CloudFront Function) and the services' public paths (the internal
- * load balancer through a CloudFront VPC origin, never cached), behind a CLOUDFRONT-scope WAF web ACL.
+ * load balancer through a CloudFront VPC origin, never cached; without public services there is no
+ * load balancer and no API origin), behind a CLOUDFRONT-scope WAF web ACL.
  * With a domain: a us-east-1 certificate, DNS validation, alias A/AAAA records, and (prod) a Route 53
  * health check on /health; as a failover secondary, what moving the primary's site name here needs (./failover.ts).
  *
@@ -153,11 +157,13 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
             { scope: args.scope, rateLimitPerIp: args.settings.rateLimitPerIp, database: args.database, logRetentionDays: args.logRetentionDays, protectData: args.protectData },
             this,
         );
-        const vpcOrigin = this.createVpcOrigin(name, args);
+        const loadBalancer = args.compute.loadBalancer;
+        const api = loadBalancer && { loadBalancer, vpcOrigin: this.createVpcOrigin(name, args, loadBalancer) };
         const certificateArn = this.certificate(name, args);
-        const distribution = this.createDistribution(name, args, { bucket: bucket.bucket, pieces, webAclArn: waf.webAcl.arn, vpcOrigin, certificateArn });
+        const uploads = args.settings.uploads && { path: args.settings.uploads.path, pieces: createUploadsPieces(name, this) };
+        const distribution = this.createDistribution(name, args, { bucket: bucket.bucket, pieces, webAclArn: waf.webAcl.arn, api, uploads, certificateArn });
         frontendBucketPolicy(name, bucket, distribution.arn, this);
-        this.admitVpcOrigin(name, args, [vpcOrigin, distribution]);
+        if (api) this.admitVpcOrigin(name, args, [api.vpcOrigin, distribution]);
         const healthCheck = this.createHealthCheck(name, args, distribution);
         const failover = args.failover ?? { role: "none" };
         if (args.domain?.hostedZoneId !== undefined) {
@@ -184,13 +190,13 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
      * The load balancer as a VPC origin: HTTPS with a domain (the load balancer's certificate covers it),
      * plain HTTP without one (dev: the load balancer has no certificate; the hop stays inside the VPC).
      */
-    private createVpcOrigin(name: string, args: EdgeArgs): aws.cloudfront.VpcOrigin {
+    private createVpcOrigin(name: string, args: EdgeArgs, loadBalancer: LoadBalancerRef): aws.cloudfront.VpcOrigin {
         return new aws.cloudfront.VpcOrigin(
             childName(name, "alb-origin"),
             {
                 vpcOriginEndpointConfig: {
                     name: namePrefix(args.scope),
-                    arn: args.compute.loadBalancerArn,
+                    arn: loadBalancer.arn,
                     httpPort: PORTS.http,
                     httpsPort: PORTS.https,
                     originProtocolPolicy: args.domain ? "https-only" : "http-only",
@@ -220,10 +226,19 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
     private createDistribution(
         name: string,
         args: EdgeArgs,
-        parts: { bucket: aws.s3.Bucket; pieces: ReturnType<typeof createFrontendPieces>; webAclArn: pulumi.Output<string>; vpcOrigin: aws.cloudfront.VpcOrigin; certificateArn?: pulumi.Input<string> },
+        parts: {
+            bucket: aws.s3.Bucket;
+            pieces: ReturnType<typeof createFrontendPieces>;
+            webAclArn: pulumi.Output<string>;
+            /** The API origin: the load balancer through its VPC origin (no public service: none). */
+            api?: { loadBalancer: LoadBalancerRef; vpcOrigin: aws.cloudfront.VpcOrigin };
+            /** The uploads bucket at its path (edge.uploads): read-only, cached (uploads.ts). */
+            uploads?: { path: string; pieces: UploadsPieces };
+            certificateArn?: pulumi.Input<string>;
+        },
     ): aws.cloudfront.Distribution {
-        const { pieces } = parts;
-        const paths = apiPaths(args.services);
+        const { pieces, api, uploads } = parts;
+        const paths = api ? apiPaths(args.services) : [];
         return new aws.cloudfront.Distribution(
             childName(name, "cdn"),
             {
@@ -237,7 +252,8 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
                 webAclId: parts.webAclArn,
                 origins: [
                     { originId: FRONTEND_ORIGIN, domainName: parts.bucket.bucketRegionalDomainName, originAccessControlId: pieces.oac.id },
-                    { originId: API_ORIGIN, domainName: args.compute.loadBalancerDnsName, vpcOriginConfig: { vpcOriginId: parts.vpcOrigin.id } },
+                    ...(api ? [{ originId: API_ORIGIN, domainName: api.loadBalancer.dnsName, vpcOriginConfig: { vpcOriginId: api.vpcOrigin.id } }] : []),
+                    ...(uploads ? [uploadsOrigin(args.data.buckets.uploadsRegionalDomainName, uploads.pieces)] : []),
                 ],
                 defaultCacheBehavior: {
                     targetOriginId: FRONTEND_ORIGIN,
@@ -249,17 +265,21 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
                     responseHeadersPolicyId: pieces.headers.id,
                     functionAssociations: [{ eventType: "viewer-request", functionArn: pieces.spaRouting.arn }],
                 },
-                orderedCacheBehaviors: paths.map((pathPattern) => ({
-                    pathPattern,
-                    targetOriginId: API_ORIGIN,
-                    viewerProtocolPolicy: "redirect-to-https",
-                    allowedMethods: ALL_METHODS,
-                    cachedMethods: ["GET", "HEAD"],
-                    compress: true,
-                    cachePolicyId: MANAGED_POLICIES.cachingDisabled,
-                    originRequestPolicyId: MANAGED_POLICIES.allViewer,
-                    responseHeadersPolicyId: pieces.headers.id,
-                })),
+                // Config keeps the uploads path clear of every API path (config/rules/edge.ts), so their order does not matter.
+                orderedCacheBehaviors: [
+                    ...paths.map((pathPattern) => ({
+                        pathPattern,
+                        targetOriginId: API_ORIGIN,
+                        viewerProtocolPolicy: "redirect-to-https",
+                        allowedMethods: ALL_METHODS,
+                        cachedMethods: ["GET", "HEAD"],
+                        compress: true,
+                        cachePolicyId: MANAGED_POLICIES.cachingDisabled,
+                        originRequestPolicyId: MANAGED_POLICIES.allViewer,
+                        responseHeadersPolicyId: pieces.headers.id,
+                    })),
+                    ...(uploads ? [uploadsBehaviour(uploads.path, uploads.pieces)] : []),
+                ],
                 restrictions: { geoRestriction: { restrictionType: "none" } },
                 viewerCertificate: parts.certificateArn
                     ? { acmCertificateArn: parts.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: VIEWER_TLS_POLICY }

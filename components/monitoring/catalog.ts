@@ -265,7 +265,7 @@ export const ALARM_KINDS = {
         signal: "status check failed (instance or system; `network.natGateways: instance` only)",
         when: { critical: () => "> 0 for 3 consecutive minutes" },
         meaning: "The NAT instance is impaired: the private subnets' traffic to the internet (HTTPS to AWS APIs, image pulls, third parties) fails.",
-        firstResponse: "A failed system check recovers by itself (EC2 automatic recovery, same IP); a failed instance check needs `aws ec2 reboot-instances --instance-ids <InstanceId in the alarm>`; if it persists, switch to `natGateways: single` (README \"NAT instance\").",
+        firstResponse: "A failed system check recovers by itself (EC2 automatic recovery, same IP); a failed instance check needs `aws ec2 reboot-instances --instance-ids \"$(pulumi stack output natInstanceId)\"`; if it persists, switch to `natGateways: single` (README \"NAT instance\").",
     },
 } as const satisfies Record<string, AlarmKind>;
 

@@ -15,7 +15,7 @@ interface Widget {
 
 const m = (namespace: string, metricName: string, dimensions: MetricRef["dimensions"], stat: string): Omit<MetricRef, "period"> => ({ namespace, metricName, dimensions, stat });
 
-/** The widgets, top to bottom: load balancer, services, database, cache, workers, queues, edge. */
+/** The widgets, top to bottom: load balancer, services, database, cache, workers (and their HTTP APIs), queues, edge. Every metric an alarm reads is on one of them. */
 export function dashboardWidgets(t: Targets, region: string): Widget[] {
     const w: Widget[] = [];
     const add = (title: string, metrics: Widget["metrics"], at = region) => w.push({ title, region: at, metrics });
@@ -29,7 +29,13 @@ export function dashboardWidgets(t: Targets, region: string): Widget[] {
         add(`Service ${svc.name}: CPU, memory, running tasks`, [m("AWS/ECS", "CPUUtilization", ecs, "Average"), m("AWS/ECS", "MemoryUtilization", ecs, "Average"), m("ECS/ContainerInsights", "RunningTaskCount", ecs, "Minimum")]);
         if (svc.routing) {
             const tgs = svc.routing.targetGroupArnSuffixes.map((tg) => ({ LoadBalancer: svc.routing!.loadBalancerArnSuffix, TargetGroup: tg }));
-            add(`Service ${svc.name}: requests, 5xx, p99`, tgs.flatMap((d) => [m("AWS/ApplicationELB", "RequestCount", d, "Sum"), m("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", d, "Sum"), m("AWS/ApplicationELB", "TargetResponseTime", d, "p99")]));
+            add(`Service ${svc.name}: requests, 5xx, p99, healthy / unhealthy targets`, tgs.flatMap((d) => [
+                m("AWS/ApplicationELB", "RequestCount", d, "Sum"),
+                m("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", d, "Sum"),
+                m("AWS/ApplicationELB", "TargetResponseTime", d, "p99"),
+                m("AWS/ApplicationELB", "HealthyHostCount", d, "Minimum"),
+                m("AWS/ApplicationELB", "UnHealthyHostCount", d, "Maximum"),
+            ]));
         }
     }
     const db = { DBInstanceIdentifier: t.database.identifier };
@@ -37,8 +43,13 @@ export function dashboardWidgets(t: Targets, region: string): Widget[] {
     if (t.database.replicaIdentifiers.length > 0) {
         add("Database replicas: lag", t.database.replicaIdentifiers.map((id) => m("AWS/RDS", "ReplicaLag", { DBInstanceIdentifier: id }, "Maximum")));
     }
+    // A passive recovery stack's database is itself a cross-region replica: its lag is the recovery point.
+    if (t.database.crossRegionReplica) add("Database: cross-region replica lag (the recovery point)", [m("AWS/RDS", "ReplicaLag", db, "Maximum")]);
+    if (t.natInstanceId !== undefined) add("Network: NAT instance status checks", [m("AWS/EC2", "StatusCheckFailed", { InstanceId: t.natInstanceId }, "Maximum")]);
     const nodes = cacheNodeIds(t.cache.replicationGroupId, t.cache.nodes, t.cache.shards).map((id) => ({ CacheClusterId: id }));
     add("Cache: engine CPU, memory, evictions", nodes.flatMap((d) => [m("AWS/ElastiCache", "EngineCPUUtilization", d, "Average"), m("AWS/ElastiCache", "DatabaseMemoryUsagePercentage", d, "Average"), m("AWS/ElastiCache", "Evictions", d, "Sum")]));
+    // Replicas (more than one node per shard) have a replication lag, and an alarm on it.
+    if (t.cache.nodes > 1) add("Cache: replication lag", nodes.map((d) => m("AWS/ElastiCache", "ReplicationLag", d, "Maximum")));
     for (const wk of t.workers) {
         const alias = { FunctionName: wk.functionName, Resource: pulumi.interpolate`${wk.functionName}:live` };
         add(`Worker ${wk.name}: invocations, errors, throttles, duration`, [
@@ -47,6 +58,19 @@ export function dashboardWidgets(t: Targets, region: string): Widget[] {
             m("AWS/Lambda", "Throttles", alias, "Sum"),
             m("AWS/Lambda", "Duration", alias, "p99"),
         ]);
+        // The newest version alone: what a canary's error alarm reads (the whole alias hides a canary's share).
+        const newest = { ...alias, ExecutedVersion: wk.newestVersion };
+        add(`Worker ${wk.name}: newest version's invocations and errors`, [m("AWS/Lambda", "Invocations", newest, "Sum"), m("AWS/Lambda", "Errors", newest, "Sum")]);
+        if (wk.apiId !== undefined) {
+            // What the HTTP API's callers see (seed 002's response-time alarms read Latency p95, in milliseconds).
+            const api = { ApiId: wk.apiId };
+            add(`HTTP API ${wk.name}: requests, 5xx, latency p95 / p99 (ms)`, [
+                m("AWS/ApiGateway", "Count", api, "Sum"),
+                m("AWS/ApiGateway", "5xx", api, "Sum"),
+                m("AWS/ApiGateway", "Latency", api, "p95"),
+                m("AWS/ApiGateway", "Latency", api, "p99"),
+            ]);
+        }
     }
     for (const q of t.queues) {
         const deadLetters = m("AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: q.dlqName }, "Maximum");

@@ -99,7 +99,9 @@ export class Monitoring extends pulumi.ComponentResource implements MonitoringHa
             createAlarm(name, spec, topic.arn, m, this);
         }
         createDatabaseEvents(name, args, topics[topicFor("critical", m)], this);
-        createDeploymentFailureRule(name, args, accountId, topics[topicFor("warning", m)], this);
+        // No cluster (no service declared), no ECS deployment to fail.
+        const clusterName = args.compute.clusterName;
+        if (clusterName) createDeploymentFailureRule(name, args.region, clusterName, accountId, topics[topicFor("warning", m)], this);
 
         const dashboard = new aws.cloudwatch.Dashboard(
             childName(name, "dashboard"),
@@ -199,7 +201,7 @@ function createDatabaseEvents(name: string, args: MonitoringArgs, topic: aws.sns
 }
 
 /** ECS reports a failed (rolled back) deployment to EventBridge; AWS recommends a rule on SERVICE_DEPLOYMENT_FAILED. */
-function createDeploymentFailureRule(name: string, args: MonitoringArgs, accountId: pulumi.Input<string>, topic: aws.sns.Topic, parent: pulumi.Resource): void {
+function createDeploymentFailureRule(name: string, region: string, clusterName: pulumi.Input<string>, accountId: pulumi.Input<string>, topic: aws.sns.Topic, parent: pulumi.Resource): void {
     const rule = new aws.cloudwatch.EventRule(
         childName(name, "deploy-failed"),
         {
@@ -208,7 +210,7 @@ function createDeploymentFailureRule(name: string, args: MonitoringArgs, account
                 source: ["aws.ecs"],
                 "detail-type": ["ECS Deployment State Change"],
                 detail: { eventName: ["SERVICE_DEPLOYMENT_FAILED"] },
-                resources: [{ prefix: pulumi.interpolate`arn:aws:ecs:${args.region}:${accountId}:service/${args.compute.clusterName}/` }],
+                resources: [{ prefix: pulumi.interpolate`arn:aws:ecs:${region}:${accountId}:service/${clusterName}/` }],
             }),
         },
         { parent },

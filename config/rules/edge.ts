@@ -3,10 +3,11 @@
  * paths become cache behaviours, so none may swallow the frontend and they must fit the distribution's
  * behaviour quota; a Route 53 health check needs a public service answering `/health` (otherwise the
  * frontend's SPA routing would answer it with index.html and 200); a stack without public services
- * gets none.
+ * gets none. `edge.uploads.path` must not overlap a public service's path (one behaviour per request).
  */
 import type { ConfigIssue } from "../errors";
 import type { Settings } from "../settings";
+import { pathPatternsOverlap } from "../uploads";
 import { anyInvalid, refuse, RuleContext } from "./context";
 
 /** CloudFront's region for viewer certificates (ACM certificates for CloudFront must be in us-east-1). */
@@ -49,14 +50,19 @@ export function edgeRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
         add("edge.certificateArn", undefined, `an ACM certificate in ${CLOUDFRONT_CERT_REGION} for ${rawDomain.name ?? "domain.name"}: domain.certificateArn is in ${s.region} (the load balancer's), and CloudFront reads certificates from ${CLOUDFRONT_CERT_REGION} only`, `arn:aws:acm:${CLOUDFRONT_CERT_REGION}:<account>:certificate/<id>`);
     }
 
-    // Behaviours: one per public path of a public service.
+    // Behaviours: one per public path of a public service, and one for the uploads.
     if (anyInvalid(ctx, "services")) return issues;
-    let behaviours = 0;
+    const uploads = anyInvalid(ctx, "edge.uploads") ? undefined : s.edge.uploads;
+    let behaviours = uploads ? 1 : 0;
     for (const svc of s.services.filter((x) => x.expose === "public")) {
         svc.paths.forEach((path, i) => {
             behaviours += 1;
             if (FRONTEND_PATTERNS.includes(path)) {
                 add(`services.${svc.name}.paths[${i}]`, path, `a path pattern that leaves the frontend its requests (not ${FRONTEND_PATTERNS.join(", ")}: CloudFront's default behaviour serves the frontend), e.g. /api/*`, "/api/*");
+            }
+            if (uploads && pathPatternsOverlap(path, uploads.path)) {
+                // Which behaviour served such a request would depend on their order: one owner per path.
+                add("edge.uploads.path", uploads.path, `a path pattern no public service path overlaps: services.${svc.name}.paths[${i}] (${path}) matches requests it would also match`, uploads.path === "/uploads/*" ? "/files/*" : "/uploads/*", ["edge.uploads.path", "services"]);
             }
         });
     }
@@ -64,7 +70,7 @@ export function edgeRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
         issues.push({
             key: "services",
             value: `${behaviours} public paths`,
-            allowed: `at most ${MAX_CACHE_BEHAVIORS} public paths across all services (one CloudFront cache behaviour each; CloudFront quota "cache behaviors per distribution")`,
+            allowed: `at most ${MAX_CACHE_BEHAVIORS} public paths across all services, edge.uploads counting as one (one CloudFront cache behaviour each; CloudFront quota "cache behaviors per distribution")`,
             fix: "merge paths under a common prefix (e.g. /api/*), or raise the CloudFront quota and this limit together",
         });
     }

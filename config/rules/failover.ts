@@ -20,7 +20,10 @@ export function failoverRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
     }
     const recovery = s.recovery !== undefined;
     if (role === "primary") {
-        if (recovery) add(`secondary on a recovery stack (recovery.role ${s.recovery!.role}): it answers for its primary's site when the primary fails`, "secondary", ["edge.failover", "recovery"]);
+        // A promoted recovery stack (active) is a primary: after a failback prod keeps its recovery block (README "Disaster recovery").
+        if (recovery && !s.recovery!.active) {
+            add(`secondary or none on a passive recovery stack (recovery.role ${s.recovery!.role}, active false): it takes over its primary's site when the primary fails; primary once active`, "secondary", ["edge.failover", "recovery"]);
+        }
         const healthRouted = s.services.some((svc) => svc.expose === "public" && svc.paths.includes("/health"));
         if (!s.edge.healthCheck || !healthRouted) {
             add("none unless edge.healthCheck is true and a public service routes /health: its alarm (edge-health-check, us-east-1) is how a failed primary is detected (README, Runbook: region failover, step 1)", "none", ["edge.failover", "edge.healthCheck", "services"]);
