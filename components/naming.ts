@@ -120,13 +120,14 @@ export function deploymentAlarmNames(scope: NameScope, service: string): string[
 }
 
 /**
- * The uploads bucket of a recovery stack, `<project>-<recovery stack>-uploads-<account>`: S3 bucket
- * names are global, so the account makes it unique. A pure function both sides call — the recovery
- * stack names its bucket with it, the primary's replication rule targets it — so the primary never
- * reads the recovery stack's outputs (that StackReference would close a cycle: the recovery stack
- * already reads the primary's).
+ * A stack's uploads bucket, `<project>-<stack>-uploads-<account>`: S3 bucket names are global, so the
+ * account makes it unique. A pure function both sides of a replication call — the recovery stack names
+ * its bucket with it, the primary's replication rule targets it — so the primary never reads the
+ * recovery stack's outputs (that StackReference would close a cycle: the recovery stack already reads
+ * the primary's). Every stack uses it, so a primary that takes the recovery role to fail back keeps its
+ * bucket, and a replacement of the bucket fails on the taken name instead of starting an empty one.
  */
-export function replicaBucketName(recovery: NameScope, accountId: string): string {
+export function uploadsBucketName(recovery: NameScope, accountId: string): string {
     return `${namePrefix(recovery)}-uploads-${accountId}`;
 }
 

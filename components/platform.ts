@@ -77,7 +77,6 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             replicaOf: primary ? { sourceArn: primary.dbArn, promoted: settings.recovery!.active } : undefined,
             // Uploads replication (README "Disaster recovery"): the primary owns the rule, the recovery stack the destination bucket.
             replicateUploadsTo: settings.replicateTo ? { scope: { project: settings.project, stack: settings.replicateTo.stack }, region: settings.replicateTo.region } : undefined,
-            uploadsReplicaDestination: settings.recovery !== undefined,
             uploadsCdn: uploadsCdn && { keyPrefix: uploadsCdn.keyPrefix, distributionArn: uploadsCdn.arn[0] },
         },
         componentOpts,

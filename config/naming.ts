@@ -121,9 +121,8 @@ export function physicalNames(project: string, stack: string, services: readonly
         auto("aws:iam/role:Role", `${stack}-data-db-monitoring`),
         auto("aws:iam/role:Role", `${stack}-data-backup`),
         auto("aws:elasticache/replicationGroup:ReplicationGroup", `${stack}-data-cache`),
-        auto("aws:s3/bucket:Bucket", `${stack}-data-uploads`),
         auto("aws:s3/bucket:Bucket", `${stack}-data-logs`),
-        // A recovery stack's uploads bucket: the fixed name its primary replicates to (components/naming.ts replicaBucketName).
+        // Every stack's uploads bucket: the fixed name a primary's replication derives (components/naming.ts uploadsBucketName).
         fixed("aws:s3/bucket:Bucket", `${project}-${stack}-uploads-${ACCOUNT_ID_PLACEHOLDER}`),
         auto("aws:backup/vault:Vault", `${stack}-data-backup-copy`),
         auto("aws:backup/plan:Plan", `${stack}-data-backup`),

@@ -364,7 +364,7 @@ describe("data tier", () => {
                         }
                         const statements = policy(parts.get("aws:s3/bucketPolicy:BucketPolicy")!.inputs.policy).Statement;
                         const tls = statements.find((s) => s.Effect === "Deny");
-                        const arn = `arn:aws:s3:::${mockPhysicalName(b.name)}`;
+                        const arn = `arn:aws:s3:::${b.inputs.bucket ?? mockPhysicalName(b.name)}`; // uploads: its derived name
                         assert.deepEqual(
                             { Principal: tls?.Principal, Action: tls?.Action, Resource: tls?.Resource, Condition: tls?.Condition },
                             { Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { ACCOUNT_ID_PLACEHOLDER, physicalNames, NAME_LIMITS } from "../config/naming";
 import { ECR_REPOSITORY_FILTER } from "../components/releases/replication";
-import { replicaBucketName } from "../components/naming";
+import { uploadsBucketName } from "../components/naming";
 import { ProgramRun } from "../offline/run";
 import { configIssues, ofType, one, recordResourceOptions, Res, stackRun, variantRun } from "./helpers";
 
@@ -64,13 +64,16 @@ describe("replication config (platform:replicateTo)", () => {
         assert.deepEqual(found.map((i) => i.key), ["replicateTo"]);
         assert.match(found[0].allowed, /recovery stack/);
         assert.equal(found[0].fix, "pulumi config rm replicateTo --stack prod-dr");
+        // Active, the recovery stack serves: replicating back to the other region is the failback's step.
+        const dr = DR as Record<string, any>;
+        assert.deepEqual(issues({ ...dr, recovery: { ...dr.recovery, active: true }, replicateTo: { stack: "prod", region: "us-east-1" } }, "prod-dr"), []);
     });
 
     it("the destination bucket's name fits S3's 63 characters for the longest stack name, and config checks it", () => {
-        const longest = replicaBucketName({ project: "platform", stack: "a".repeat(20) }, ACCOUNT);
+        const longest = uploadsBucketName({ project: "platform", stack: "a".repeat(20) }, ACCOUNT);
         assert.ok(longest.length <= 63, longest);
         const checked = physicalNames("platform", "prod-dr", []).find((n) => n.type === "aws:s3/bucket:Bucket" && !n.autoNamed);
-        assert.equal(checked?.name, replicaBucketName({ project: "platform", stack: "prod-dr" }, ACCOUNT_ID_PLACEHOLDER));
+        assert.equal(checked?.name, uploadsBucketName({ project: "platform", stack: "prod-dr" }, ACCOUNT_ID_PLACEHOLDER));
         assert.equal(NAME_LIMITS["aws:s3/bucket:Bucket"].max, 63);
     });
 });
@@ -164,10 +167,10 @@ describe("uploads replication prod → prod-dr (synthesized)", function () {
             const dst = `arn:aws:s3:::platform-prod-dr-uploads-${ACCOUNT}`;
             const bucket = byActions(["s3:GetReplicationConfiguration", "s3:ListBucket"]);
             assert.equal(bucket.length, 1);
-            assert.match(bucket[0].Resource, /^arn:aws:s3:::prod-data-uploads[^/]*$/, "the source bucket itself");
+            assert.match(bucket[0].Resource, new RegExp(`^arn:aws:s3:::platform-prod-uploads-${ACCOUNT}$`), "the source bucket itself");
             const read = byActions(["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]);
             assert.equal(read.length, 1);
-            assert.match(read[0].Resource, /^arn:aws:s3:::prod-data-uploads[^/]*\/\*$/);
+            assert.match(read[0].Resource, new RegExp(`^arn:aws:s3:::platform-prod-uploads-${ACCOUNT}/\\*$`));
             const write = byActions(["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]);
             assert.deepEqual(write.map((s) => s.Resource), [`${dst}/*`]);
         });
@@ -178,7 +181,7 @@ describe("uploads replication prod → prod-dr (synthesized)", function () {
             assert.equal(decrypt.Condition.StringEquals["kms:ViaService"], "s3.us-east-1.amazonaws.com");
             const context = decrypt.Condition.StringLike["kms:EncryptionContext:aws:s3:arn"] as string[];
             assert.equal(context.length, 2);
-            assert.match(context[0], /^arn:aws:s3:::prod-data-uploads/);
+            assert.equal(context[0], `arn:aws:s3:::platform-prod-uploads-${ACCOUNT}`);
             assert.equal(context[1], `${context[0]}/*`);
         });
 
@@ -286,5 +289,15 @@ describe("replica lag of the recovery stack's cross-region replica", function ()
     it("prod watches its same-region replica only", async () => {
         const ids = lagAlarms(await stackRun("prod")).map((a) => a.inputs.dimensions.DBInstanceIdentifier);
         assert.ok(ids.length > 0 && ids.every((id: string) => id === "platform-prod-postgres-replica-1"), ids.join(", "));
+    });
+});
+
+describe("uploads bucket names (one pure function for every stack)", function () {
+    this.timeout(60_000);
+    it("every stack's uploads bucket is <project>-<stack>-uploads-<account>: the name a primary replicates to, kept when a primary takes the recovery role to fail back", async () => {
+        for (const stack of ["dev", "staging", "prod", "prod-dr"]) {
+            const uploads = ofType(await stackRun(stack), "aws:s3/bucket:Bucket").find((b) => b.name === `${stack}-data-uploads`)!;
+            assert.equal(uploads.inputs.bucket, `platform-${stack}-uploads-${ACCOUNT}`, stack);
+        }
     });
 });

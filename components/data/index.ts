@@ -6,7 +6,7 @@ import { createBuckets } from "./buckets";
 import { cacheEndpoint, createCache } from "./cache";
 import { createDatabase } from "./database";
 import { createKeys } from "./keys";
-import { kmsAliasName, NameScope, namePrefix, replicaBucketName, replicaKeyAliasArn } from "../naming";
+import { kmsAliasName, NameScope, namePrefix, replicaKeyAliasArn, uploadsBucketName } from "../naming";
 import { createUploadsReplication } from "./replication";
 import type { NetworkHandle } from "../network";
 import type { ReplicaOf } from "./database";
@@ -40,11 +40,6 @@ export interface DataArgs {
      * region whose uploads bucket receives this one's objects (replication.ts). @default - none
      */
     replicateUploadsTo?: { scope: NameScope; region: string };
-    /**
-     * This stack is a recovery stack: its uploads bucket carries the fixed name its primary replicates
-     * to (`replicaBucketName()`). @default false - auto-named
-     */
-    uploadsReplicaDestination?: boolean;
     /**
      * The uploads served by the edge's CloudFront distribution (edge.uploads): its bucket policy and the
      * data key admit that distribution (uploads-cdn.ts). @default - none: uploads are reachable with IAM only
@@ -163,7 +158,9 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
                 dataKeyArn: keys.data.arn,
                 accountId,
                 protectData: args.protectData,
-                uploadsBucketName: args.uploadsReplicaDestination ? accountId.apply((id) => replicaBucketName(args.scope, id)) : undefined,
+                // Every stack's uploads bucket has the name a primary's replication derives (uploadsBucketName()): a recovery
+                // stack receives there, and a primary keeps its name when it takes the recovery role to fail back.
+                uploadsBucketName: accountId.apply((id) => uploadsBucketName(args.scope, id)),
                 uploadsCdn: args.uploadsCdn,
             },
             this,
@@ -175,7 +172,7 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
                 {
                     source: { bucket: buckets.uploads.bucket, versioning: buckets.uploads.versioning!, keyArn: keys.data.arn, region: args.region },
                     destination: {
-                        bucketName: accountId.apply((id) => replicaBucketName(to.scope, id)),
+                        bucketName: accountId.apply((id) => uploadsBucketName(to.scope, id)),
                         region: to.region,
                         keyAliasArn: accountId.apply((id) => replicaKeyAliasArn(to.scope, to.region, id)),
                         keyAlias: kmsAliasName(namePrefix(to.scope), "data"),

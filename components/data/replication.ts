@@ -2,7 +2,7 @@
  * S3 replication of the uploads bucket to the recovery stack's uploads bucket in another region
  * (README "Disaster recovery"). The replication configuration sits on the SOURCE bucket, so the primary
  * owns it; the destination bucket is the recovery stack's own uploads bucket (what its services use
- * after a failover), named by `replicaBucketName()` — a pure function both stacks call, so the primary
+ * after a failover), named by `uploadsBucketName()` — a pure function both stacks call, so the primary
  * never reads the recovery stack's outputs (the recovery stack already reads the primary's: a second
  * StackReference would close a cycle).
  *

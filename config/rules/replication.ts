@@ -23,14 +23,15 @@ export function replicationRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
             s.region === "us-west-2" ? "us-east-2" : "us-west-2",
             ["replicateTo.region", "region"],
         ),
-        // A recovery stack is the destination; replicating from it (a chain, or back to the primary) is the failback runbook.
-        ...(s.recovery === undefined || anyInvalid(ctx, "replicateTo", "recovery")
+        // A passive recovery stack is the destination. An active one serves (its database is the primary now):
+        // it may replicate back to the other side, which is the failback runbook's step.
+        ...(s.recovery === undefined || s.recovery.active || anyInvalid(ctx, "replicateTo", "recovery")
             ? []
             : [
                   {
                       key: "replicateTo",
                       value: r,
-                      allowed: "not set on a recovery stack (recovery.role is set): it receives its primary's uploads and images; replicating back after a failover is the failback runbook (README \"Disaster recovery\")",
+                      allowed: "not set on a passive recovery stack (recovery.role is set, recovery.active false): it receives its primary's uploads and images; an active one may replicate back (the failback runbook, README \"Disaster recovery\")",
                       fix: `pulumi config rm replicateTo --stack ${ctx.stack}`,
                   },
               ]),
