@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramRun, RecordedOptions, ROOT, runProgram } from "../offline/run";
 import { ConfigError, ConfigIssue, resolveSettings, Settings } from "../config";
@@ -101,6 +102,46 @@ export function unsecret<T = any>(v: unknown): T {
  * 0.7 s), which adds up over the CLI tests. What is tested is the script's behaviour, not the loader.
  */
 export const TS_SCRIPT_RUNNER = ["-r", "sucrase/register/ts"] as const;
+
+/**
+ * Runs a synchronous CLI script (scripts/promote.ts, scripts/release.ts) inside this test process, as
+ * `node <script> <args>` would with `env` added: fresh module, `process.argv` set, stdout/stderr
+ * captured, and `process.exit` ending the run with the FIRST code it is given (a script's usage error
+ * exits 2 inside its own try block, whose catch would otherwise turn it into 1). Saves a Node start per
+ * call (the suite runs dozens); each spec keeps one real spawn of the script's entry point.
+ */
+export function runScriptInProcess(script: string, args: string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
+    const file = require.resolve(path.join(ROOT, script));
+    class Exit {
+        constructor(readonly code: number) {}
+    }
+    const saved = { argv: process.argv, exit: process.exit, out: process.stdout.write, err: process.stderr.write, env: { ...process.env } };
+    let stdout = "";
+    let stderr = "";
+    let status: number | undefined;
+    process.argv = [process.execPath, file, ...args];
+    Object.assign(process.env, env);
+    process.exit = ((code?: number) => {
+        status ??= code ?? 0;
+        throw new Exit(status);
+    }) as typeof process.exit;
+    process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += status === undefined ? String(chunk) : ""), true)) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += status === undefined ? String(chunk) : ""), true)) as typeof process.stderr.write;
+    try {
+        delete require.cache[file];
+        require(file);
+    } catch (e) {
+        if (!(e instanceof Exit)) throw e;
+    } finally {
+        process.argv = saved.argv;
+        process.exit = saved.exit;
+        process.stdout.write = saved.out;
+        process.stderr.write = saved.err;
+        for (const k of Object.keys(process.env)) if (!(k in saved.env)) delete process.env[k];
+        Object.assign(process.env, saved.env);
+    }
+    return { status: status ?? 0, stdout, stderr };
+}
 
 export interface PlanResult {
     code: number | null;

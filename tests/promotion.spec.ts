@@ -6,7 +6,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { ROOT } from "../offline/run";
 import { copyCommands, promote, PromotionError, releaseFromStackFile, stageProblem } from "../scripts/promotion";
-import { TS_SCRIPT_RUNNER } from "./helpers";
+import { runScriptInProcess, TS_SCRIPT_RUNNER } from "./helpers";
 
 const SHA_A = "4f2c9e1a7b3d5c6e8f9012345678901234abcdef";
 const SHA_B = "0123456789abcdef0123456789abcdef01234567";
@@ -196,11 +196,14 @@ describe("promotion", () => {
             fs.rmSync(bin, { recursive: true, force: true });
         });
 
+        // In this process (tests/helpers.ts runScriptInProcess); the entry point's own spawn is tested below.
         const runWith = (env: Record<string, string>, ...args: string[]) =>
+            runScriptInProcess("scripts/promote.ts", args, { PATH: `${bin}:${process.env.PATH}`, ...env });
+        const spawned = (...args: string[]) =>
             spawnSync(process.execPath, [...TS_SCRIPT_RUNNER, "scripts/promote.ts", ...args], {
                 cwd: ROOT,
                 encoding: "utf8",
-                env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env },
+                env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
             });
         const run = (...args: string[]) => runWith({}, ...args);
         const release = () => (yaml.load(fs.readFileSync(target, "utf8")) as any).config["platform:release"];
@@ -273,6 +276,10 @@ describe("promotion", () => {
             assert.equal(run("dev").status, 2);
             assert.equal(run("dev", "dev").status, 2);
             assert.equal(run("dev", "nosuchstack").status, 2);
+            // The real entry point, in its own Node process: the same exit code and message.
+            const real = spawned("dev");
+            assert.equal(real.status, 2);
+            assert.equal(real.stderr, run("dev").stderr);
         });
     });
 });

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { ROOT } from "../offline/run";
 import { canary, clear, complete, ReleaseError, rollback } from "../scripts/release-config";
-import { TS_SCRIPT_RUNNER } from "./helpers";
+import { runScriptInProcess, TS_SCRIPT_RUNNER } from "./helpers";
 
 /** A stack file of its own: the committed ones may not declare workers yet, and tests never write to them. */
 const STACK = `# staging: comment that must survive
@@ -257,11 +257,14 @@ describe("worker releases (npm run release)", () => {
         beforeEach(() => fs.writeFileSync(stackFile, STACK));
         after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+        // In this process (tests/helpers.ts runScriptInProcess); the entry point's own spawn is tested below.
         const runWith = (env: Record<string, string>, ...args: string[]) =>
+            runScriptInProcess("scripts/release.ts", args, { PATH: `${bin}:${process.env.PATH}`, ...env });
+        const spawned = (...args: string[]) =>
             spawnSync(process.execPath, [...TS_SCRIPT_RUNNER, "scripts/release.ts", ...args], {
                 cwd: ROOT,
                 encoding: "utf8",
-                env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...env },
+                env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
             });
         const run = (...args: string[]) => runWith({}, ...args, "--stack-file", stackFile);
         const file = () => fs.readFileSync(stackFile, "utf8");
@@ -357,6 +360,10 @@ describe("worker releases (npm run release)", () => {
             assert.equal(missing.status, 2);
             assert.match(missing.stderr, /there is no Pulumi\.nosuchstack\.yaml/);
             assert.equal(file(), STACK);
+            // The real entry point, in its own Node process: the same exit code and message.
+            const real = spawned("rollback", "nosuchstack", "inference");
+            assert.equal(real.status, 2);
+            assert.equal(real.stderr, missing.stderr);
         });
     });
 });
