@@ -57,7 +57,7 @@ export const MUTATIONS: Mutation[] = [
         id: "bucket-tls-only-dropped",
         what: "buckets lose the TLS-only (aws:SecureTransport) deny statement",
         file: "components/data/buckets.ts",
-        search: `Statement: [tlsOnlyStatement(bucket.arn), `,
+        search: `Statement: [tlsOnlyStatement(guarded.bucket.arn), `,
         replace: `Statement: [`,
         specs: ["tests/data.spec.ts"],
     },
