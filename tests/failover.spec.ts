@@ -17,7 +17,7 @@ import * as yaml from "js-yaml";
 import { CLOUDFRONT_HOSTED_ZONE_ID, moveCommands, moveTxtName } from "../components/edge/failover";
 import { mockPrimaryOutputs } from "../offline/primary-outputs";
 import { ProgramRun } from "../offline/run";
-import { configIssues, ofType, Res, settingsFor, stackRun, variantRun } from "./helpers";
+import { activeRecoveryRun, configIssues, ofType, Res, settingsFor, stackRun } from "./helpers";
 
 const RECORD = "aws:route53/record:Record";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -72,7 +72,7 @@ describe("failover of the site's name (synthesized: prod, prod-dr passive and ac
         prod = await stackRun("prod");
         dev = await stackRun("dev");
         passive = await stackRun("prod-dr");
-        active = await variantRun("prod-dr", { "platform:recovery": { ...DR.recovery, active: true } });
+        active = await activeRecoveryRun();
         if (active.error) throw active.error;
         prodDistribution = ofType(prod, "aws:cloudfront/distribution:Distribution")[0];
     });

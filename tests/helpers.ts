@@ -1,6 +1,8 @@
 import * as assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
+import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramRun, RecordedOptions, ROOT, runProgram } from "../offline/run";
 import { ConfigError, ConfigIssue, resolveSettings, Settings } from "../config";
@@ -21,6 +23,22 @@ export async function stackRun(stack: string): Promise<ProgramRun> {
         cache.set(stack, run);
     }
     return run;
+}
+
+let activeRecovery: Promise<ProgramRun> | undefined;
+
+/**
+ * prod-dr after the one reviewed change of a failover (`recovery.active: true` on its stack file's
+ * recovery block). Memoised like stackRun: four spec files read it.
+ */
+export function activeRecoveryRun(): Promise<ProgramRun> {
+    activeRecovery ??= (async () => {
+        const file = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.prod-dr.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
+        const run = await runProgram("prod-dr", { "platform:recovery": { ...file.config["platform:recovery"], active: true } });
+        if (run.error) throw run.error;
+        return run;
+    })();
+    return activeRecovery;
 }
 
 /** A fresh run with config overrides (a test's one variation). Never cached. */

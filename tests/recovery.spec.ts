@@ -6,7 +6,7 @@ import { RECOVERY_RELAXATIONS, recoveryState } from "../config";
 import { PRIMARY_OUTPUTS } from "../components/recovery";
 import { mockPrimaryOutputs } from "../offline/primary-outputs";
 import { ProgramRun } from "../offline/run";
-import { configIssues, ofType, one, recordResourceOptions, Res, settingsFor, stackRun, variantRun } from "./helpers";
+import { activeRecoveryRun, configIssues, ofType, one, recordResourceOptions, Res, settingsFor, stackRun } from "./helpers";
 
 /** prod-dr's config as its stack file gives it (keys without the `platform:` namespace). */
 function stackFileConfig(stack: string): Record<string, unknown> {
@@ -133,7 +133,7 @@ describe("recovery stack prod-dr (synthesized, prod's outputs through a mocked S
     before(async () => {
         prod = await stackRun("prod");
         passive = await stackRun("prod-dr");
-        active = await variantRun("prod-dr", { "platform:recovery": { ...RECOVERY, active: true } });
+        active = await activeRecoveryRun();
         if (active.error) throw active.error;
     });
 

@@ -12,7 +12,7 @@ import { ACCOUNT_ID_PLACEHOLDER, physicalNames, NAME_LIMITS } from "../config/na
 import { ECR_REPOSITORY_FILTER } from "../components/releases/replication";
 import { uploadsBucketName } from "../components/naming";
 import { ProgramRun } from "../offline/run";
-import { configIssues, ofType, one, recordResourceOptions, Res, stackRun, variantRun } from "./helpers";
+import { activeRecoveryRun, configIssues, ofType, one, recordResourceOptions, Res, stackRun } from "./helpers";
 
 const ACCOUNT = "111111111111"; // the mocks' account (offline/mocks.ts)
 
@@ -279,8 +279,7 @@ describe("replica lag of the recovery stack's cross-region replica", function ()
     });
 
     it("active: the promoted primary has no source to lag behind; its same-region replica is watched instead", async () => {
-        const recovery = DR.recovery as Record<string, unknown>;
-        const active = await variantRun("prod-dr", { "platform:recovery": { ...recovery, active: true } });
+        const active = await activeRecoveryRun();
         if (active.error) throw active.error;
         const ids = lagAlarms(active).map((a) => a.inputs.dimensions.DBInstanceIdentifier);
         assert.ok(ids.length > 0 && ids.every((id: string) => id === "platform-prod-dr-postgres-replica-1"), ids.join(", "));

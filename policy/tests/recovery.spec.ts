@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { evaluatePack, mandatoryViolations, PolicyResult, SynthesizedResource, synthesizedResources } from "../../offline/policy";
-import { settingsFor, stackRun, variantRun } from "../../tests/helpers";
+import { activeRecoveryRun, settingsFor, stackRun } from "../../tests/helpers";
 import { RECOVERY_ROLE_TAG } from "../lib";
 import { waiverFor, WAIVERS } from "../waivers";
 
@@ -39,7 +39,7 @@ describe("policy pack on the recovery stack prod-dr (in-process)", function () {
     before(async () => {
         passive = synthesizedResources(await stackRun("prod-dr"));
         passiveResults = evaluatePack(passive);
-        const active = await variantRun("prod-dr", { "platform:recovery": { ...recoveryBlock(), active: true } });
+        const active = await activeRecoveryRun();
         if (active.error) throw active.error;
         activeResults = evaluatePack(synthesizedResources(active));
     });
