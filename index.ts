@@ -97,5 +97,5 @@ export const frontendBucket = platform.edge.frontendBucketName;
 export const webAclArn = platform.edge.webAclArn;
 /** The commands that publish ./dist, in order (README "Runbook: publish the frontend"). */
 export const publishCommands = platform.edge.publishCommands;
-/** Route 53 failover role of the site's name; a recovery stack's carries the switch and failback commands (README "Failover routing"). */
+/** The edge's failover role (the site name moved between distributions by CloudFront's domain association, no Route 53 failover records); a recovery stack's carries the switch and failback commands (README "Failover routing"). */
 export const failover = platform.edge.failover;

@@ -127,8 +127,8 @@ export function deploymentAlarmNames(scope: NameScope, service: string): string[
  * the primary's). Every stack uses it, so a primary that takes the recovery role to fail back keeps its
  * bucket, and a replacement of the bucket fails on the taken name instead of starting an empty one.
  */
-export function uploadsBucketName(recovery: NameScope, accountId: string): string {
-    return `${namePrefix(recovery)}-uploads-${accountId}`;
+export function uploadsBucketName(scope: NameScope, accountId: string): string {
+    return `${namePrefix(scope)}-uploads-${accountId}`;
 }
 
 /**

@@ -49,7 +49,7 @@ export function merge(raw: RawConfig, tier: Tier, ctx: ConfigContext, services: 
 }
 
 /** The replication block; missing fields are reported by rules/replication.ts ("" here). Pulumi.yaml's {} default means none. */
-export function replicateToOf(r: RawConfig["replicateTo"]): Settings["replicateTo"] {
+function replicateToOf(r: RawConfig["replicateTo"]): Settings["replicateTo"] {
     if (r?.stack === undefined && r?.region === undefined) return undefined;
     return { stack: r.stack ?? "", region: r.region ?? "" };
 }

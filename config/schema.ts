@@ -352,13 +352,14 @@ export const recoverySchema = z.strictObject({
 
 /** A stack name this program accepts (config/rules/stack.ts: it prefixes physical names): what replicateTo.stack names. */
 export const PROGRAM_STACK_NAME = /^[a-z](?:[a-z0-9]|-(?!-)){0,18}[a-z0-9]$|^[a-z]$/;
+export const PROGRAM_STACK_NAME_ALLOWED = "a lowercase letter, then up to 19 lowercase letters, digits or single hyphens, not ending in a hyphen";
 
 /**
  * A primary stack's replication to its recovery stack (README "Disaster recovery"): the uploads bucket
  * and the images go to `stack` in `region`; config/rules/replication.ts checks it.
  */
 export const replicateToSchema = z.strictObject({
-    stack: pattern(PROGRAM_STACK_NAME, "the recovery stack's name in this project and account: a lowercase letter, then up to 19 lowercase letters, digits or single hyphens, not ending in a hyphen (e.g. prod-dr)", "prod-dr").optional(),
+    stack: pattern(PROGRAM_STACK_NAME, `the recovery stack's name in this project and account: ${PROGRAM_STACK_NAME_ALLOWED} (e.g. prod-dr)`, "prod-dr").optional(),
     region: regionField.optional(),
 });
 

@@ -15,6 +15,7 @@
  *
  * Exit codes: 0 printed / drill passed, 1 refused (outputs missing or malformed) or drill failed, 2 usage.
  */
+import { BACKUP_WINDOWS_MINUTES } from "../components/data/backup-windows";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { Refusal, stackOutputFromCli } from "./stack-output";
@@ -27,7 +28,7 @@ export const DRILL_OUTPUTS = ["region", "backupVaultName", "backupRoleArn", "dbA
  * (components/data/backup.ts), may start up to 1 h late (startWindow 60 min) and take up to 6 h
  * (completionWindow 360 min): 24 + 1 + 6 hours. An older one means backups stopped.
  */
-export const MAX_RECOVERY_POINT_AGE_HOURS = 31;
+export const MAX_RECOVERY_POINT_AGE_HOURS = 24 + (BACKUP_WINDOWS_MINUTES.start + BACKUP_WINDOWS_MINUTES.completion) / 60;
 
 /** Seconds between two polls of the restore job. */
 export const POLL_SECONDS = 30;
@@ -51,12 +52,11 @@ export interface DrillInputs {
 const PATTERNS = {
     region: /^[a-z]{2}(-[a-z]+)+-\d$/,
     vault: /^[A-Za-z0-9_.-]{2,50}$/,
-    // arn:aws:iam::<account>:role/<name> in AWS (the offline mocks give every resource a region and no "role/").
-    roleArn: /^arn:aws[a-z-]*:iam:[a-z0-9-]*:\d{12}:[\w+=,.@/-]{1,512}$/,
+    // IAM role ARNs carry no region: arn:aws:iam::<account>:role/<path/name>.
+    roleArn: /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/,
     dbArn: /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:([a-z][a-z0-9-]{0,62})$/,
     subnetGroup: /^[A-Za-z0-9 ._-]{1,255}$/,
-    // sg-<hex> in AWS; any id without spaces or quotes here (the offline mocks name theirs).
-    securityGroup: /^[A-Za-z0-9-]+$/,
+    securityGroup: /^sg-[0-9a-f]{8,17}$/,
 };
 
 /** The drill's inputs from a stack's outputs; every missing or malformed one is listed at once. */
@@ -218,7 +218,9 @@ function readOutputs(args: Args): Record<string, unknown> {
         }
     }
     const hint = `save \`pulumi stack output --json --stack ${args.stack}\` where the CLI is and pass it with --outputs-file`;
-    return Object.fromEntries(DRILL_OUTPUTS.map((name) => [name, stackOutputFromCli(name, args.stack, hint, refuse)]));
+    // One CLI call for all of them (each call is a CLI start and a backend round trip).
+    const all = (stackOutputFromCli(undefined, args.stack, hint, refuse) ?? {}) as Record<string, unknown>;
+    return Object.fromEntries(DRILL_OUTPUTS.map((name) => [name, all[name]]));
 }
 
 function main(): void {

@@ -11,7 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { DRILL_OUTPUTS, drillInputs, DrillInputs, drillScript, MAX_RECOVERY_POINT_AGE_HOURS, restoreMetadata, shellWord } from "../scripts/drill";
 import { Refusal } from "../scripts/stack-output";
-import { stackRun } from "./helpers";
+import { stackRun, TS_SCRIPT_RUNNER } from "./helpers";
 
 /**
  * A fake AWS CLI: appends each call to $AWS_CALLS and answers as the scenario says. Scenarios:
@@ -42,7 +42,15 @@ describe("restore drill (npm run drill)", function () {
     let inputs: DrillInputs;
     let dir: string;
     before(async () => {
-        outputs = (await stackRun("prod")).outputs;
+        // prod's synthesized outputs; the mocks shape two kinds of id their own way (a region in every ARN, `<name>-id`
+        // for groups), so those two get the shapes AWS returns and the drill checks (arn:aws:iam::<account>:role/…, sg-<hex>).
+        const synthesized = (await stackRun("prod")).outputs;
+        const groups = synthesized.securityGroupIds as Record<string, string>;
+        outputs = {
+            ...synthesized,
+            backupRoleArn: `arn:aws:iam::111111111111:role/${String(synthesized.backupRoleArn).split(":").pop()}`,
+            securityGroupIds: { ...groups, data: "sg-0a1b2c3d4e5f67890" },
+        };
         inputs = drillInputs("prod", outputs);
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "drill-"));
         fs.mkdirSync(path.join(dir, "bin"));
@@ -139,5 +147,24 @@ describe("restore drill (npm run drill)", function () {
         assert.equal(r.stdout, drillScript(inputs));
         assert.match(r.stderr, /dry run: nothing was called/);
         assert.equal(fs.readFileSync(calls, "utf8"), "");
+    });
+
+    it("without --outputs-file it reads the outputs with ONE pulumi stack output --json call", () => {
+        const calls = path.join(dir, "pulumi.calls");
+        fs.writeFileSync(calls, "");
+        const saved = path.join(dir, "all-outputs.json");
+        fs.writeFileSync(saved, JSON.stringify(outputs));
+        fs.writeFileSync(path.join(dir, "bin", "pulumi"), `#!/usr/bin/env bash\necho "$*" >> "${calls}"\ncat "${saved}"\n`, { mode: 0o755 });
+        try {
+            const r = spawnSync(process.execPath, [...TS_SCRIPT_RUNNER, path.join(__dirname, "..", "scripts", "drill.ts"), "prod"], {
+                encoding: "utf8",
+                env: { ...process.env, PATH: `${path.join(dir, "bin")}:${process.env.PATH}` },
+            });
+            assert.equal(r.status, 0, r.stderr);
+            assert.equal(r.stdout, drillScript(inputs));
+            assert.deepEqual(fs.readFileSync(calls, "utf8").trim().split("\n"), ["stack output --json --stack prod"]);
+        } finally {
+            fs.rmSync(path.join(dir, "bin", "pulumi"));
+        }
     });
 });

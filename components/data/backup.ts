@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import { BACKUP_WINDOWS_MINUTES } from "./backup-windows";
 import * as pulumi from "@pulumi/pulumi";
 import type { BackupSettings } from "../../config";
 import { childName } from "../naming";
@@ -48,8 +49,8 @@ export function createBackup(name: string, args: BackupArgs, parent: pulumi.Reso
                     ruleName: "daily",
                     targetVaultName: vault.name,
                     schedule: s.schedule,
-                    startWindow: 60,
-                    completionWindow: 360,
+                    startWindow: BACKUP_WINDOWS_MINUTES.start,
+                    completionWindow: BACKUP_WINDOWS_MINUTES.completion,
                     lifecycle: { deleteAfter: s.retentionDays },
                     copyActions: copyVault ? [{ destinationVaultArn: copyVault.arn, lifecycle: { deleteAfter: s.retentionDays } }] : undefined,
                 },

@@ -38,7 +38,7 @@ export interface UploadsReplicationArgs {
 }
 
 /** The rule's id, as the replication metrics name it (the `RuleId` dimension). */
-export const UPLOADS_REPLICATION_RULE = "uploads-to-recovery";
+const UPLOADS_REPLICATION_RULE = "uploads-to-recovery";
 
 export interface UploadsReplication {
     role: aws.iam.Role;
@@ -95,7 +95,7 @@ export function createUploadsReplication(name: string, args: UploadsReplicationA
  * S3 in the destination region for the destination bucket. Both encryption-context conditions name the
  * bucket ARN too: with S3 Bucket Keys (on for both buckets) the context is the bucket's ARN, not the object's.
  */
-export function replicationStatements(args: UploadsReplicationArgs & { destinationArn: pulumi.Input<string> }): PolicyStatement[] {
+function replicationStatements(args: UploadsReplicationArgs & { destinationArn: pulumi.Input<string> }): PolicyStatement[] {
     const sourceArn = args.source.bucket.arn;
     const context = (bucketArn: pulumi.Input<string>) => [bucketArn, pulumi.interpolate`${bucketArn}/*`];
     return [

@@ -26,16 +26,24 @@ export interface UploadsCdn {
 
 export const CLOUDFRONT_PRINCIPAL = "cloudfront.amazonaws.com";
 
-/** Bucket-policy statement: this distribution reads the served prefix through origin access control. */
-export function cloudFrontReadsUploads(bucketArn: pulumi.Input<string>, cdn: UploadsCdn): PolicyStatement {
+/**
+ * Bucket-policy statement: one distribution reads objects under `keyPrefix` (all by default) through
+ * origin access control (`AWS:SourceArn`). The frontend bucket's and the uploads bucket's.
+ */
+export function cloudFrontOacRead(sid: string, bucketArn: pulumi.Input<string>, distributionArn: pulumi.Input<string>, keyPrefix = ""): PolicyStatement {
     return {
-        Sid: "CloudFrontReadsUploadsThroughOac",
+        Sid: sid,
         Effect: "Allow",
         Principal: { Service: CLOUDFRONT_PRINCIPAL },
         Action: "s3:GetObject",
-        Resource: pulumi.interpolate`${bucketArn}/${cdn.keyPrefix}*`,
-        Condition: { StringEquals: { "AWS:SourceArn": cdn.distributionArn } },
+        Resource: pulumi.interpolate`${bucketArn}/${keyPrefix}*`,
+        Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
     };
+}
+
+/** Bucket-policy statement: this distribution reads the served prefix through origin access control. */
+export function cloudFrontReadsUploads(bucketArn: pulumi.Input<string>, cdn: UploadsCdn): PolicyStatement {
+    return cloudFrontOacRead("CloudFrontReadsUploadsThroughOac", bucketArn, cdn.distributionArn, cdn.keyPrefix);
 }
 
 /** Data-key grant: CloudFront may decrypt (GET of SSE-KMS objects, never encrypt) for this account's distributions only. */

@@ -26,7 +26,7 @@ import { childName } from "../naming";
 export const CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2";
 
 /** TTL of the alias-move TXT record: short, so a corrected value is seen within a minute. */
-export const MOVE_TXT_TTL_SECONDS = 60;
+const MOVE_TXT_TTL_SECONDS = 60;
 
 /** What a recovery stack reads of its primary's edge: the primary's `failover` output. */
 export interface PrimaryEdge {

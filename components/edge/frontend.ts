@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { attachBucketPolicy, createGuardedBucket, GuardedBucket } from "../data/buckets";
+import { cloudFrontOacRead } from "../data/uploads-cdn";
 import { childName } from "../naming";
 import { LOG_PREFIXES } from "../shared/logs";
 
@@ -77,16 +78,7 @@ export function frontendBucketPolicy(name: string, bucket: GuardedBucket, distri
     return attachBucketPolicy(
         childName(name, "frontend"),
         bucket,
-        [
-            {
-                Sid: "CloudFrontReadsThroughOac",
-                Effect: "Allow",
-                Principal: { Service: "cloudfront.amazonaws.com" },
-                Action: "s3:GetObject",
-                Resource: pulumi.interpolate`${bucket.bucket.arn}/*`,
-                Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
-            },
-        ],
+        [cloudFrontOacRead("CloudFrontReadsThroughOac", bucket.bucket.arn, distributionArn)],
         parent,
     );
 }

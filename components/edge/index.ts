@@ -17,7 +17,6 @@ import { createWaf, EDGE_REGION } from "./waf";
 
 export type { EdgeFailoverArgs, FailoverOutput, PrimaryEdge } from "./failover";
 export { FRONTEND_TTL, HSTS_MAX_AGE_SECONDS, SPA_ROUTING_CODE } from "./frontend";
-export { CACHING_OPTIMIZED, UPLOADS_CSP, UPLOADS_METHODS } from "./uploads";
 export { EDGE_REGION, MANAGED_RULE_GROUPS, REDACTED_HEADERS, SQL_RULE_GROUP, wafLogGroupName } from "./waf";
 
 /**

@@ -44,10 +44,10 @@ export interface NatInstanceArgs {
 export const NAT_PORTS = [PORTS.https];
 
 /** Root volume: AL2023 AMIs ship an 8 GiB root snapshot, so 8 GB is the smallest that boots. */
-export const NAT_ROOT_VOLUME_GB = 8;
+const NAT_ROOT_VOLUME_GB = 8;
 
 /** The AWS managed policy Session Manager needs on an instance (and nothing more is granted). */
-export const SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+const SSM_CORE_POLICY = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
 
 /** The SSM public parameter naming the newest Amazon Linux 2023 AMI for an architecture (AL2023 user guide, "AL2023 AMI IDs via SSM"). */
 export function al2023AmiParameter(architecture: "arm64" | "x86_64"): string {

@@ -2,22 +2,21 @@
 import { SERVERLESS_REPOSITORY_REGIONS } from "../catalog";
 import { ConfigIssue, configPath } from "../errors";
 import { namingIssues } from "../naming";
+import { PROGRAM_STACK_NAME, PROGRAM_STACK_NAME_ALLOWED } from "../schema";
 import { secretLikeValue } from "../secrets";
 import type { Settings } from "../settings";
 import { anyInvalid, RuleContext } from "./context";
-
-const STACK_NAME = /^[a-z](?:[a-z0-9-]{0,18}[a-z0-9])?$/;
 
 /** The stack name and the physical names built from it; `aws:region` agreeing with `platform:region`. */
 export function stackRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     // The stack name prefixes physical names (RDS identifiers, ALB names), so it must fit their rules.
-    const stackNameOk = STACK_NAME.test(ctx.stack) && !ctx.stack.includes("--");
+    const stackNameOk = PROGRAM_STACK_NAME.test(ctx.stack);
     if (!stackNameOk) {
         issues.push({
             key: "(stack name)",
             value: ctx.stack,
-            allowed: "a lowercase letter, then up to 19 lowercase letters, digits or single hyphens, not ending in a hyphen",
+            allowed: PROGRAM_STACK_NAME_ALLOWED,
             fix: "pulumi stack rename <new-name> (or create the stack under such a name)",
         });
     }
