@@ -24,6 +24,11 @@ export function mockPhysicalName(name: string): string {
     return `${name}-abc1234`;
 }
 
+/** The domain name the mocks give a CloudFront distribution with this logical name. */
+export function mockDistributionDomainName(name: string): string {
+    return `d-${mockPhysicalName(name).toLowerCase()}.cloudfront.net`;
+}
+
 /** The ARN the mocks give a resource of `type` (a Pulumi type token) that has no ARN format of its own: `arn:aws:<service>:<region>:<account>:<logical name>`. */
 export function mockArn(type: string, name: string, region = "us-east-1"): string {
     return `arn:aws:${SERVICE_BY_TYPE(type)}:${region}:${ACCOUNT_ID}:${name}`;
@@ -64,7 +69,7 @@ export function mockState(args: pulumi.runtime.MockResourceArgs, region: string)
             return { ...base, name: inputs.name ?? `/mock/${physicalName(name)}`, arn: `arn:aws:logs:${inputs.region ?? region}:${ACCOUNT_ID}:log-group:${inputs.name ?? name}` };
         case "aws:cloudfront/distribution:Distribution": {
             // CloudFront's alias-target zone is the same for every distribution (Route 53 docs: Z2FDTNDATAQYW2).
-            return { ...base, arn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${mockId(name)}`, domainName: `d-${physicalName(name).toLowerCase()}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
+            return { ...base, arn: `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${mockId(name)}`, domainName: mockDistributionDomainName(name), hostedZoneId: "Z2FDTNDATAQYW2" };
         }
         case "aws:acm/certificate:Certificate": {
             // One DNS validation option per name (the domain, then each alternative name), as ACM returns them.

@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { childName, componentName, databaseIdentifier } from "../components/naming";
-import { ACCOUNT_ID, mockId, mockPhysicalName } from "./mocks";
+import { ACCOUNT_ID, mockDistributionDomainName, mockId } from "./mocks";
 
 const ROOT = path.join(__dirname, "..");
 
@@ -38,7 +38,7 @@ function edgeFailover(config: Record<string, unknown>, project: string, stack: s
         siteName: domain.name,
         hostedZoneId: domain.hostedZoneId,
         distributionId: mockId(distribution),
-        distributionDomainName: `d-${mockPhysicalName(distribution).toLowerCase()}.cloudfront.net`,
+        distributionDomainName: mockDistributionDomainName(distribution),
         healthCheckId: mockId(childName(edge, "health")),
     };
 }

@@ -149,8 +149,13 @@ function asTier(v: unknown): Tier | undefined {
 
 /** The resource's `tier` tag, else its provider's default `tier` tag (components/provider.ts), else the `tier` stack tag. */
 export function tierOf(args: { props: Record<string, any>; provider?: { props: Record<string, any> }; stackTags?: ReadonlyMap<string, string> }): Tier | undefined {
+    return asTier(tagOf(args, "tier")) ?? asTier(args.stackTags?.get("tier"));
+}
+
+/** A tag of the resource, else of its provider's default tags. */
+function tagOf(args: { props: Record<string, any>; provider?: { props: Record<string, any> } }, key: string): string | undefined {
     const own = parseMaybeJson(args.props?.tags) as Record<string, string> | undefined;
-    return asTier(own?.tier) ?? asTier(providerDefaultTags(args.provider).tier) ?? asTier(args.stackTags?.get("tier"));
+    return own?.[key] ?? providerDefaultTags(args.provider)[key];
 }
 
 /** The tag a recovery stack's provider sets on every resource (the program's config/merge.ts): its disaster-recovery role. */
@@ -158,8 +163,7 @@ export const RECOVERY_ROLE_TAG = "recovery-role";
 
 /** The resource's `recovery-role` tag, else its provider's default one; undefined outside a recovery stack. Never the stack name. */
 export function recoveryRoleOf(args: { props: Record<string, any>; provider?: { props: Record<string, any> } }): string | undefined {
-    const own = parseMaybeJson(args.props?.tags) as Record<string, string> | undefined;
-    return own?.[RECOVERY_ROLE_TAG] ?? providerDefaultTags(args.provider)[RECOVERY_ROLE_TAG];
+    return tagOf(args, RECOVERY_ROLE_TAG);
 }
 
 function tierOfResource(r: PolicyResource): Tier | undefined {

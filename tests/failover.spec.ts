@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { CLOUDFRONT_HOSTED_ZONE_ID, moveCommands, moveTxtName } from "../components/edge/failover";
+import { mockDistributionDomainName } from "../offline/mocks";
 import { mockPrimaryOutputs } from "../offline/primary-outputs";
 import { ProgramRun } from "../offline/run";
 import { activeRecoveryRun, configIssues, ofType, Res, settingsFor, stackRun } from "./helpers";
@@ -77,7 +78,7 @@ describe("failover of the site's name (synthesized: prod, prod-dr passive and ac
         prodDistribution = ofType(prod, "aws:cloudfront/distribution:Distribution")[0];
     });
     const aliasRecords = (run: ProgramRun) => ofType(run, RECORD).filter((r) => r.inputs.aliases);
-    const distributionDomain = (stack: string) => `d-${stack}-edge-cdn-abc1234.cloudfront.net`;
+    const distributionDomain = (stack: string) => mockDistributionDomainName(`${stack}-edge-cdn`);
 
     it("prod keeps plain A and AAAA alias records (Route 53 refuses CloudFront targets on both sides of a failover pair)", () => {
         const records = aliasRecords(prod);
