@@ -5,7 +5,7 @@
  * here copies a handle's fields into another args type.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { canaryServices, recoveryState, testRulePriority, uploadsKeyPrefix } from "../config";
+import { canaryServices, isPassiveRecovery, recoveryState, testRulePriority, uploadsKeyPrefix } from "../config";
 import type { Settings } from "../config";
 import { Compute } from "./compute";
 import { Data } from "./data";
@@ -180,7 +180,7 @@ export function createPlatform(stackSettings: Settings, opts: pulumi.ComponentRe
             services: settings.services,
             canaryServices: canaryServices(settings).map((svc) => svc.name),
             database: settings.database,
-            databaseIsCrossRegionReplica: settings.recovery !== undefined && !settings.recovery.active,
+            databaseIsCrossRegionReplica: isPassiveRecovery(settings),
             cache: settings.cache,
             workers: settings.workers,
             data,

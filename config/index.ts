@@ -18,7 +18,7 @@ export { TIER_DEFAULTS } from "./tiers";
 export { rulePriority } from "./routing";
 export { uploadsKeyPrefix } from "./uploads";
 export { canaryServices, testRulePriority } from "./rules";
-export { RECOVERY_RELAXATIONS, recoveryState } from "./rules";
+export { isPassiveRecovery, RECOVERY_RELAXATIONS, recoveryState } from "./rules";
 export type { RecoveryRelaxation } from "./rules";
 
 /**

@@ -7,6 +7,7 @@
 import type { ConfigIssue } from "../errors";
 import type { Settings } from "../settings";
 import { refuse, RuleContext } from "./context";
+import { isPassiveRecovery } from "./recovery";
 
 export function failoverRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
     const role = s.edge.failover;
@@ -21,7 +22,7 @@ export function failoverRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
     const recovery = s.recovery !== undefined;
     if (role === "primary") {
         // A promoted recovery stack (active) is a primary: after a failback prod keeps its recovery block (README "Disaster recovery").
-        if (recovery && !s.recovery!.active) {
+        if (isPassiveRecovery(s)) {
             add(`secondary or none on a passive recovery stack (recovery.role ${s.recovery!.role}, active false): it takes over its primary's site when the primary fails; primary once active`, "secondary", ["edge.failover", "recovery"]);
         }
         const healthRouted = s.services.some((svc) => svc.expose === "public" && svc.paths.includes("/health"));

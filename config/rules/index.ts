@@ -26,7 +26,7 @@ import { workerRules } from "./workers";
 export { PROD_RULES } from "./prod";
 export { canaryServices, testRulePriority } from "./monitoring";
 export type { ProdRule } from "./prod";
-export { RECOVERY_RELAXATIONS, recoveryState } from "./recovery";
+export { isPassiveRecovery, RECOVERY_RELAXATIONS, recoveryState } from "./recovery";
 export type { RecoveryRelaxation } from "./recovery";
 export { ALB_RULE_LIMITS, RESERVED_ENV } from "./services";
 export type { Rule, RuleContext } from "./context";

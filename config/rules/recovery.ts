@@ -66,10 +66,15 @@ export const RECOVERY_RELAXATIONS: readonly RecoveryRelaxation[] = [
     },
 ];
 
+/** A recovery stack that has not failed over: its database is a replica, its services idle (the pilot light). */
+export function isPassiveRecovery(s: Pick<Settings, "recovery">): boolean {
+    return s.recovery !== undefined && !s.recovery.active;
+}
+
 /** The settings a recovery stack deploys in its current state (the table above, in order); other stacks unchanged. */
 export function recoveryState(s: Settings): Settings {
     if (s.recovery === undefined) return s;
-    const passive = !s.recovery.active;
+    const passive = isPassiveRecovery(s);
     return RECOVERY_RELAXATIONS.reduce((acc, r) => r.apply(acc, passive), s);
 }
 

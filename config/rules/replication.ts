@@ -6,6 +6,7 @@
 import type { ConfigIssue } from "../errors";
 import type { Settings } from "../settings";
 import { anyInvalid, check, RuleContext } from "./context";
+import { isPassiveRecovery } from "./recovery";
 
 export function replicationRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
     const r = s.replicateTo;
@@ -25,7 +26,7 @@ export function replicationRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
         ),
         // A passive recovery stack is the destination. An active one serves (its database is the primary now):
         // it may replicate back to the other side, which is the failback runbook's step.
-        ...(s.recovery === undefined || s.recovery.active || anyInvalid(ctx, "replicateTo", "recovery")
+        ...(!isPassiveRecovery(s) || anyInvalid(ctx, "replicateTo", "recovery")
             ? []
             : [
                   {
