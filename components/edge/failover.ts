@@ -89,46 +89,6 @@ export function siteAliases(domainName: string | undefined, failover: EdgeFailov
     return failover.primary.apply((p) => [...own, p.siteName]);
 }
 
-/**
- * A secondary's viewer certificate (us-east-1): its own name and the primary's site name, validated
- * through records that already exist — its own name's (compute's certificate owns it) and the site
- * name's (the primary's certificate owns it: ACM asks one account's certificates for the same CNAME).
- * `name` is the one the edge gives its usual certificate (`<edge>-site`), so adding the site name replaces it.
- */
-export function createSecondaryCertificate(
-    name: string,
-    args: { domainName: string; zoneId: string; region: string; siteName: pulumi.Output<string>; validationRecordFqdn?: pulumi.Input<string> },
-    parent: pulumi.Resource,
-): pulumi.Output<string> {
-    const certificate = new aws.acm.Certificate(
-        childName(name, "cert"),
-        { region: args.region, domainName: args.domainName, subjectAlternativeNames: [args.siteName], validationMethod: "DNS", keyAlgorithm: "RSA_2048" },
-        { parent },
-    );
-    const option = (domain: pulumi.Input<string>) =>
-        pulumi.all([certificate.domainValidationOptions, domain]).apply(([options, d]) => {
-            const found = options.find((o) => o.domainName === d);
-            if (!found) throw new Error(`ACM returned no DNS validation option for ${d} on the edge certificate`);
-            return found;
-        });
-    // The own name's record: compute's certificate owns it when it has one; otherwise this certificate does.
-    const ownOption = option(args.domainName);
-    const ownRecord =
-        args.validationRecordFqdn ??
-        new aws.route53.Record(
-            childName(name, "cert-validation"),
-            { zoneId: args.zoneId, name: ownOption.resourceRecordName, type: ownOption.resourceRecordType, records: [ownOption.resourceRecordValue], ttl: 300, allowOverwrite: true },
-            { parent },
-        ).fqdn;
-    const siteRecord = option(args.siteName).apply((o) => o.resourceRecordName.replace(/\.$/, ""));
-    const validation = new aws.acm.CertificateValidation(
-        childName(name, "cert"),
-        { region: args.region, certificateArn: certificate.arn, validationRecordFqdns: [ownRecord, siteRecord] },
-        { parent },
-    );
-    return validation.certificateArn;
-}
-
 export interface SiteRecordsArgs {
     zoneId: string;
     siteName: string;

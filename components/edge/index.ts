@@ -10,7 +10,7 @@ import { createDnsCertificate } from "../shared/certificate";
 import { pickHandle } from "../shared/handle";
 import { LOG_PREFIXES } from "../shared/logs";
 import { PORTS } from "../shared/ports";
-import { createSecondaryCertificate, createSiteRecords, EdgeFailoverArgs, failoverOutput, FailoverOutput, siteAliases } from "./failover";
+import { createSiteRecords, EdgeFailoverArgs, failoverOutput, FailoverOutput, siteAliases } from "./failover";
 import { createFrontendBucket, createFrontendPieces, frontendBucketPolicy } from "./frontend";
 import { createUploadsPieces, uploadsBehaviour, uploadsOrigin, UploadsPieces } from "./uploads";
 import { createWaf, EDGE_REGION } from "./waf";
@@ -211,13 +211,12 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
         const d = args.domain;
         if (!d) return undefined;
         if (d.hostedZoneId !== undefined) {
-            // A secondary's certificate covers its primary's site name too: CloudFront moves a name only to a distribution whose certificate covers it.
-            if (args.failover?.role === "secondary") {
-                const siteName = args.failover.primary.apply((p) => p.siteName);
-                return createSecondaryCertificate(childName(name, "site"), { domainName: d.name, zoneId: d.hostedZoneId, region: EDGE_REGION, siteName, validationRecordFqdn: args.compute.certificateValidationFqdn }, this);
-            }
+            // A secondary's certificate covers its primary's site name too: CloudFront moves a name only to a distribution
+            // whose certificate covers it (the primary's certificate owns that name's validation record).
+            const failover = args.failover;
+            const alternativeNames = failover?.role === "secondary" ? [failover.primary.apply((p) => p.siteName)] : undefined;
             // Same name, same account: ACM asks for the load balancer certificate's CNAME, which compute owns.
-            return createDnsCertificate(childName(name, "site"), { domainName: d.name, zoneId: d.hostedZoneId, region: EDGE_REGION, validationRecordFqdn: args.compute.certificateValidationFqdn }, this).arn;
+            return createDnsCertificate(childName(name, "site"), { domainName: d.name, zoneId: d.hostedZoneId, region: EDGE_REGION, validationRecordFqdn: args.compute.certificateValidationFqdn, alternativeNames }, this).arn;
         }
         return args.settings.certificateArn ?? d.certificateArn;
     }

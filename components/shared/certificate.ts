@@ -20,6 +20,12 @@ export interface DnsCertificateArgs {
      * @default - this certificate creates (and owns) the record
      */
     validationRecordFqdn?: pulumi.Input<string>;
+    /**
+     * Further names the certificate covers whose validation records already exist, owned elsewhere (a
+     * recovery stack's edge certificate covers its primary's site name: the primary's certificate owns
+     * that record, and ACM asks one account's certificates for the same CNAME). @default - none
+     */
+    alternativeNames?: pulumi.Input<string>[];
 }
 
 export interface DnsCertificate {
@@ -32,12 +38,20 @@ export interface DnsCertificate {
 /** Certificate `<name>-cert`, its validation record `<name>-cert-validation` (unless given one), the validation `<name>-cert`. */
 export function createDnsCertificate(name: string, args: DnsCertificateArgs, parent: pulumi.Resource): DnsCertificate {
     const region = args.region ? { region: args.region } : {};
+    const alternatives = args.alternativeNames ?? [];
     const certificate = new aws.acm.Certificate(
         childName(name, "cert"),
-        { ...region, domainName: args.domainName, validationMethod: "DNS", keyAlgorithm: "RSA_2048" },
+        { ...region, domainName: args.domainName, ...(alternatives.length > 0 ? { subjectAlternativeNames: alternatives } : {}), validationMethod: "DNS", keyAlgorithm: "RSA_2048" },
         { parent },
     );
-    const option = certificate.domainValidationOptions[0];
+    // ACM returns one validation option per name, in no promised order: pick each by its name.
+    const optionFor = (domain: pulumi.Input<string>) =>
+        pulumi.all([certificate.domainValidationOptions, domain]).apply(([options, d]) => {
+            const found = options.find((o) => o.domainName === d);
+            if (!found) throw new Error(`${name}: ACM returned no DNS validation option for ${d}`);
+            return found;
+        });
+    const option = optionFor(args.domainName);
     const fqdn =
         args.validationRecordFqdn !== undefined
             ? pulumi.output(args.validationRecordFqdn)
@@ -46,6 +60,8 @@ export function createDnsCertificate(name: string, args: DnsCertificateArgs, par
                   { zoneId: args.zoneId, name: option.resourceRecordName, type: option.resourceRecordType, records: [option.resourceRecordValue], ttl: 300, allowOverwrite: true },
                   { parent },
               ).fqdn;
-    const validation = new aws.acm.CertificateValidation(childName(name, "cert"), { ...region, certificateArn: certificate.arn, validationRecordFqdns: [fqdn] }, { parent });
+    // The alternative names' records exist already: their FQDNs are the options' record names.
+    const others = alternatives.map((n) => optionFor(n).apply((o) => o.resourceRecordName.replace(/\.$/, "")));
+    const validation = new aws.acm.CertificateValidation(childName(name, "cert"), { ...region, certificateArn: certificate.arn, validationRecordFqdns: [fqdn, ...others] }, { parent });
     return { arn: validation.certificateArn, validationRecordFqdn: fqdn };
 }
