@@ -45,6 +45,7 @@ export function fakeData(): DataHandle {
         keys: { dataArn: key("data"), logsArn: key("logs") },
         backupVaultName: out("vault"),
         backupRoleArn: out(`arn:aws:iam::${ACCOUNT_ID}:role/backup`),
+        uploadsReplication: undefined,
     };
 }
 

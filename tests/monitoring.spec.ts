@@ -190,6 +190,11 @@ describe("monitoring", () => {
                     if (r.type === "aws:lambda/alias:Alias") (add(r.inputs.functionName), add(`${r.inputs.functionName}:live`), add(r.inputs.functionVersion));
                     // Edge (us-east-1): the distribution's id, the web ACL's metric name (+ the rule dimension ALL), the health check's id.
                     if (r.type === "aws:cloudfront/distribution:Distribution" || r.type === "aws:route53/healthCheck:HealthCheck" || r.type === "aws:ec2/instance:Instance") add(mockId(r.name));
+                    // Uploads replication: the source bucket, and the rule's id and destination as this stack's rule names them.
+                    if (r.type === "aws:s3/bucket:Bucket") add(r.inputs.bucket);
+                    if (r.type === "aws:s3/bucketReplicationConfig:BucketReplicationConfig") {
+                        for (const rule of r.inputs.rules) (add(rule.id), add(String(rule.destination.bucket).replace(/^arn:aws:s3:::/, "")));
+                    }
                     if (r.type === "aws:wafv2/webAcl:WebAcl") (add(r.inputs.visibilityConfig.metricName), add("ALL"));
                     // HTTP workers' APIs: the ApiId dimension, the first label of the API's endpoint (the workers output).
                     if (r.type === "aws:apigatewayv2/api:Api") for (const w of Object.values<any>(run.outputs.workers ?? {})) if (w.endpoint) add(new URL(w.endpoint).hostname.split(".")[0]);

@@ -300,3 +300,27 @@ describe("uploads bucket names (one pure function for every stack)", function ()
         }
     });
 });
+
+describe("uploads replication failures are alarmed (prod only: the stack that replicates)", function () {
+    this.timeout(60_000);
+    it("prod alarms on any object that failed to replicate, by its rule's own source, destination and id; no other stack has the alarm", async () => {
+        const prod = await stackRun("prod");
+        const rule = one(prod, "aws:s3/bucketReplicationConfig:BucketReplicationConfig").inputs.rules[0];
+        const alarms = ofType(prod, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.inputs.metricName === "OperationsFailedReplication");
+        assert.equal(alarms.length, 1);
+        const [a] = alarms;
+        assert.equal(a.inputs.namespace, "AWS/S3");
+        assert.deepEqual(a.inputs.dimensions, {
+            SourceBucket: `platform-prod-uploads-${ACCOUNT}`,
+            DestinationBucket: String(rule.destination.bucket).replace(/^arn:aws:s3:::/, ""),
+            RuleId: rule.id,
+        });
+        assert.equal(a.inputs.dimensions.DestinationBucket, `platform-prod-dr-uploads-${ACCOUNT}`);
+        assert.deepEqual([a.inputs.statistic, a.inputs.comparisonOperator, a.inputs.threshold], ["Sum", "GreaterThanThreshold", 0]);
+        assert.ok(a.inputs.alarmActions.length > 0 && a.inputs.okActions.length > 0);
+        for (const stack of ["dev", "staging", "prod-dr"]) {
+            const other = ofType(await stackRun(stack), "aws:cloudwatch/metricAlarm:MetricAlarm").filter((x) => x.inputs.metricName === "OperationsFailedReplication");
+            assert.equal(other.length, 0, stack);
+        }
+    });
+});

@@ -7,7 +7,7 @@ import { cacheEndpoint, createCache } from "./cache";
 import { createDatabase } from "./database";
 import { createKeys } from "./keys";
 import { kmsAliasName, NameScope, namePrefix, replicaKeyAliasArn, uploadsBucketName } from "../naming";
-import { createUploadsReplication } from "./replication";
+import { createUploadsReplication, UPLOADS_REPLICATION_RULE } from "./replication";
 import type { NetworkHandle } from "../network";
 import type { ReplicaOf } from "./database";
 import { cloudFrontDecryptsUploads, UploadsCdn } from "./uploads-cdn";
@@ -91,9 +91,14 @@ export interface DataHandle {
     backupVaultName: pulumi.Output<string>;
     /** The role AWS Backup restores with (README "Runbook: monthly restore drill"). */
     backupRoleArn: pulumi.Output<string>;
+    /**
+     * The uploads' replication to the recovery stack (the `AWS/S3` replication metrics' dimensions), or
+     * undefined where the stack replicates nothing.
+     */
+    uploadsReplication: { sourceBucket: pulumi.Output<string>; destinationBucket: pulumi.Output<string>; ruleId: string } | undefined;
 }
 
-const HANDLE: Record<keyof DataHandle, true> = { database: true, cache: true, buckets: true, keys: true, backupVaultName: true, backupRoleArn: true };
+const HANDLE: Record<keyof DataHandle, true> = { database: true, cache: true, buckets: true, keys: true, backupVaultName: true, backupRoleArn: true, uploadsReplication: true };
 
 /**
  * The stack's state: encryption keys, PostgreSQL (primary + replicas, master credentials in Secrets
@@ -110,6 +115,7 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
     readonly keys: DataHandle["keys"];
     readonly backupVaultName: pulumi.Output<string>;
     readonly backupRoleArn: pulumi.Output<string>;
+    readonly uploadsReplication: DataHandle["uploadsReplication"];
 
     constructor(name: string, args: DataArgs, opts?: pulumi.ComponentResourceOptions) {
         super("platform:data:Data", name, {}, opts);
@@ -166,13 +172,15 @@ export class Data extends pulumi.ComponentResource implements DataHandle {
             this,
         );
         const to = args.replicateUploadsTo;
-        if (to) {
+        const destinationBucket = to && accountId.apply((id) => uploadsBucketName(to.scope, id));
+        this.uploadsReplication = to && destinationBucket ? { sourceBucket: buckets.uploads.bucket.bucket, destinationBucket, ruleId: UPLOADS_REPLICATION_RULE } : undefined;
+        if (to && destinationBucket) {
             createUploadsReplication(
                 name,
                 {
                     source: { bucket: buckets.uploads.bucket, versioning: buckets.uploads.versioning!, keyArn: keys.data.arn, region: args.region },
                     destination: {
-                        bucketName: accountId.apply((id) => uploadsBucketName(to.scope, id)),
+                        bucketName: destinationBucket,
                         region: to.region,
                         keyAliasArn: accountId.apply((id) => replicaKeyAliasArn(to.scope, to.region, id)),
                         keyAlias: kmsAliasName(namePrefix(to.scope), "data"),

@@ -38,7 +38,8 @@ export interface UploadsReplicationArgs {
 }
 
 /** The rule's id, as the replication metrics name it (the `RuleId` dimension). */
-const UPLOADS_REPLICATION_RULE = "uploads-to-recovery";
+/** The replication rule's id: the `RuleId` dimension of its CloudWatch metrics. */
+export const UPLOADS_REPLICATION_RULE = "uploads-to-recovery";
 
 export interface UploadsReplication {
     role: aws.iam.Role;

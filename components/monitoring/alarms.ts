@@ -25,7 +25,7 @@ export type AlarmMetric =
 
 /** What an alarm belongs to: the stack outputs list alarm names per service and per worker. */
 export type AlarmOwner =
-    | { type: "loadBalancer" | "database" | "cache" | "edge" | "network" }
+    | { type: "loadBalancer" | "database" | "cache" | "edge" | "network" | "data" }
     | { type: "service" | "worker" | "queue"; name: string };
 
 export interface AlarmSpec {

@@ -267,6 +267,13 @@ export const ALARM_KINDS = {
         meaning: "The NAT instance is impaired: the private subnets' traffic to the internet (HTTPS to AWS APIs, image pulls, third parties) fails.",
         firstResponse: "A failed system check recovers by itself (EC2 automatic recovery, same IP); a failed instance check needs `aws ec2 reboot-instances --instance-ids \"$(pulumi stack output natInstanceId)\"`; if it persists, switch to `natGateways: single` (README \"NAT instance\").",
     },
+    "uploads-replication-failed": {
+        resource: "Uploads replication (to the recovery stack)",
+        signal: "objects that failed to replicate",
+        when: { warning: () => "> 0 in a 5-minute period" },
+        meaning: "Some uploads did not reach the recovery region's bucket: after a failover they would be missing there.",
+        firstResponse: "S3 Replication failure events name the reason (KMS permissions, a deleted destination key or bucket, versioning off); fix it, then re-replicate the failed objects with an S3 Batch Replication job (README \"Replicated uploads and images\").",
+    },
 } as const satisfies Record<string, AlarmKind>;
 
 export type AlarmKindId = keyof typeof ALARM_KINDS;

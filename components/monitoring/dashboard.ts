@@ -46,6 +46,10 @@ export function dashboardWidgets(t: Targets, region: string): Widget[] {
     // A passive recovery stack's database is itself a cross-region replica: its lag is the recovery point.
     if (t.database.crossRegionReplica) add("Database: cross-region replica lag (the recovery point)", [m("AWS/RDS", "ReplicaLag", db, "Maximum")]);
     if (t.natInstanceId !== undefined) add("Network: NAT instance status checks", [m("AWS/EC2", "StatusCheckFailed", { InstanceId: t.natInstanceId }, "Maximum")]);
+    if (t.uploadsReplication !== undefined) {
+        const r = t.uploadsReplication;
+        add("Uploads replication: failed operations", [m("AWS/S3", "OperationsFailedReplication", { SourceBucket: r.sourceBucket, DestinationBucket: r.destinationBucket, RuleId: r.ruleId }, "Sum")]);
+    }
     const nodes = cacheNodeIds(t.cache.replicationGroupId, t.cache.nodes, t.cache.shards).map((id) => ({ CacheClusterId: id }));
     add("Cache: engine CPU, memory, evictions", nodes.flatMap((d) => [m("AWS/ElastiCache", "EngineCPUUtilization", d, "Average"), m("AWS/ElastiCache", "DatabaseMemoryUsagePercentage", d, "Average"), m("AWS/ElastiCache", "Evictions", d, "Sum")]));
     // Replicas (more than one node per shard) have a replication lag, and an alarm on it.

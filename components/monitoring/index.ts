@@ -31,7 +31,7 @@ export interface MonitoringArgs {
     databaseIsCrossRegionReplica?: boolean;
     cache: Pick<CacheSettings, "nodes" | "clusterMode" | "shards" | "replicasPerShard">;
     workers: WorkerSettings[];
-    data: Pick<DataHandle, "database" | "cache">;
+    data: Pick<DataHandle, "database" | "cache" | "uploadsReplication">;
     compute: Pick<ComputeHandle, "clusterName" | "serviceDimensions">;
     workersHandle: WorkersHandle;
     queues: QueuesHandle;
@@ -168,6 +168,7 @@ export function monitoredTargets(args: MonitoringArgs): Targets {
         ],
         edge: args.edge,
         natInstanceId: args.network?.natInstanceId,
+        uploadsReplication: args.data.uploadsReplication,
     };
 }
 

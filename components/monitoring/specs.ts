@@ -73,6 +73,8 @@ export interface Targets {
     edge?: EdgeTargets;
     /** The NAT instance (`network.natGateways: instance`). @default - none: NAT gateways are managed by AWS */
     natInstanceId?: pulumi.Input<string>;
+    /** The uploads' replication to the recovery stack (`platform:replicateTo`). @default - none */
+    uploadsReplication?: { sourceBucket: pulumi.Input<string>; destinationBucket: pulumi.Input<string>; ruleId: string };
 }
 
 const MINUTE = 60;
@@ -89,6 +91,7 @@ export function alarmSpecs(scope: NameScope, t: Targets, m: MonitoringSettings):
     for (const q of t.queues) queueAlarms(b, q);
     if (t.edge) edgeAlarms(b, t.edge);
     if (t.natInstanceId !== undefined) natInstanceAlarms(b, t.natInstanceId);
+    if (t.uploadsReplication !== undefined) replicationAlarms(b, t.uploadsReplication);
     return b.specs;
 }
 
@@ -323,4 +326,19 @@ function edgeAlarms(b: SpecBuilder, edge: EdgeTargets): void {
 function natInstanceAlarms(b: SpecBuilder, instanceId: pulumi.Input<string>): void {
     const owner: AlarmOwner = { type: "network" };
     b.add("nat-instance-status", "critical", 0, above("nat-instance-status", owner, { metric: metric("AWS/EC2", "StatusCheckFailed", { InstanceId: instanceId }, "Maximum") }, 3, 3));
+}
+
+/**
+ * The uploads' S3 replication to the recovery stack (replication metrics are on: S3 publishes them to
+ * CloudWatch per rule). A failed operation is an object the recovery region does not have: the recovery
+ * point of the uploads grows until someone looks (S3 user guide, "Monitoring replication with metrics":
+ * OperationsFailedReplication by SourceBucket, DestinationBucket and RuleId).
+ */
+export function replicationMetric(r: NonNullable<Targets["uploadsReplication"]>): MetricRef {
+    return metric("AWS/S3", "OperationsFailedReplication", { SourceBucket: r.sourceBucket, DestinationBucket: r.destinationBucket, RuleId: r.ruleId }, "Sum", FIVE_MINUTES);
+}
+
+function replicationAlarms(b: SpecBuilder, r: NonNullable<Targets["uploadsReplication"]>): void {
+    const owner: AlarmOwner = { type: "data" };
+    b.add("uploads-replication-failed", "warning", 0, { ...above("uploads-replication-failed", owner, { metric: replicationMetric(r) }, 1, 1), treatMissingData: "notBreaching" });
 }
