@@ -64,9 +64,9 @@ export function policy(input: unknown): { Statement: Array<Record<string, any>> 
 }
 
 /** The problems config reports for `raw` (none when it resolves), as the person editing the stack file would see them. */
-export function configIssues(raw: Record<string, unknown>, ctx: { stack?: string; awsRegion?: string } = {}): ConfigIssue[] {
+export function configIssues(raw: Record<string, unknown>, ctx: { stack?: string; awsRegion?: string; project?: string } = {}): ConfigIssue[] {
     try {
-        resolveSettings(raw, { project: "platform", stack: ctx.stack ?? "test", awsRegion: ctx.awsRegion });
+        resolveSettings(raw, { project: ctx.project ?? "platform", stack: ctx.stack ?? "test", awsRegion: ctx.awsRegion });
     } catch (e) {
         assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
         return e.issues;

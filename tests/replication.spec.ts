@@ -324,3 +324,22 @@ describe("uploads replication failures are alarmed (prod only: the stack that re
         }
     });
 });
+
+describe("project names (they prefix S3 bucket and ECR repository names, and the registry's replication filter)", () => {
+    const projectIssue = (project: string) => configIssues({ tier: "dev" }, { stack: "dev", project }).find((i) => i.key === "(project name)");
+    it("accepts lowercase letters, digits and single hyphens, and every accepted name makes a valid ECR filter prefix", () => {
+        for (const ok of ["platform", "a", "my-app2", "shop-api"]) {
+            assert.equal(projectIssue(ok), undefined, ok);
+            assert.match(`${ok}/prod-dr/`, ECR_REPOSITORY_FILTER, ok);
+        }
+    });
+    it("refuses what Pulumi accepts but S3 or ECR do not (upper case, _, ., a double or trailing hyphen), with the fix", () => {
+        for (const bad of ["Platform", "my_app", "my.app", "my--app", "app-", "1app"]) {
+            const issue = projectIssue(bad);
+            assert.ok(issue, bad);
+            assert.equal(issue!.value, bad);
+            assert.match(issue!.allowed, /lowercase letters, digits and single hyphens/);
+            assert.match(issue!.fix, /Pulumi\.yaml/);
+        }
+    });
+});

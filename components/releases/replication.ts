@@ -36,9 +36,8 @@ export interface ImageReplicationArgs {
 
 /** The registry's replication configuration: this stack's repositories to the recovery region. */
 export function createImageReplication(name: string, args: ImageReplicationArgs, parent: pulumi.Resource): aws.ecr.ReplicationConfiguration {
-    if (!ECR_REPOSITORY_FILTER.test(args.repositoryPrefix) || args.repositoryPrefix.length < 2 || args.repositoryPrefix.length > 256) {
-        throw new Error(`ECR replication filter "${args.repositoryPrefix}" is not a valid repository prefix (ECR RepositoryFilter: lowercase letters, digits, . _ - and /, 2-256 characters)`);
-    }
+    // The prefix is `<project>/<stack>/`: config refuses project and stack names outside ECR's alphabet
+    // (config/rules/stack.ts), and tests/replication.spec.ts checks it against ECR_REPOSITORY_FILTER.
     return new aws.ecr.ReplicationConfiguration(
         childName(name, "replication"),
         {

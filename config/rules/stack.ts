@@ -8,6 +8,9 @@ import type { Settings } from "../settings";
 import { anyInvalid, RuleContext } from "./context";
 
 /** The stack name and the physical names built from it; `aws:region` agreeing with `platform:region`. */
+/** What the project name may be: it prefixes S3 bucket and ECR repository names (lowercase alphabets). */
+export const PROJECT_NAME = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$|^[a-z]$/;
+
 export function stackRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
     const issues: ConfigIssue[] = [];
     // The stack name prefixes physical names (RDS identifiers, ALB names), so it must fit their rules.
@@ -18,6 +21,17 @@ export function stackRules(s: Settings, ctx: RuleContext): ConfigIssue[] {
             value: ctx.stack,
             allowed: PROGRAM_STACK_NAME_ALLOWED,
             fix: "pulumi stack rename <new-name> (or create the stack under such a name)",
+        });
+    }
+    // The project name prefixes names with the strictest alphabets: S3 buckets (`<project>-<stack>-uploads-…`) and ECR
+    // repositories (`<project>/<stack>/<image>`, which the registry's replication filter also matches) take lowercase
+    // letters, digits and single hyphens only; Pulumi accepts more (upper case, `_`, `.`).
+    if (!PROJECT_NAME.test(ctx.project)) {
+        issues.push({
+            key: "(project name)",
+            value: ctx.project,
+            allowed: "lowercase letters, digits and single hyphens, starting with a letter and not ending in a hyphen (it prefixes S3 bucket and ECR repository names)",
+            fix: "rename the project in Pulumi.yaml (name:) and move the stacks: pulumi stack rename <org>/<new-project>/<stack>",
         });
     }
     // Every physical name must fit its AWS limit (config/naming.ts).
