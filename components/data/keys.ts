@@ -31,7 +31,7 @@ export function createKeys(
     dataGrants: ServiceKeyGrant[] = [],
 ): Keys {
     const opts = { parent, ...backupOptions(protection) };
-    const data = createKey(childName(name, "data-key"), { description: `${name}: database, cache, uploads bucket, secrets and backups`, accountId, ...(dataGrants.length > 0 ? { grants: dataGrants } : {}) }, opts);
+    const data = createKey(childName(name, "data-key"), { description: `${name}: database, cache, uploads bucket, secrets and backups`, accountId, grants: dataGrants }, opts);
     const logs = createKey(
         childName(name, "logs-key"),
         {

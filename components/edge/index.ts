@@ -160,11 +160,11 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
         const api = loadBalancer && { loadBalancer, vpcOrigin: this.createVpcOrigin(name, args, loadBalancer) };
         const certificateArn = this.certificate(name, args);
         const uploads = args.settings.uploads && { path: args.settings.uploads.path, pieces: createUploadsPieces(name, this) };
-        const distribution = this.createDistribution(name, args, { bucket: bucket.bucket, pieces, webAclArn: waf.webAcl.arn, api, uploads, certificateArn });
+        const failover = args.failover ?? { role: "none" };
+        const distribution = this.createDistribution(name, args, { bucket: bucket.bucket, pieces, webAclArn: waf.webAcl.arn, api, uploads, certificateArn, failover });
         frontendBucketPolicy(name, bucket, distribution.arn, this);
         if (api) this.admitVpcOrigin(name, args, [api.vpcOrigin, distribution]);
         const healthCheck = this.createHealthCheck(name, args, distribution);
-        const failover = args.failover ?? { role: "none" };
         if (args.domain?.hostedZoneId !== undefined) {
             createSiteRecords(name, { zoneId: args.domain.hostedZoneId, siteName: args.domain.name, failover, distribution }, this);
         }
@@ -233,6 +233,8 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
             /** The uploads bucket at its path (edge.uploads): read-only, cached (uploads.ts). */
             uploads?: { path: string; pieces: UploadsPieces };
             certificateArn?: pulumi.Input<string>;
+            /** The edge's failover role (an active secondary also lists the primary's site name). */
+            failover: EdgeFailoverArgs;
         },
     ): aws.cloudfront.Distribution {
         const { pieces, api, uploads } = parts;
@@ -242,7 +244,7 @@ export class Edge extends pulumi.ComponentResource implements EdgeHandle {
             {
                 enabled: true,
                 comment: `${namePrefix(args.scope)}: frontend and API`,
-                aliases: siteAliases(args.domain?.name, args.failover ?? { role: "none" }),
+                aliases: siteAliases(args.domain?.name, parts.failover),
                 defaultRootObject: "index.html",
                 httpVersion: "http2and3",
                 isIpv6Enabled: true,

@@ -83,6 +83,11 @@ const HANDLE: Record<keyof ReleasesHandle, true> = { repositories: true, reposit
  * what the stack runs from them. Its own component so every runner of images (services, workers, the
  * DR region's replication) takes the same repositories and release model from one handle.
  */
+/** Whose names the repositories carry: `repositoryScope` (a recovery stack's: its primary's), else the stack's own. */
+function repositoryScopeOf(args: ReleasesArgs): NameScope {
+    return args.repositoryScope ?? args.scope;
+}
+
 export class Releases extends pulumi.ComponentResource implements ReleasesHandle {
     readonly repositories: Record<string, Repository>;
     readonly repositoryUrls: pulumi.Output<Record<string, string>>;
@@ -97,7 +102,7 @@ export class Releases extends pulumi.ComponentResource implements ReleasesHandle
         const needsAccount = lambdaImages.length > 0 || args.replicateTo !== undefined;
         const accountId = needsAccount ? aws.getCallerIdentityOutput({}, { parent: this }).accountId : undefined;
         if (args.replicateTo && accountId) {
-            createImageReplication(name, { repositoryPrefix: repositoryPrefix(args.repositoryScope ?? args.scope), region: args.replicateTo.region, accountId }, this);
+            createImageReplication(name, { repositoryPrefix: repositoryPrefix(repositoryScopeOf(args)), region: args.replicateTo.region, accountId }, this);
         }
         if (lambdaImages.length > 0 && accountId) {
             for (const image of lambdaImages) {
@@ -112,7 +117,7 @@ export class Releases extends pulumi.ComponentResource implements ReleasesHandle
                 repos[image] ? [[image, pulumi.output({ repositoryUrl: repos[image].repositoryUrl, tag: rel.tag, digest: rel.digest })] as const] : [],
             ),
         );
-        this.unreleased = unreleasedImages(args.repositoryScope ?? args.scope, args.images.filter((image) => !args.release[image]), args.scope.stack);
+        this.unreleased = unreleasedImages(repositoryScopeOf(args), args.images.filter((image) => !args.release[image]), args.scope.stack);
         for (const [image, message] of Object.entries(this.unreleased)) pulumi.log.info(`image ${image} ${message}`, this);
 
         this.registerOutputs(pickHandle<ReleasesHandle>(this, HANDLE));
@@ -125,7 +130,7 @@ export class Releases extends pulumi.ComponentResource implements ReleasesHandle
         const repo = new aws.ecr.Repository(
             logical,
             {
-                name: repositoryName(args.repositoryScope ?? args.scope, image),
+                name: repositoryName(repositoryScopeOf(args), image),
                 imageTagMutability: "IMMUTABLE",
                 imageScanningConfiguration: { scanOnPush: true },
                 encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: args.data.keys.dataArn }],
